@@ -1,0 +1,217 @@
+/**
+ * The console page (console.html?target=NAME): one live console over a
+ * Guacamole WebSocket tunnel, scaled to fit, reconnecting by itself.
+ *
+ * The page exposes its state for people and tests alike on #console:
+ *   data-state   = connecting | connected | reconnecting | disconnected | error
+ *   data-picture = waiting | shown
+ * with a human message in #console-message while it is not showing a live picture.
+ */
+import { fetchTargets } from "./api.js";
+import { byId } from "./dom.js";
+import { Backoff } from "./backoff.js";
+import { describeStatus, Source } from "./status.js";
+import { fitDisplayTo } from "./fit.js";
+import { watchFirstPicture } from "./picture.js";
+import { forwardKeyboard, forwardPointer, softKeyboardButton } from "./input.js";
+
+const consoleElement = byId("console");
+const displayHost = byId("display");
+const messageElement = byId("console-message");
+const reconnectButton = byId("reconnect-button");
+const statusPill = byId("status-pill");
+const titleElement = byId("target-title");
+
+const PILL_TEXT = {
+  connecting: "Connecting",
+  connected: "Connected",
+  reconnecting: "Reconnecting",
+  disconnected: "Disconnected",
+  error: "Error",
+};
+const WAITING_FOR_PICTURE =
+  "Connected — waiting for the console's picture. The screen appears when the console next changes.";
+
+const targetName = new URLSearchParams(location.search).get("target") || "";
+const backoff = new Backoff();
+
+/** The live attempt: {client, tunnel, display, clientState, stopFitting}, or null between attempts. */
+let attempt = null;
+/** The pending automatic retry: {timer, ticker, at, reason}, or null. */
+let retry = null;
+
+/** Sets data-state, the pill and the message; the overlay shows whenever there is a message. */
+function render(state, message, buttonLabel) {
+  consoleElement.dataset.state = state;
+  statusPill.dataset.state = state;
+  statusPill.textContent = PILL_TEXT[state];
+  showMessage(message, buttonLabel);
+}
+
+function showMessage(message, buttonLabel) {
+  messageElement.textContent = message || "";
+  consoleElement.classList.toggle("has-message", !!message);
+  reconnectButton.hidden = !buttonLabel;
+  if (buttonLabel) reconnectButton.textContent = buttonLabel;
+}
+
+function setPicture(shown) {
+  consoleElement.dataset.picture = shown ? "shown" : "waiting";
+}
+
+/** Starts a fresh attempt with a new Guacamole.Client (a used client cannot be reconnected). */
+function connect() {
+  cancelRetry();
+  endAttempt();
+  const reconnecting = consoleElement.dataset.state === "reconnecting";
+  render(reconnecting ? "reconnecting" : "connecting",
+    reconnecting ? "Reconnecting to the console…" : "Connecting to the console…");
+  setPicture(false);
+
+  const tunnel = new Guacamole.WebSocketTunnel("tunnel");
+  const client = new Guacamole.Client(tunnel);
+  const display = client.getDisplay();
+  const element = display.getElement();
+  element.tabIndex = 0;
+  element.classList.add("display-surface");
+  displayHost.replaceChildren(element);
+
+  const current = { client, tunnel, display, clientState: Guacamole.Client.State.IDLE, stopFitting: null };
+  attempt = current;
+  const isCurrent = () => attempt === current;
+
+  current.stopFitting = fitDisplayTo(display, displayHost);
+  forwardPointer(client, element);
+
+  watchFirstPicture(tunnel, () => {
+    if (!isCurrent()) return;
+    setPicture(true);
+    if (consoleElement.dataset.state === "connected") showMessage("");
+  });
+
+  client.onstatechange = (state) => {
+    current.clientState = state;
+    if (!isCurrent()) return;
+    const S = Guacamole.Client.State;
+    if (state === S.CONNECTED) {
+      backoff.reset();
+      const picture = consoleElement.dataset.picture === "shown";
+      render("connected", picture ? "" : WAITING_FOR_PICTURE);
+      element.focus({ preventScroll: true });
+    } else if (state === S.DISCONNECTED) {
+      // guacd ended the session cleanly ("disconnect"); errors arrive before this through onerror.
+      endAttempt();
+      render("disconnected", "Disconnected — the console session ended.", "Reconnect");
+    }
+  };
+
+  // guacd's own "error" instruction: the console or guacd failed. The client disconnects right after.
+  client.onerror = (status) => {
+    if (isCurrent()) fail(describeStatus(status, Source.GUACD));
+  };
+
+  // The Keyhole server closed the tunnel with a reason, or the network/server went away.
+  tunnel.onerror = (status) => {
+    if (isCurrent()) fail(describeStatus(status, Source.TUNNEL));
+  };
+
+  // A close without error (e.g. WebSocket code 1000) that the client did not ask for.
+  tunnel.onstatechange = (state) => {
+    if (!isCurrent() || state !== Guacamole.Tunnel.State.CLOSED) return;
+    const S = Guacamole.Client.State;
+    if (current.clientState === S.DISCONNECTING || current.clientState === S.DISCONNECTED) return;
+    fail({ final: false, message: "The connection to the Keyhole server closed unexpectedly" });
+  };
+
+  try {
+    client.connect("target=" + encodeURIComponent(targetName));
+  } catch (status) {
+    fail(describeStatus(status, Source.TUNNEL));
+  }
+}
+
+/** Ends the current attempt: final errors stay, everything else retries with backoff. */
+function fail({ final, message }) {
+  endAttempt();
+  if (final) {
+    render("error", sentence(message), "Try again");
+    return;
+  }
+  scheduleRetry(message);
+}
+
+/** Ends a message with a full stop unless it already has one. */
+function sentence(text) {
+  return /[.!?…]$/.test(text) ? text : text + ".";
+}
+
+/** Tears the current attempt down; its late events are ignored (they fail isCurrent()). */
+function endAttempt() {
+  const ending = attempt;
+  attempt = null;
+  if (!ending) return;
+  if (ending.stopFitting) ending.stopFitting();
+  // Deferred: this may run inside the tunnel's own error callback, before it marks itself closed.
+  setTimeout(() => ending.client.disconnect(), 0);
+}
+
+function scheduleRetry(reason) {
+  cancelRetry();
+  const delay = backoff.next();
+  retry = { at: Date.now() + delay, reason, timer: setTimeout(connect, delay), ticker: null };
+  const tick = () => {
+    const seconds = Math.max(1, Math.ceil((retry.at - Date.now()) / 1000));
+    const text = reason.replace(/[.\s]+$/, "");
+    render("reconnecting", `${text} — retrying in ${seconds} s`, "Reconnect now");
+  };
+  tick();
+  retry.ticker = setInterval(tick, 1000);
+}
+
+function cancelRetry() {
+  if (!retry) return;
+  clearTimeout(retry.timer);
+  clearInterval(retry.ticker);
+  retry = null;
+}
+
+reconnectButton.addEventListener("click", () => {
+  backoff.reset();
+  connect();
+});
+
+// Background tabs get their timers throttled: when the page is seen again, or the network
+// comes back, retry at once instead of waiting out a stretched timer.
+function retryNowIfWaiting() {
+  if (retry && !document.hidden) connect();
+}
+document.addEventListener("visibilitychange", retryNowIfWaiting);
+window.addEventListener("online", retryNowIfWaiting);
+
+forwardKeyboard(() => {
+  const S = Guacamole.Client.State;
+  return attempt && attempt.clientState === S.CONNECTED ? attempt.client : null;
+});
+softKeyboardButton(byId("keyboard-button"));
+
+/** Shows the target's title; the name alone is fine if the list cannot be read. */
+async function showTitle() {
+  titleElement.textContent = targetName;
+  document.title = `${targetName} — Keyhole`;
+  try {
+    const target = (await fetchTargets()).find((t) => t.name === targetName);
+    if (target && target.title) {
+      titleElement.textContent = target.title;
+      document.title = `${target.title} — Keyhole`;
+    }
+  } catch (e) {
+    // The tunnel reports its own errors; the title is a nicety.
+  }
+}
+
+if (!targetName) {
+  render("error", "No console chosen. Go back to the list of consoles and pick one.");
+} else {
+  showTitle();
+  connect();
+}

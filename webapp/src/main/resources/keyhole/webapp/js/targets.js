@@ -1,0 +1,47 @@
+/**
+ * The targets page (index.html): lists the consoles the server offers.
+ * #targets carries data-state = loading | loaded | empty | error.
+ */
+import { fetchTargets, consoleUrl } from "./api.js";
+import { element, byId } from "./dom.js";
+
+const page = byId("targets");
+const message = byId("targets-message");
+const list = byId("target-list");
+
+/** Shows a state of the page with its message (or none). */
+function show(state, text) {
+  page.dataset.state = state;
+  page.setAttribute("aria-busy", String(state === "loading"));
+  message.textContent = text || "";
+  message.hidden = !text;
+  message.classList.toggle("error", state === "error");
+  list.hidden = state !== "loaded";
+}
+
+/** One card per target; the whole card is the link, a large touch target. */
+function card(target) {
+  const link = element("a", { class: "target-card", href: consoleUrl(target.name), "data-target": target.name },
+    element("span", { class: "target-title", text: target.title || target.name }),
+    element("span", { class: "target-meta" },
+      element("span", { class: "target-name", text: target.name }),
+      element("span", { class: "target-protocol", text: String(target.protocol || "").toUpperCase() })));
+  return element("li", {}, link);
+}
+
+async function load() {
+  show("loading", "Loading consoles…");
+  try {
+    const targets = await fetchTargets();
+    if (targets.length === 0) {
+      show("empty", "No targets configured — see the README's configuration section.");
+      return;
+    }
+    list.replaceChildren(...targets.map(card));
+    show("loaded", "");
+  } catch (e) {
+    show("error", `Could not load the consoles: ${e.message} Reload the page to try again.`);
+  }
+}
+
+load();
