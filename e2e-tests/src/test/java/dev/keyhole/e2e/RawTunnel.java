@@ -1,0 +1,198 @@
+package dev.keyhole.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import dev.keyhole.e2e.fixtures.Waits;
+
+/**
+ * A bare Guacamole WebSocket client (java.net.http, subprotocol {@code guacamole}) that sends exactly the
+ * frames a test gives it. It parses what the server sends into instructions, answers {@code sync} like a
+ * browser does (so guacd keeps streaming) and records how the socket was closed.
+ */
+final class RawTunnel implements WebSocket.Listener, AutoCloseable {
+
+    /** How the server closed the WebSocket. */
+    record Close(int code, String reason) {
+    }
+
+    private final StringBuilder pending = new StringBuilder();
+    private final List<List<String>> instructions = new ArrayList<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final Object sendLock = new Object();
+    private WebSocket socket;
+
+    private RawTunnel() {
+    }
+
+    /** Opens a tunnel to {@code uri} (e.g. ws://127.0.0.1:PORT/tunnel?target=locked). */
+    static RawTunnel open(URI uri) throws Exception {
+        RawTunnel tunnel = new RawTunnel();
+        tunnel.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols("guacamole")
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, tunnel)
+                .get(15, TimeUnit.SECONDS);
+        return tunnel;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        List<List<String>> complete = new ArrayList<>();
+        synchronized (this) {
+            pending.append(data);
+            List<String> instruction;
+            while ((instruction = parseOne()) != null) {
+                instructions.add(instruction);
+                complete.add(instruction);
+            }
+        }
+        for (List<String> i : complete) {
+            if (i.get(0).equals("sync") && i.size() > 1) {
+                send(instruction("sync", i.get(1)));
+            }
+        }
+        return null;
+    }
+
+    /** Removes and returns the first complete instruction of {@link #pending}, or null. */
+    private List<String> parseOne() {
+        List<String> elements = new ArrayList<>();
+        int pos = 0;
+        while (true) {
+            int dot = pending.indexOf(".", pos);
+            if (dot < 0) {
+                return null;
+            }
+            int length = Integer.parseInt(pending.substring(pos, dot));
+            int start = dot + 1;
+            int valueEnd = start;
+            for (int i = 0; i < length; i++) {
+                if (valueEnd >= pending.length()) {
+                    return null;
+                }
+                valueEnd = pending.offsetByCodePoints(valueEnd, 1);
+            }
+            if (valueEnd >= pending.length()) {
+                return null;
+            }
+            elements.add(pending.substring(start, valueEnd));
+            char terminator = pending.charAt(valueEnd);
+            pos = valueEnd + 1;
+            if (terminator == ';') {
+                pending.delete(0, pos);
+                return elements;
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Close(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Close(-1, "error: " + error));
+    }
+
+    /** Encodes one instruction. */
+    static String instruction(String opcode, String... args) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(opcode.codePointCount(0, opcode.length())).append('.').append(opcode);
+        for (String a : args) {
+            sb.append(',').append(a.codePointCount(0, a.length())).append('.').append(a);
+        }
+        return sb.append(';').toString();
+    }
+
+    /** Sends one whole text frame. */
+    void send(String frame) {
+        sendPart(frame, true);
+    }
+
+    /** Sends one text frame, the last of a message or not; waits until it is sent. */
+    void sendPart(String text, boolean last) {
+        synchronized (sendLock) { // one send at a time: the listener answers syncs while a test sends
+            sendNow(text, last);
+        }
+    }
+
+    private void sendNow(String text, boolean last) {
+        try {
+            socket.sendText(text, last).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (!closed.isDone()) {
+                throw new IllegalStateException("could not send a frame", e);
+            }
+        }
+    }
+
+    /** Number of instructions received so far. */
+    synchronized int received() {
+        return instructions.size();
+    }
+
+    /** The opcodes received so far (for messages). */
+    synchronized List<String> opcodes() {
+        return instructions.stream().map(i -> i.get(0)).toList();
+    }
+
+    /** True when the instruction was received. */
+    synchronized boolean hasReceived(List<String> instruction) {
+        return instructions.contains(instruction);
+    }
+
+    /** Waits until more than {@code count} instructions arrived. */
+    void awaitMoreThan(int count, Duration timeout) {
+        Waits.until("more than " + count + " instructions from the tunnel", timeout,
+                () -> received() + " instructions, closed=" + closed.getNow(null), () -> received() > count);
+    }
+
+    /** Waits until exactly this instruction arrived. */
+    void awaitInstruction(List<String> instruction, Duration timeout) {
+        Waits.until("the instruction " + instruction, timeout,
+                () -> "the last opcodes " + tail(opcodes()) + ", closed=" + closed.getNow(null),
+                () -> hasReceived(instruction));
+    }
+
+    private static List<String> tail(List<String> list) {
+        return list.subList(Math.max(0, list.size() - 10), list.size());
+    }
+
+    /** Waits until the server closed the socket. */
+    Close awaitClose(Duration timeout) throws Exception {
+        try {
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("waited " + timeout.toSeconds() + "s for the server to close the tunnel; it is open and sent "
+                    + received() + " instructions, the last " + tail(opcodes()), e);
+        }
+    }
+
+    /** How it was closed, or null while open. */
+    Close closeStatus() {
+        return closed.getNow(null);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        socket.abort();
+    }
+}

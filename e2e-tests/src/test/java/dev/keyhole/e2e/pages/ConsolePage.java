@@ -1,0 +1,199 @@
+package dev.keyhole.e2e.pages;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.Pictures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console page ({@code /console.html?target=NAME}). {@code #console} carries data-state (see
+ * {@link State}) and data-picture (waiting|shown); {@code #console-message} says what is going on;
+ * {@code #display} holds the Guacamole display.
+ */
+public final class ConsolePage {
+
+    /** The states of {@code #console}'s data-state. */
+    public enum State {
+        CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED, ERROR;
+
+        /** The attribute value. */
+        public String value() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * Composes the visible layers of the Guacamole display into one PNG at the console's own resolution:
+     * the default layer's canvas and the canvases of its child layers, each placed where it shows on the page.
+     * The mouse cursor is not part of it (the page shows it as a CSS cursor).
+     */
+    private static final String CANVAS_PNG = """
+            const host = document.getElementById('display');
+            const bounds = host && host.firstElementChild;          // Guacamole.Display#getElement()
+            const layers = bounds && bounds.firstElementChild;      // holds the default layer and the cursor layer
+            const defaultLayer = layers && layers.firstElementChild;
+            const base = defaultLayer && defaultLayer.querySelector(':scope > canvas');
+            if (!base || base.width === 0 || base.height === 0) return null;
+            const out = document.createElement('canvas');
+            out.width = base.width;
+            out.height = base.height;
+            const g = out.getContext('2d');
+            const b = base.getBoundingClientRect();
+            if (b.width === 0 || b.height === 0) {
+              g.drawImage(base, 0, 0);
+            } else {
+              const sx = base.width / b.width, sy = base.height / b.height;
+              for (const c of defaultLayer.querySelectorAll('canvas')) {
+                if (c.width === 0 || c.height === 0) continue;
+                const r = c.getBoundingClientRect();
+                g.drawImage(c, (r.left - b.left) * sx, (r.top - b.top) * sy, r.width * sx, r.height * sy);
+              }
+            }
+            return out.toDataURL('image/png');
+            """;
+
+    private final WebDriver driver;
+
+    private ConsolePage(WebDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Opens the console page of a target. */
+    public static ConsolePage open(Browser browser, URI server, String target) {
+        browser.driver().get(server.resolve("/console.html?target="
+                + URLEncoder.encode(target, StandardCharsets.UTF_8)).toString());
+        return attach(browser.driver());
+    }
+
+    static ConsolePage attach(WebDriver driver) {
+        ConsolePage page = new ConsolePage(driver);
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .withMessage(() -> "waiting for the console page (body[data-page=console]); at " + driver.getCurrentUrl())
+                .until(d -> !d.findElements(By.cssSelector("body[data-page='console'] #console")).isEmpty());
+        return page;
+    }
+
+    /** Reloads the page (a fresh connection attempt). */
+    public ConsolePage reload() {
+        driver.navigate().refresh();
+        return attach(driver);
+    }
+
+    private WebElement console() {
+        return driver.findElement(By.id("console"));
+    }
+
+    /** data-state of {@code #console} (e.g. "connected"). */
+    public String state() {
+        return console().getDomAttribute("data-state");
+    }
+
+    /** data-picture of {@code #console}: "waiting" or "shown". */
+    public String picture() {
+        return console().getDomAttribute("data-picture");
+    }
+
+    /** The text of {@code #console-message} (empty when there is none). */
+    public String message() {
+        return driver.findElement(By.id("console-message")).getText();
+    }
+
+    /** True when the message is shown to the user. */
+    public boolean messageVisible() {
+        return driver.findElement(By.id("console-message")).isDisplayed();
+    }
+
+    /** What the page shows now, for failure messages. */
+    public String describe() {
+        return "data-state=" + state() + ", data-picture=" + picture() + ", message=\"" + message() + "\"";
+    }
+
+    /** Waits until {@code #console}'s data-state is one of {@code states}. */
+    public ConsolePage waitForState(Duration timeout, State... states) {
+        List<String> wanted = Arrays.stream(states).map(State::value).toList();
+        new WebDriverWait(driver, timeout)
+                .withMessage(() -> "waiting for the console to be " + String.join(" or ", wanted) + "; saw " + describe())
+                .until(d -> wanted.contains(state()));
+        return this;
+    }
+
+    /** Waits up to 30 s until {@code #console}'s data-state is {@code state}. */
+    public ConsolePage waitForState(State state) {
+        return waitForState(Duration.ofSeconds(30), state);
+    }
+
+    /** Waits until the first picture arrived (data-picture=shown). */
+    public ConsolePage waitForPicture() {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> "waiting for the console's picture (data-picture=shown); saw " + describe())
+                .until(d -> "shown".equals(picture()));
+        return this;
+    }
+
+    /**
+     * Types text on the console the way a user does: focuses the display, then real keyboard events
+     * (Selenium Actions), then Enter.
+     */
+    public void typePassphrase(String passphrase) {
+        ((JavascriptExecutor) driver).executeScript(
+                "const d = document.querySelector('#display > *'); if (d) d.focus({preventScroll: true});");
+        new Actions(driver).sendKeys(passphrase).sendKeys(Keys.ENTER).perform();
+    }
+
+    /**
+     * Waits until the display shows what the console's own screen shows (see {@link Pictures}): same size,
+     * the same text, and a picture with content (a black or cursor-only display never matches).
+     *
+     * @param expected takes the console's own screenshot (called at each try)
+     * @return the matching comparison
+     */
+    public Pictures.Comparison waitForPictureMatching(Supplier<BufferedImage> expected, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("no picture yet");
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(500))
+                .withMessage(() -> "waiting for the browser's display to show the console's screen; last comparison: "
+                        + last.get() + "; page: " + describe())
+                .until(d -> {
+                    BufferedImage shown = canvasImage();
+                    if (shown == null) {
+                        return null;
+                    }
+                    Pictures.Comparison c = Pictures.compare(expected.get(), shown);
+                    last.set(c.toString());
+                    return c.matches() ? c : null;
+                });
+    }
+
+    /** The display as the user sees it, flattened to one image at the console's resolution; null before any. */
+    public BufferedImage canvasImage() {
+        Object dataUrl = ((JavascriptExecutor) driver).executeScript(CANVAS_PNG);
+        if (dataUrl == null) {
+            return null;
+        }
+        String url = dataUrl.toString();
+        byte[] png = Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+        try {
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

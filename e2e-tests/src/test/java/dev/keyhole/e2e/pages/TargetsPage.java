@@ -1,0 +1,49 @@
+package dev.keyhole.e2e.pages;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The targets page ({@code /}): the list of consoles. {@code #targets} has data-state loading|loaded|empty|error. */
+public final class TargetsPage {
+
+    private final WebDriver driver;
+
+    private TargetsPage(WebDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Opens the page and waits until the list has loaded (or failed). */
+    public static TargetsPage open(Browser browser, URI server) {
+        WebDriver driver = browser.driver();
+        driver.get(server.resolve("/").toString());
+        TargetsPage page = new TargetsPage(driver);
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .withMessage(() -> "waiting for the targets page to load its list; #targets data-state=" + page.state())
+                .until(d -> !"loading".equals(page.state()) && page.state() != null);
+        return page;
+    }
+
+    /** data-state of {@code #targets}, or null when the page has none. */
+    public String state() {
+        List<WebElement> targets = driver.findElements(By.id("targets"));
+        return targets.isEmpty() ? null : targets.get(0).getDomAttribute("data-state");
+    }
+
+    /** The names of the listed consoles, in page order. */
+    public List<String> targetNames() {
+        return driver.findElements(By.cssSelector("#target-list a[data-target]")).stream()
+                .map(a -> a.getDomAttribute("data-target")).toList();
+    }
+
+    /** Follows the link of a console. */
+    public ConsolePage openConsole(String name) {
+        driver.findElement(By.cssSelector("#target-list a[data-target='" + name + "']")).click();
+        return ConsolePage.attach(driver);
+    }
+}
