@@ -1,0 +1,88 @@
+package dev.keyhole.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.http.HttpEdge;
+import dev.keyhole.server.targets.ConfiguredTargetDirectory;
+import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.tunnel.TunnelService;
+import java.net.URI;
+import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Keyhole: the composition root that builds every service from the configuration, wires them together
+ * and starts the web server. Tests start one on port 0 and close it.
+ */
+public final class KeyholeServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyholeServer.class);
+
+    /** How long each step of connecting to guacd may take. */
+    private static final Duration GUACD_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a console's connection stays open after its last viewer left (a page reload must not drop it). */
+    private static final Duration CONSOLE_LINGER = Duration.ofSeconds(15);
+
+    private final Server jetty;
+    private final TunnelService tunnels;
+    private final URI uri;
+
+    private KeyholeServer(Server jetty, TunnelService tunnels, URI uri) {
+        this.jetty = jetty;
+        this.tunnels = tunnels;
+        this.uri = uri;
+    }
+
+    /**
+     * Builds Keyhole from {@code config} and starts it.
+     *
+     * @param config the checked configuration
+     * @return the running server
+     * @throws Exception if the web server cannot start (e.g. its port is taken)
+     */
+    public static KeyholeServer start(KeyholeConfig config) throws Exception {
+        TargetDirectory targets = new ConfiguredTargetDirectory(config.targets());
+        TunnelService tunnels = new TunnelService(targets, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
+        Server jetty = HttpEdge.newServer(config.http(), targets, tunnels, new ObjectMapper());
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            tunnels.close();
+            jetty.stop();
+            throw e;
+        }
+        URI uri = jetty.getURI().resolve("/");
+        log.info("Keyhole listening on {} with {} target(s); guacd at {}", uri, targets.list().size(),
+                config.guacd().address());
+        return new KeyholeServer(jetty, tunnels, uri);
+    }
+
+    /** @return the port the web server listens on (the real one when the configuration said 0) */
+    public int port() {
+        return uri.getPort();
+    }
+
+    /** @return the web server's base URI, e.g. {@code http://127.0.0.1:8080/} */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Stops the web server, closes every tunnel and console connection. */
+    @Override
+    public void close() throws Exception {
+        try {
+            jetty.stop();
+        } finally {
+            tunnels.close();
+        }
+        log.info("Keyhole stopped");
+    }
+}

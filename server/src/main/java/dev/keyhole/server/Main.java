@@ -1,0 +1,63 @@
+package dev.keyhole.server;
+
+import dev.keyhole.server.config.ConfigException;
+import dev.keyhole.server.config.ConfigLoader;
+import dev.keyhole.server.config.KeyholeConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * {@code keyhole-server --config FILE}: reads the configuration, starts Keyhole and runs until stopped
+ * (Ctrl-C or SIGTERM). An invalid configuration prints its problems and exits with status 2.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** @param args {@code --config FILE} */
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if (args[i].equals("--help")) {
+                System.out.println("usage: keyhole-server --config FILE");
+                return;
+            } else {
+                System.err.println("keyhole-server: unknown argument " + args[i] + "; usage: keyhole-server --config FILE");
+                System.exit(2);
+            }
+        }
+        if (config == null) {
+            System.err.println("keyhole-server: --config FILE is required");
+            System.exit(2);
+        }
+        KeyholeConfig keyhole;
+        try {
+            keyhole = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        KeyholeServer server;
+        try {
+            server = KeyholeServer.start(keyhole);
+        } catch (IOException e) {
+            // Typically the port is taken: say so in one line, not with a stack trace.
+            System.err.println("keyhole-server: cannot listen on " + keyhole.http().bind() + ":"
+                    + keyhole.http().port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("keyhole-server: stopping failed: " + e);
+            }
+        }, "keyhole-shutdown"));
+        server.join();
+    }
+}

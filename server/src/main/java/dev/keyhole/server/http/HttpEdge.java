@@ -1,0 +1,71 @@
+package dev.keyhole.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.tunnel.TunnelService;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/** Builds the Jetty server: the API, the web app's files and the tunnel endpoint, under one context. */
+public final class HttpEdge {
+
+    /** Where the web app's files are on the classpath (the keyhole-webapp jar). */
+    static final String WEBAPP_RESOURCES = "keyhole/webapp/";
+
+    private HttpEdge() {
+    }
+
+    /**
+     * Builds a Jetty server, not yet started.
+     *
+     * @param http    where to listen
+     * @param targets the targets the API lists
+     * @param tunnels the service the tunnel endpoint hands WebSockets to
+     * @param json    the JSON mapper for the API
+     * @return the server; {@code start()} it
+     */
+    public static Server newServer(HttpConfig http, TargetDirectory targets, TunnelService tunnels,
+            ObjectMapper json) {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(http.bind());
+        connector.setPort(http.port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        Resource webapp = ResourceFactory.of(context).newClassLoaderResource(WEBAPP_RESOURCES);
+        if (webapp == null) {
+            throw new IllegalStateException("The web app's files are missing from the classpath ("
+                    + WEBAPP_RESOURCES + "): is keyhole-webapp.jar on it?");
+        }
+        context.setBaseResource(webapp);
+        context.setWelcomeFiles(new String[] {"index.html"});
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, json)), "/api/targets");
+        ServletHolder files = new ServletHolder("default", DefaultServlet.class);
+        files.setInitParameter("dirAllowed", "false");
+        context.addServlet(files, "/");
+
+        JakartaWebSocketServletContainerInitializer.configure(context,
+                (servletContext, container) -> container.addEndpoint(TunnelEndpoint.config(tunnels)));
+
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowMessageInTitle(false);
+        server.setErrorHandler(errors);
+        server.setHandler(context);
+        server.setStopAtShutdown(false);
+        return server;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keyhole.server.http;
+
+import dev.keyhole.server.tunnel.Tunnel;
+import dev.keyhole.server.tunnel.TunnelRequest;
+import dev.keyhole.server.tunnel.TunnelService;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tunnel's WebSocket endpoint ({@code /tunnel?target=NAME}, subprotocol {@code guacamole}): it captures the
+ * request at the handshake and hands everything else to the {@link TunnelService}.
+ */
+public final class TunnelEndpoint extends Endpoint {
+
+    /** The path browsers connect to. */
+    static final String PATH = "/tunnel";
+
+    /** A browser that has sent nothing for this long is gone (guacamole-common-js pings every 0.5 s). */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Largest message a browser may send; guacamole-common-js sends a few instructions at a time. */
+    private static final int MAX_MESSAGE = 64 * 1024;
+
+    /** Where Jetty puts the browser's address among a session's user properties. */
+    private static final String REMOTE = "jakarta.websocket.endpoint.remoteAddress";
+
+    private final TunnelService tunnels;
+    private Tunnel tunnel;
+
+    private TunnelEndpoint(TunnelService tunnels) {
+        this.tunnels = tunnels;
+    }
+
+    /** The endpoint's configuration: one endpoint instance per WebSocket, all sharing {@code tunnels}. */
+    static ServerEndpointConfig config(TunnelService tunnels) {
+        return ServerEndpointConfig.Builder.create(TunnelEndpoint.class, PATH)
+                .subprotocols(List.of("guacamole"))
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> type) {
+                        return type.cast(new TunnelEndpoint(tunnels));
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        session.setMaxIdleTimeout(IDLE_TIMEOUT.toMillis());
+        session.setMaxTextMessageBufferSize(MAX_MESSAGE);
+        String target = first(session.getRequestParameterMap(), "target");
+        String remote = String.valueOf(session.getUserProperties().getOrDefault(REMOTE, "?"));
+        tunnel = tunnels.open(new TunnelRequest(target, remote), new WebSocketBrowserChannel(session));
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) tunnel::receive);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+        if (tunnel != null) {
+            tunnel.browserClosed();
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable cause) {
+        if (tunnel != null) {
+            tunnel.browserClosed();
+        }
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? "" : values.get(0);
+    }
+}

@@ -1,0 +1,450 @@
+package dev.keyhole.server.tunnel;
+
+import dev.keyhole.server.config.GuacdConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.GuacamoleServerException;
+import org.apache.guacamole.GuacamoleUpstreamTimeoutException;
+import org.apache.guacamole.io.GuacamoleReader;
+import org.apache.guacamole.io.GuacamoleWriter;
+import org.apache.guacamole.net.GuacamoleSocket;
+import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
+import org.apache.guacamole.protocol.GuacamoleClientInformation;
+import org.apache.guacamole.protocol.GuacamoleConfiguration;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleProtocolVersion;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+
+/**
+ * One TCP connection to guacd: the handshake, then a stream of instructions read asynchronously.
+ *
+ * <p>The handshake is guacamole-common's own ({@link ConfiguredGuacamoleSocket}), run over this connection's
+ * channel with blocking reads. It reads exactly up to the end of {@code ready}; whatever guacd sent after it stays
+ * in the read buffer and is the first thing {@link #startReading} delivers, so nothing read ahead is lost.
+ *
+ * <p>After the handshake no thread waits on this connection: reads and writes complete on the shared
+ * {@link AsynchronousChannelGroup}. {@link #write} may be called from any thread.
+ */
+final class GuacdConnection implements AutoCloseable {
+
+    /** Receives what guacd sends, as complete instructions. Called on a channel-group thread. */
+    interface Reader {
+
+        /**
+         * Complete instructions, as guacd sent them (UTF-8).
+         *
+         * @param instructions the bytes; valid until {@code resume} is run
+         * @param resume       run it when done with the bytes: the next read starts then
+         */
+        void instructions(ByteBuffer instructions, Runnable resume);
+
+        /**
+         * The stream ended: guacd closed the connection, a read failed, or guacd sent something that is not
+         * Guacamole protocol. Told once; no more instructions follow.
+         *
+         * @param cause {@code null} when guacd closed the connection normally
+         */
+        void ended(Throwable cause);
+    }
+
+    private static final int INITIAL_BUFFER = 64 * 1024;
+    private static final int MAX_BUFFER = 8 * 1024 * 1024;
+    private static final int MAX_QUEUED_WRITES = 1024 * 1024;
+
+    private final AsynchronousSocketChannel channel;
+    private final Duration timeout;
+    private final InstructionBoundaries boundaries = new InstructionBoundaries();
+
+    /** Bytes received and not yet delivered are {@code buffer[0, filled)}; {@code buffer[0, scanned)} was scanned. */
+    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private int filled;
+    private int scanned;
+    private int deliverable;
+
+    private final Object writeLock = new Object();
+    private final ArrayDeque<ByteBuffer> writes = new ArrayDeque<>();
+    private int queuedBytes;
+    private boolean writing;
+
+    private String connectionId;
+    private GuacamoleProtocolVersion protocolVersion;
+    private volatile boolean closed;
+
+    private GuacdConnection(AsynchronousSocketChannel channel, Duration timeout) {
+        this.channel = channel;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Connects to guacd and performs the handshake. Blocks for at most about {@code timeout} per step; call it on
+     * a thread that may block, never on a channel-group thread.
+     *
+     * @param group       the channel group the connection's reads and writes complete on
+     * @param guacd       where guacd listens
+     * @param select      the protocol ({@code rdp}) for a new connection, or a connection id ({@code $…}) to join
+     * @param parameters  the connection's parameters, answered to guacd's {@code args}
+     * @param information the display size, resolution and image formats of the viewer
+     * @param timeout     how long each step may take
+     * @return the connection, between {@code ready} and the first instruction after it
+     * @throws TunnelException with a message fit for the user if guacd is unreachable or refuses
+     */
+    static GuacdConnection open(AsynchronousChannelGroup group, GuacdConfig guacd, String select,
+            GuacamoleConfiguration parameters, GuacamoleClientInformation information, Duration timeout)
+            throws TunnelException {
+        AsynchronousSocketChannel channel;
+        try {
+            channel = AsynchronousSocketChannel.open(group);
+        } catch (IOException e) {
+            throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole cannot open a socket: " + e);
+        }
+        GuacdConnection connection = new GuacdConnection(channel, timeout);
+        try {
+            channel.connect(new InetSocketAddress(guacd.host(), guacd.port()))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            connection.close();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new TunnelException(GuacamoleStatus.UPSTREAM_NOT_FOUND, "guacd is not reachable at "
+                    + guacd.address() + (cause instanceof ConnectException ? "" : " (" + cause + ")"));
+        } catch (InterruptedException e) {
+            connection.close();
+            Thread.currentThread().interrupt();
+            throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole is shutting down");
+        }
+        GuacamoleConfiguration configuration = new GuacamoleConfiguration(parameters);
+        if (select.startsWith("$")) {
+            configuration.setConnectionID(select);
+        } else {
+            configuration.setProtocol(select);
+        }
+        try {
+            ConfiguredGuacamoleSocket handshake =
+                    new ConfiguredGuacamoleSocket(connection.new HandshakeSocket(), configuration, information);
+            connection.connectionId = handshake.getConnectionID();
+            connection.protocolVersion = handshake.getProtocolVersion();
+        } catch (GuacamoleException e) {
+            connection.close();
+            throw new TunnelException(e.getStatus(), "guacd at " + guacd.address() + " refused the connection: "
+                    + e.getMessage());
+        }
+        return connection;
+    }
+
+    /** @return the id guacd gave this connection in {@code ready} ({@code $…}); never sent to a browser */
+    String connectionId() {
+        return connectionId;
+    }
+
+    /** @return the protocol version guacd agreed to, or {@code null} if guacd is older than 1.1 */
+    GuacamoleProtocolVersion protocolVersion() {
+        return protocolVersion;
+    }
+
+    /**
+     * Starts delivering guacd's instructions to {@code reader}, beginning with any read ahead during the
+     * handshake. Call once.
+     */
+    void startReading(Reader reader) {
+        scanAndDeliver(reader);
+    }
+
+    /** Delivers whatever complete instructions the buffer holds, or reads more. */
+    private void deliver(Reader reader) {
+        if (deliverable > 0) {
+            int length = deliverable;
+            reader.instructions(ByteBuffer.wrap(buffer, 0, length), () -> {
+                System.arraycopy(buffer, length, buffer, 0, filled - length);
+                filled -= length;
+                scanned -= length;
+                deliverable = 0;
+                scanAndDeliver(reader);
+            });
+            return;
+        }
+        if (filled == buffer.length) {
+            if (buffer.length >= MAX_BUFFER) {
+                end(reader, new IOException("guacd sent an instruction longer than " + MAX_BUFFER + " bytes"));
+                return;
+            }
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        ByteBuffer target = ByteBuffer.wrap(buffer, filled, buffer.length - filled);
+        try {
+            channel.read(target, reader, new CompletionHandler<>() {
+                @Override
+                public void completed(Integer count, Reader reader) {
+                    if (count < 0) {
+                        end(reader, null);
+                        return;
+                    }
+                    filled += count;
+                    scanAndDeliver(reader);
+                }
+
+                @Override
+                public void failed(Throwable cause, Reader reader) {
+                    end(reader, cause);
+                }
+            });
+        } catch (RuntimeException e) {
+            end(reader, e);
+        }
+    }
+
+    private void scanAndDeliver(Reader reader) {
+        try {
+            int end = boundaries.scan(buffer, scanned, filled);
+            scanned = filled;
+            if (end > 0) {
+                deliverable = end;
+            }
+        } catch (InstructionBoundaries.MalformedInstructionException e) {
+            end(reader, new IOException("guacd sent something that is not Guacamole protocol: " + e.getMessage()));
+            return;
+        }
+        deliver(reader);
+    }
+
+    private void end(Reader reader, Throwable cause) {
+        boolean wasOpen = !closed;
+        close();
+        reader.ended(wasOpen ? cause : null);
+    }
+
+    /**
+     * Queues bytes for guacd. Writes happen in order, one at a time, without blocking the caller.
+     *
+     * @param bytes complete instructions
+     * @throws TunnelException if guacd has not taken up a megabyte already queued (it is stuck)
+     */
+    void write(ByteBuffer bytes) throws TunnelException {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            if (queuedBytes + bytes.remaining() > MAX_QUEUED_WRITES) {
+                throw new TunnelException(GuacamoleStatus.UPSTREAM_TIMEOUT, "guacd is not reading");
+            }
+            writes.add(bytes);
+            queuedBytes += bytes.remaining();
+            if (writing) {
+                return;
+            }
+            writing = true;
+        }
+        writeNext();
+    }
+
+    /** Queues one instruction for guacd. */
+    void write(GuacamoleInstruction instruction) throws TunnelException {
+        write(ByteBuffer.wrap(instruction.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void writeNext() {
+        ByteBuffer next;
+        synchronized (writeLock) {
+            next = writes.peek();
+            if (next == null || closed) {
+                writing = false;
+                return;
+            }
+        }
+        try {
+            channel.write(next, next, new CompletionHandler<>() {
+                @Override
+                public void completed(Integer count, ByteBuffer written) {
+                    synchronized (writeLock) {
+                        queuedBytes -= count;
+                        if (!written.hasRemaining()) {
+                            writes.poll();
+                        }
+                    }
+                    writeNext();
+                }
+
+                @Override
+                public void failed(Throwable cause, ByteBuffer written) {
+                    // The read side sees the broken connection and ends the stream; only stop writing here.
+                    close();
+                }
+            });
+        } catch (RuntimeException e) {
+            close();
+        }
+    }
+
+    /** @return whether {@link #close} has been called or the connection broke */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the connection; a pending read then ends the stream. Safe to call more than once. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (writeLock) {
+            writes.clear();
+            queuedBytes = 0;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing more can be done with a connection that fails to close.
+        }
+    }
+
+    /**
+     * The connection as a blocking {@link GuacamoleSocket}, for {@link ConfiguredGuacamoleSocket}'s handshake.
+     * It reads one instruction at a time, never past the end of the one asked for.
+     */
+    private final class HandshakeSocket implements GuacamoleSocket {
+
+        private final GuacamoleReader reader = new GuacamoleReader() {
+            @Override
+            public boolean available() {
+                return deliverable > 0 || filled > scanned;
+            }
+
+            @Override
+            public char[] read() throws GuacamoleException {
+                GuacamoleInstruction instruction = readInstruction();
+                return instruction == null ? null : instruction.toString().toCharArray();
+            }
+
+            @Override
+            public GuacamoleInstruction readInstruction() throws GuacamoleException {
+                return readOneInstruction();
+            }
+        };
+
+        private final GuacamoleWriter writer = new GuacamoleWriter() {
+            @Override
+            public void write(char[] chunk, int offset, int length) throws GuacamoleException {
+                writeBlocking(new String(chunk, offset, length).getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void write(char[] chunk) throws GuacamoleException {
+                write(chunk, 0, chunk.length);
+            }
+
+            @Override
+            public void writeInstruction(GuacamoleInstruction instruction) throws GuacamoleException {
+                writeBlocking(instruction.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        };
+
+        @Override
+        public GuacamoleReader getReader() {
+            return reader;
+        }
+
+        @Override
+        public GuacamoleWriter getWriter() {
+            return writer;
+        }
+
+        @Override
+        public void close() {
+            GuacdConnection.this.close();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed;
+        }
+    }
+
+    /** Reads exactly one instruction during the handshake, leaving what follows it in the buffer. */
+    private GuacamoleInstruction readOneInstruction() throws GuacamoleException {
+        InstructionBoundaries single = new InstructionBoundaries();
+        int end = -1;
+        int from = 0;
+        while (true) {
+            try {
+                end = single.scanOne(buffer, from, filled);
+            } catch (InstructionBoundaries.MalformedInstructionException e) {
+                throw new GuacamoleServerException("guacd sent something that is not Guacamole protocol: "
+                        + e.getMessage());
+            }
+            from = filled;
+            if (end > 0) {
+                break;
+            }
+            if (filled == buffer.length) {
+                throw new GuacamoleServerException("guacd sent an over-long handshake instruction");
+            }
+            int count;
+            try {
+                count = channel.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled))
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new GuacamoleUpstreamTimeoutException("guacd did not answer within " + timeout.toSeconds()
+                        + " s");
+            } catch (ExecutionException | InterruptedException e) {
+                throw new GuacamoleServerException("reading from guacd failed: " + e.getCause(), e);
+            }
+            if (count < 0) {
+                return null;
+            }
+            filled += count;
+        }
+        String text = new String(buffer, 0, end, StandardCharsets.UTF_8);
+        System.arraycopy(buffer, end, buffer, 0, filled - end);
+        filled -= end;
+        return decode(text);
+    }
+
+    /**
+     * Decodes one complete instruction, already checked by {@link InstructionBoundaries}. guacamole-common's
+     * {@link org.apache.guacamole.protocol.GuacamoleParser} is not used here: it refuses more than 64 elements, and
+     * guacd's {@code args} for RDP has more.
+     */
+    static GuacamoleInstruction decode(String text) throws GuacamoleServerException {
+        List<String> elements = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int dot = text.indexOf('.', i);
+            if (dot < 0) {
+                throw new GuacamoleServerException("guacd sent a malformed instruction");
+            }
+            int length = Integer.parseInt(text, i, dot, 10);
+            int end = text.offsetByCodePoints(dot + 1, length);
+            elements.add(text.substring(dot + 1, end));
+            i = end + 1;
+        }
+        if (elements.isEmpty()) {
+            throw new GuacamoleServerException("guacd sent an empty instruction");
+        }
+        return new GuacamoleInstruction(elements.get(0), elements.subList(1, elements.size()));
+    }
+
+    private void writeBlocking(byte[] bytes) throws GuacamoleException {
+        ByteBuffer data = ByteBuffer.wrap(bytes);
+        try {
+            while (data.hasRemaining()) {
+                channel.write(data).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            throw new GuacamoleUpstreamTimeoutException("guacd did not take the handshake within "
+                    + timeout.toSeconds() + " s");
+        } catch (ExecutionException | InterruptedException e) {
+            throw new GuacamoleServerException("writing to guacd failed: " + e.getCause(), e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.keyhole.server.tunnel;
+
+/**
+ * Finds where complete Guacamole instructions end in a UTF-8 byte stream, without decoding it.
+ *
+ * <p>An instruction is a list of elements {@code LENGTH.VALUE}, separated by {@code ,} and ended by {@code ;}.
+ * LENGTH counts Unicode characters, not bytes, so the scanner counts UTF-8 lead bytes (every byte that is not
+ * {@code 10xxxxxx}) to skip a value. The scanner keeps its state between calls, so an instruction may arrive in
+ * any number of pieces.
+ *
+ * <p>Not thread-safe: one scanner belongs to one stream.
+ */
+final class InstructionBoundaries {
+
+    /** Longest element accepted, in characters; guacd's own elements are far shorter. */
+    static final int MAX_ELEMENT_LENGTH = 1 << 22;
+
+    private static final int LENGTH = 0;
+    private static final int VALUE = 1;
+
+    private int state = LENGTH;
+    private int digits;
+    private int length;
+
+    /**
+     * Scans {@code bytes[from, to)}, continuing from where the previous call stopped.
+     *
+     * @return the index just past the last {@code ;} ending an instruction in that range, or {@code -1} if no
+     *         instruction ended there
+     * @throws MalformedInstructionException if the bytes are not Guacamole instructions
+     */
+    int scan(byte[] bytes, int from, int to) throws MalformedInstructionException {
+        return scan(bytes, from, to, false);
+    }
+
+    /**
+     * Like {@link #scan(byte[], int, int)}, but stops at the end of the first instruction that ends in the range.
+     *
+     * @return the index just past that instruction's {@code ;}, or {@code -1}
+     */
+    int scanOne(byte[] bytes, int from, int to) throws MalformedInstructionException {
+        return scan(bytes, from, to, true);
+    }
+
+    private int scan(byte[] bytes, int from, int to, boolean first) throws MalformedInstructionException {
+        int lastEnd = -1;
+        int i = from;
+        while (i < to) {
+            if (state == LENGTH) {
+                byte b = bytes[i++];
+                if (b >= '0' && b <= '9') {
+                    length = length * 10 + (b - '0');
+                    if (++digits > 7 || length > MAX_ELEMENT_LENGTH) {
+                        throw new MalformedInstructionException("element longer than " + MAX_ELEMENT_LENGTH);
+                    }
+                } else if (b == '.' && digits > 0) {
+                    state = VALUE;
+                } else {
+                    throw new MalformedInstructionException("expected an element length");
+                }
+            } else {
+                // Skip `length` characters: a character starts at every byte that is not a UTF-8 continuation
+                // byte; the first character start after them is the terminator.
+                while (i < to) {
+                    byte b = bytes[i];
+                    if ((b & 0xC0) == 0x80) {
+                        i++;
+                    } else if (length > 0) {
+                        length--;
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+                if (i == to) {
+                    break;
+                }
+                byte terminator = bytes[i++];
+                if (terminator == ';') {
+                    lastEnd = i;
+                    if (first) {
+                        state = LENGTH;
+                        digits = 0;
+                        length = 0;
+                        return lastEnd;
+                    }
+                } else if (terminator != ',') {
+                    throw new MalformedInstructionException("expected ',' or ';' after an element");
+                }
+                state = LENGTH;
+                digits = 0;
+                length = 0;
+            }
+        }
+        return lastEnd;
+    }
+
+    /** The stream is not made of Guacamole instructions. */
+    static final class MalformedInstructionException extends Exception {
+        MalformedInstructionException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

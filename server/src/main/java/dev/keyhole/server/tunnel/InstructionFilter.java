@@ -1,0 +1,131 @@
+package dev.keyhole.server.tunnel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleParser;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+
+/**
+ * Checks everything a browser sends before any of it reaches guacd.
+ *
+ * <p>Every WebSocket message is parsed with guacamole-common's {@link GuacamoleParser}; an instruction may span
+ * messages and a message may hold several. Only the opcodes guacamole-common-js sends during a console session
+ * are allowed, each with the number and kind of arguments it really has. No clipboard, file or pipe streams, no
+ * handshake instructions ({@code select}, {@code connect}, …). The first instruction that breaks these rules
+ * fails the whole message: nothing of it is forwarded.
+ *
+ * <p>Error messages name the opcode at most, never an argument: a {@code key} instruction's argument is a key the
+ * user typed.
+ *
+ * <p>Not thread-safe: one filter belongs to one tunnel, whose messages arrive one at a time.
+ */
+final class InstructionFilter {
+
+    /** What the browser asked for, once checked. */
+    sealed interface Checked permits Forward, Ping, Drop {
+    }
+
+    /** An instruction to pass to guacd as it is. */
+    record Forward(GuacamoleInstruction instruction) implements Checked {
+    }
+
+    /** The tunnel's own ping: answer it with {@code reply}, do not forward it. */
+    record Ping(GuacamoleInstruction reply) implements Checked {
+    }
+
+    /** Allowed but not forwarded (a viewer's wish to resize: the console keeps its own size). */
+    record Drop() implements Checked {
+    }
+
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,10}(\\.[0-9]{1,10})?");
+    private static final Pattern TEXT = Pattern.compile("[\\x20-\\x7E]{0,256}");
+
+    /** Allowed opcodes and the shape of their arguments (one pattern per argument; the last may repeat no more). */
+    private static final Map<String, Rule> RULES = Map.of(
+            "key", new Rule(2, 2, INTEGER),
+            "mouse", new Rule(3, 4, INTEGER),
+            "touch", new Rule(7, 7, NUMBER),
+            "size", new Rule(2, 3, INTEGER),
+            "sync", new Rule(1, 2, INTEGER),
+            "nop", new Rule(0, 0, INTEGER),
+            "ack", new Rule(3, 3, TEXT),
+            "disconnect", new Rule(0, 0, INTEGER));
+
+    /** Longest run of text an unfinished instruction may keep waiting for its end. */
+    private static final int MAX_PENDING = GuacamoleParser.INSTRUCTION_MAX_LENGTH + 64;
+
+    private final GuacamoleParser parser = new GuacamoleParser();
+    private String pending = "";
+
+    /**
+     * Parses and checks one WebSocket message.
+     *
+     * @param message the message's text, as the browser sent it
+     * @return the complete instructions it finished, checked, in order; empty if it only started one
+     * @throws TunnelException if anything in it is malformed or not allowed; the tunnel must then close
+     */
+    List<Checked> accept(String message) throws TunnelException {
+        String text = pending.isEmpty() ? message : pending + message;
+        char[] chars = text.toCharArray();
+        List<Checked> checked = new ArrayList<>(2);
+        int offset = 0;
+        try {
+            while (offset < chars.length) {
+                int parsed = parser.append(chars, offset, chars.length - offset);
+                offset += parsed;
+                if (parser.hasNext()) {
+                    checked.add(check(parser.next()));
+                } else if (parsed == 0) {
+                    break;  // the rest is part of an instruction still arriving
+                }
+            }
+        } catch (GuacamoleException e) {
+            throw new TunnelException(GuacamoleStatus.CLIENT_BAD_REQUEST,
+                    "Malformed instruction from the browser: " + e.getMessage());
+        }
+        pending = new String(chars, offset, chars.length - offset);
+        if (pending.length() > MAX_PENDING) {
+            throw new TunnelException(GuacamoleStatus.CLIENT_OVERRUN,
+                    "Malformed instruction from the browser: an instruction does not end");
+        }
+        return checked;
+    }
+
+    private static Checked check(GuacamoleInstruction instruction) throws TunnelException {
+        String opcode = instruction.getOpcode();
+        List<String> args = instruction.getArgs();
+        if (opcode.equals(GuacamoleTunnel.INTERNAL_DATA_OPCODE)) {
+            if (args.size() == 2 && args.get(0).equals("ping") && INTEGER.matcher(args.get(1)).matches()) {
+                return new Ping(instruction);
+            }
+            throw new TunnelException(GuacamoleStatus.CLIENT_BAD_REQUEST,
+                    "Malformed instruction from the browser: unknown tunnel instruction");
+        }
+        Rule rule = RULES.get(opcode);
+        if (rule == null) {
+            throw new TunnelException(GuacamoleStatus.CLIENT_FORBIDDEN,
+                    "Instruction \"" + printable(opcode) + "\" is not allowed");
+        }
+        if (args.size() < rule.minArgs() || args.size() > rule.maxArgs()
+                || !args.stream().allMatch(arg -> rule.argument().matcher(arg).matches())) {
+            throw new TunnelException(GuacamoleStatus.CLIENT_BAD_REQUEST,
+                    "Malformed instruction from the browser: bad arguments for \"" + opcode + "\"");
+        }
+        return opcode.equals("size") ? new Drop() : new Forward(instruction);
+    }
+
+    /** An opcode the browser made up, cut short and stripped to printable ASCII so it can go in a message. */
+    private static String printable(String opcode) {
+        String shown = opcode.replaceAll("[^\\x20-\\x7E]", "?").replace('"', '\'');
+        return shown.length() > 24 ? shown.substring(0, 24) + "…" : shown;
+    }
+
+    private record Rule(int minArgs, int maxArgs, Pattern argument) {
+    }
+}

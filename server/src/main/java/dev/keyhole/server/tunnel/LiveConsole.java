@@ -1,0 +1,180 @@
+package dev.keyhole.server.tunnel;
+
+import dev.keyhole.server.targets.Target;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one live guacd connection of a target, owned by Keyhole itself; every viewer joins it.
+ *
+ * <p>guacd ends a shared connection when its owner leaves, and a VRDP server takes one client at a time, so no
+ * browser can be the owner: Keyhole opens the connection, answers guacd's {@code sync}s (so guacd sees an owner
+ * that keeps up and does not slow the display down) and sends a {@code nop} every few seconds (guacd drops a
+ * user that says nothing for 15 s). The picture the owner receives is discarded.
+ *
+ * <p>The connection lives while anyone views it, plus a short linger, so that reloading a page does not open a new
+ * connection to the console.
+ */
+final class LiveConsole implements GuacdConnection.Reader {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveConsole.class);
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+    private static final byte[] SYNC = "4.sync,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR = "5.error,".getBytes(StandardCharsets.US_ASCII);
+
+    private final Target target;
+    private final GuacdConnection owner;
+    private final ScheduledExecutorService scheduler;
+    private final Duration linger;
+    private final Consumer<LiveConsole> onEnd;
+    private final ScheduledFuture<?> keepAlive;
+
+    private int viewers;
+    private ScheduledFuture<?> lingering;
+    private boolean ended;
+
+    /**
+     * Takes over an owner connection that has just received {@code ready}.
+     *
+     * @param onEnd told once when the connection has ended, for whatever reason
+     */
+    LiveConsole(Target target, GuacdConnection owner, ScheduledExecutorService scheduler, Duration linger,
+            Consumer<LiveConsole> onEnd) {
+        this.target = target;
+        this.owner = owner;
+        this.scheduler = scheduler;
+        this.linger = linger;
+        this.onEnd = onEnd;
+        this.keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, KEEP_ALIVE.toMillis(),
+                KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        this.lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
+        owner.startReading(this);
+    }
+
+    /** @return the target this console shows */
+    Target target() {
+        return target;
+    }
+
+    /** @return the guacd connection id viewers join with ({@code select $…}); never sent to a browser */
+    String connectionId() {
+        return owner.connectionId();
+    }
+
+    /**
+     * Counts a new viewer in.
+     *
+     * @return {@code false} if the connection has ended meanwhile: open a new one
+     */
+    synchronized boolean join() {
+        if (ended) {
+            return false;
+        }
+        viewers++;
+        if (lingering != null) {
+            lingering.cancel(false);
+            lingering = null;
+        }
+        return true;
+    }
+
+    /** Counts a viewer out; the last one out starts the linger, after which the connection closes. */
+    synchronized void leave() {
+        if (--viewers == 0 && !ended) {
+            lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** @return how many viewers are in */
+    synchronized int viewers() {
+        return viewers;
+    }
+
+    private void endIfUnused() {
+        synchronized (this) {
+            if (viewers > 0 || ended) {
+                return;
+            }
+        }
+        log.info("Closing the console connection of {}: nobody has viewed it for {} s", target.name(),
+                linger.toSeconds());
+        owner.close();
+    }
+
+    /** Closes the connection now, whoever views it (server shutdown). */
+    void close() {
+        owner.close();
+    }
+
+    private void sendKeepAlive() {
+        try {
+            owner.write(new GuacamoleInstruction("nop"));
+        } catch (TunnelException e) {
+            log.warn("guacd does not take the keep-alive of console {}: {}", target.name(), e.getMessage());
+            owner.close();
+        }
+    }
+
+    @Override
+    public void instructions(ByteBuffer instructions, Runnable resume) {
+        byte[] bytes = instructions.array();
+        int start = instructions.arrayOffset() + instructions.position();
+        int end = start + instructions.remaining();
+        InstructionBoundaries boundaries = new InstructionBoundaries();
+        try {
+            while (start < end) {
+                int next = boundaries.scanOne(bytes, start, end);
+                if (startsWith(bytes, start, next, SYNC)) {
+                    // Answer at once with the same timestamp: this owner is never behind.
+                    owner.write(ByteBuffer.wrap(Arrays.copyOfRange(bytes, start, next)));
+                } else if (startsWith(bytes, start, next, ERROR)) {
+                    log.warn("Console {}: guacd reports {}", target.name(),
+                            new String(bytes, start, next - start, StandardCharsets.UTF_8));
+                }
+                start = next;
+            }
+        } catch (InstructionBoundaries.MalformedInstructionException | TunnelException e) {
+            log.warn("Console {}: {}", target.name(), e.getMessage());
+            owner.close();
+        }
+        resume.run();
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void ended(Throwable cause) {
+        synchronized (this) {
+            ended = true;
+            if (lingering != null) {
+                lingering.cancel(false);
+            }
+        }
+        keepAlive.cancel(false);
+        if (cause == null) {
+            log.info("The console connection of {} has ended", target.name());
+        } else {
+            log.warn("The console connection of {} broke: {}", target.name(), cause.toString());
+        }
+        onEnd.accept(this);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.keyhole.server.tunnel;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser viewing one console: the relay between the browser's WebSocket and the viewer's own guacd
+ * connection, which has joined the target's {@link LiveConsole}.
+ *
+ * <p>The edge calls {@link #receive} with each message and {@link #browserClosed} when the WebSocket ends.
+ * Instructions that arrive before guacd is connected wait (checked) and are sent as soon as it is.
+ */
+public final class Tunnel {
+
+    private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
+
+    /** Most bytes of input kept while guacd is still being connected. */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
+
+    private final TunnelRequest request;
+    private final BrowserChannel browser;
+    private final InstructionFilter filter = new InstructionFilter();
+    private final UUID id = UUID.randomUUID();
+
+    private final Object lock = new Object();
+    private final List<ByteBuffer> early = new ArrayList<>();
+    private int earlyBytes;
+    private GuacdConnection guacd;
+    private LiveConsole console;
+    private boolean closed;
+
+    Tunnel(TunnelRequest request, BrowserChannel browser) {
+        this.request = request;
+        this.browser = browser;
+    }
+
+    /** @return the target name the browser asked for */
+    public String target() {
+        return request.target();
+    }
+
+    /**
+     * Takes one WebSocket message from the browser: every instruction in it is checked before any is sent on.
+     * A malformed or forbidden instruction closes this tunnel with a reason.
+     *
+     * @param message the message's text
+     */
+    public void receive(String message) {
+        List<InstructionFilter.Checked> checked;
+        try {
+            checked = filter.accept(message);
+        } catch (TunnelException e) {
+            log.info("Closing tunnel {} of {} to {}: {}", shortId(), request.remote(), request.target(),
+                    e.getMessage());
+            close(e.status(), e.getMessage());
+            return;
+        }
+        for (InstructionFilter.Checked instruction : checked) {
+            if (instruction instanceof InstructionFilter.Forward forward) {
+                forward(utf8(forward.instruction()));
+            } else if (instruction instanceof InstructionFilter.Ping ping) {
+                browser.send(utf8(ping.reply()), BrowserChannel.SendCallback.NONE);
+            }
+        }
+    }
+
+    /** The browser has gone (its WebSocket closed or failed): let go of guacd. */
+    public void browserClosed() {
+        end(null, null);
+    }
+
+    /**
+     * Closes the tunnel with a status and a message for the browser.
+     *
+     * @param status  the Guacamole status the browser receives
+     * @param message why, in words for the person at the browser
+     */
+    public void close(GuacamoleStatus status, String message) {
+        end(status, message);
+    }
+
+    private void forward(ByteBuffer bytes) {
+        GuacdConnection connection;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            connection = guacd;
+            if (connection == null) {
+                earlyBytes += bytes.remaining();
+                if (earlyBytes > MAX_EARLY_BYTES) {
+                    connection = null;
+                } else {
+                    early.add(bytes);
+                    return;
+                }
+            }
+        }
+        if (connection == null) {
+            close(GuacamoleStatus.CLIENT_OVERRUN, "Too much input before the console was connected");
+            return;
+        }
+        try {
+            connection.write(bytes);
+        } catch (TunnelException e) {
+            close(e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * Connects this tunnel to its joined guacd connection and starts relaying.
+     *
+     * @return {@code false} if the browser had gone meanwhile (the caller then releases both)
+     */
+    boolean attach(LiveConsole console, GuacdConnection connection) {
+        List<ByteBuffer> waiting;
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            this.console = console;
+            this.guacd = connection;
+            waiting = List.copyOf(early);
+            early.clear();
+        }
+        // The tunnel's id comes first: guacamole-common-js treats the tunnel as open when it arrives.
+        browser.send(utf8(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE, id.toString())),
+                BrowserChannel.SendCallback.NONE);
+        for (ByteBuffer bytes : waiting) {
+            try {
+                connection.write(bytes);
+            } catch (TunnelException e) {
+                close(e.status(), e.getMessage());
+                return true;
+            }
+        }
+        connection.startReading(new Relay());
+        log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.remote(), request.target(),
+                shortId(), console.viewers());
+        return true;
+    }
+
+    /** Sends guacd's instructions on to the browser, one frame per read, reading again once it is sent. */
+    private final class Relay implements GuacdConnection.Reader {
+
+        @Override
+        public void instructions(ByteBuffer instructions, Runnable resume) {
+            browser.send(instructions, new BrowserChannel.SendCallback() {
+                @Override
+                public void sent() {
+                    resume.run();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    browserClosed();
+                }
+            });
+        }
+
+        @Override
+        public void ended(Throwable cause) {
+            if (cause == null) {
+                end(GuacamoleStatus.UPSTREAM_UNAVAILABLE, "guacd closed the connection to the console");
+            } else {
+                end(GuacamoleStatus.UPSTREAM_ERROR, "Lost the connection to guacd: " + cause.getMessage());
+            }
+        }
+    }
+
+    private void end(GuacamoleStatus status, String message) {
+        GuacdConnection connection;
+        LiveConsole joined;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection = guacd;
+            joined = console;
+            early.clear();
+        }
+        if (status != null) {
+            browser.close(status, message);
+        }
+        if (connection != null) {
+            connection.close();
+        }
+        if (joined != null) {
+            joined.leave();
+            log.info("Viewer {} left console {} (tunnel {})", request.remote(), request.target(), shortId());
+        }
+    }
+
+    private String shortId() {
+        return id.toString().substring(0, 8);
+    }
+
+    private static ByteBuffer utf8(GuacamoleInstruction instruction) {
+        return ByteBuffer.wrap(instruction.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.keyhole.server.tunnel;
+
+import dev.keyhole.server.config.GuacdConfig;
+import dev.keyhole.server.targets.Target;
+import dev.keyhole.server.targets.TargetDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.guacamole.protocol.GuacamoleClientInformation;
+import org.apache.guacamole.protocol.GuacamoleConfiguration;
+import org.apache.guacamole.protocol.GuacamoleProtocolVersion;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens tunnels: looks the target up, joins (or opens) its live console in guacd, and hands the connection to
+ * the {@link Tunnel}.
+ *
+ * <p>Threads: connecting to guacd blocks briefly (the handshake), so it runs on a small pool whose threads end
+ * when idle; everything after the handshake completes on a channel group of two threads shared by all tunnels.
+ * An idle tunnel holds no thread.
+ */
+public final class TunnelService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelService.class);
+
+    /** Image formats every browser Keyhole supports can draw. */
+    private static final List<String> IMAGE_TYPES = List.of("image/png", "image/jpeg", "image/webp");
+
+    private final TargetDirectory targets;
+    private final GuacdConfig guacd;
+    private final Duration timeout;
+    private final ExecutorService connecting;
+    private final ScheduledExecutorService scheduler;
+    private final AsynchronousChannelGroup group;
+    private final LiveConsoles consoles;
+    private final AtomicBoolean versionLogged = new AtomicBoolean();
+
+    /**
+     * @param targets where targets are looked up
+     * @param guacd   where guacd listens
+     * @param timeout how long each step of connecting to guacd may take
+     * @param linger  how long a console's connection stays open after its last viewer left
+     */
+    public TunnelService(TargetDirectory targets, GuacdConfig guacd, Duration timeout, Duration linger) {
+        this.targets = targets;
+        this.guacd = guacd;
+        this.timeout = timeout;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads("keyhole-connect"));
+        pool.allowCoreThreadTimeOut(true);
+        this.connecting = pool;
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads("keyhole-timer"));
+        timers.setRemoveOnCancelPolicy(true);
+        this.scheduler = timers;
+        try {
+            this.group = AsynchronousChannelGroup.withFixedThreadPool(2, threads("keyhole-relay"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.consoles = new LiveConsoles(target -> openConsole(target, linger));
+    }
+
+    /**
+     * Opens a tunnel for a browser. Returns at once; the tunnel connects in the background and tells the browser
+     * through {@code browser} how that went.
+     *
+     * @param request what the browser asked for
+     * @param browser the browser's end
+     * @return the tunnel, to which the edge passes the browser's messages
+     */
+    public Tunnel open(TunnelRequest request, BrowserChannel browser) {
+        Tunnel tunnel = new Tunnel(request, browser);
+        try {
+            connecting.execute(() -> connect(tunnel, request));
+        } catch (RejectedExecutionException e) {
+            tunnel.close(GuacamoleStatus.SERVER_BUSY, "Keyhole is shutting down");
+        }
+        return tunnel;
+    }
+
+    private void connect(Tunnel tunnel, TunnelRequest request) {
+        try {
+            Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
+                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + printable(request.target()) + "\""));
+            LiveConsole console = consoles.join(target);
+            GuacdConnection connection;
+            try {
+                connection = GuacdConnection.open(group, guacd, console.connectionId(), parameters(target),
+                        information(target), timeout);
+            } catch (TunnelException e) {
+                console.leave();
+                throw e;
+            }
+            if (!tunnel.attach(console, connection)) {
+                connection.close();
+                console.leave();
+            }
+        } catch (TunnelException e) {
+            log.info("Tunnel of {} to {} failed: {}", request.remote(), printable(request.target()), e.getMessage());
+            tunnel.close(e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Tunnel of {} to {} failed", request.remote(), printable(request.target()), e);
+            tunnel.close(GuacamoleStatus.SERVER_ERROR, "Keyhole failed to connect the console; see its log");
+        }
+    }
+
+    private LiveConsole openConsole(Target target, Duration linger) throws TunnelException {
+        GuacdConnection owner = GuacdConnection.open(group, guacd, target.protocol().guacdName(),
+                parameters(target), information(target), timeout);
+        logVersionOnce(owner.protocolVersion());
+        log.info("Opened the console connection of {} ({} through guacd at {})", target.name(),
+                target.protocol().guacdName(), guacd.address());
+        return new LiveConsole(target, owner, scheduler, linger, consoles::ended);
+    }
+
+    private void logVersionOnce(GuacamoleProtocolVersion version) {
+        if (!versionLogged.compareAndSet(false, true)) {
+            return;
+        }
+        if (version == null || !version.atLeast(GuacamoleProtocolVersion.VERSION_1_5_0)) {
+            log.warn("guacd at {} speaks protocol {}, older than VERSION_1_5_0: older guacd releases have known "
+                    + "security flaws; run guacd 1.5.5 or later in production", guacd.address(),
+                    version == null ? "older than VERSION_1_1_0" : version);
+        } else {
+            log.info("guacd at {} speaks protocol {}", guacd.address(), version);
+        }
+    }
+
+    private static GuacamoleConfiguration parameters(Target target) {
+        GuacamoleConfiguration configuration = new GuacamoleConfiguration();
+        configuration.setParameters(target.parameters());
+        return configuration;
+    }
+
+    private static GuacamoleClientInformation information(Target target) {
+        GuacamoleClientInformation information = new GuacamoleClientInformation();
+        information.setOptimalScreenWidth(Integer.parseInt(target.parameters().get("width")));
+        information.setOptimalScreenHeight(Integer.parseInt(target.parameters().get("height")));
+        information.setOptimalResolution(Integer.parseInt(target.parameters().get("dpi")));
+        information.getImageMimetypes().addAll(IMAGE_TYPES);
+        return information;
+    }
+
+    /** A name the browser sent, safe to put in a message or a log line. */
+    private static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String shown = text.replaceAll("[^\\x20-\\x7E]", "?").replace('"', '\'');
+        return shown.length() > 64 ? shown.substring(0, 64) + "…" : shown;
+    }
+
+    /** Closes every console connection and stops the threads. */
+    @Override
+    public void close() {
+        consoles.closeAll();
+        connecting.shutdownNow();
+        scheduler.shutdownNow();
+        group.shutdown();
+        try {
+            group.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

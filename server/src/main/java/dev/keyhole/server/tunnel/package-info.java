@@ -1,0 +1,23 @@
+/**
+ * The tunnel: Keyhole's hot path between a browser's WebSocket and guacd.
+ *
+ * <ul>
+ *   <li>{@link dev.keyhole.server.tunnel.TunnelService} opens a {@link dev.keyhole.server.tunnel.Tunnel} for a
+ *       browser that chose a target by name. Each target has one {@link dev.keyhole.server.tunnel.LiveConsole}:
+ *       one guacd connection that Keyhole itself owns, which every viewer <em>joins</em> ({@code select $id}),
+ *       because a VirtualBox VRDP server takes one client at a time and guacd ends a shared connection when its
+ *       owner leaves.</li>
+ *   <li>guacd → browser: {@link dev.keyhole.server.tunnel.GuacdConnection} reads bytes asynchronously (no thread
+ *       per session), {@link dev.keyhole.server.tunnel.InstructionBoundaries} finds where complete instructions
+ *       end, and those bytes go out as one WebSocket text frame, never decoded. The next read starts when the
+ *       frame has been sent, which is the back-pressure.</li>
+ *   <li>browser → guacd: {@link dev.keyhole.server.tunnel.InstructionFilter} parses every instruction and lets
+ *       through only the opcodes a console session needs; anything else closes that one tunnel with a Guacamole
+ *       status and a reason.</li>
+ * </ul>
+ *
+ * <p>Key events pass through here; they are never logged, at any level.
+ * This package knows neither Jetty nor the servlet API: the edge hands it a
+ * {@link dev.keyhole.server.tunnel.BrowserChannel}.
+ */
+package dev.keyhole.server.tunnel;
