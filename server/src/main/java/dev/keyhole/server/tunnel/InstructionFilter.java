@@ -42,20 +42,21 @@ final class InstructionFilter {
     record Drop() implements Checked {
     }
 
-    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
+    private static final Pattern BIT = Pattern.compile("[01]");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,10}(\\.[0-9]{1,10})?");
     private static final Pattern TEXT = Pattern.compile("[\\x20-\\x7E]{0,256}");
 
-    /** Allowed opcodes and the shape of their arguments (one pattern per argument; the last may repeat no more). */
+    /** Allowed opcodes and the shape of their arguments, position by position. */
     private static final Map<String, Rule> RULES = Map.of(
-            "key", new Rule(2, 2, INTEGER),
-            "mouse", new Rule(3, 4, INTEGER),
-            "touch", new Rule(7, 7, NUMBER),
-            "size", new Rule(2, 3, INTEGER),
-            "sync", new Rule(1, 2, INTEGER),
-            "nop", new Rule(0, 0, INTEGER),
-            "ack", new Rule(3, 3, TEXT),
-            "disconnect", new Rule(0, 0, INTEGER));
+            "key", new Rule(2, INTEGER, BIT),
+            "mouse", new Rule(3, INTEGER, INTEGER, INTEGER, INTEGER),
+            "touch", new Rule(7, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER),
+            "size", new Rule(2, INTEGER, INTEGER, INTEGER),
+            "sync", new Rule(1, INTEGER, INTEGER),
+            "nop", new Rule(0),
+            "ack", new Rule(3, INTEGER, TEXT, INTEGER),
+            "disconnect", new Rule(0));
 
     /** Longest run of text an unfinished instruction may keep waiting for its end. */
     private static final int MAX_PENDING = GuacamoleParser.INSTRUCTION_MAX_LENGTH + 64;
@@ -80,7 +81,10 @@ final class InstructionFilter {
                 int parsed = parser.append(chars, offset, chars.length - offset);
                 offset += parsed;
                 if (parser.hasNext()) {
-                    checked.add(check(parser.next()));
+                    // The parser reuses its element array for the next instruction: copy before going on.
+                    GuacamoleInstruction parsedInstruction = parser.next();
+                    checked.add(check(new GuacamoleInstruction(parsedInstruction.getOpcode(),
+                            List.copyOf(parsedInstruction.getArgs()))));
                 } else if (parsed == 0) {
                     break;  // the rest is part of an instruction still arriving
                 }
@@ -112,8 +116,7 @@ final class InstructionFilter {
             throw new TunnelException(GuacamoleStatus.CLIENT_FORBIDDEN,
                     "Instruction \"" + printable(opcode) + "\" is not allowed");
         }
-        if (args.size() < rule.minArgs() || args.size() > rule.maxArgs()
-                || !args.stream().allMatch(arg -> rule.argument().matcher(arg).matches())) {
+        if (!rule.matches(args)) {
             throw new TunnelException(GuacamoleStatus.CLIENT_BAD_REQUEST,
                     "Malformed instruction from the browser: bad arguments for \"" + opcode + "\"");
         }
@@ -126,6 +129,19 @@ final class InstructionFilter {
         return shown.length() > 24 ? shown.substring(0, 24) + "…" : shown;
     }
 
-    private record Rule(int minArgs, int maxArgs, Pattern argument) {
+    /** How many arguments an opcode takes (at least {@code minArgs}, at most one per pattern) and their shape. */
+    private record Rule(int minArgs, Pattern... arguments) {
+
+        boolean matches(List<String> args) {
+            if (args.size() < minArgs || args.size() > arguments.length) {
+                return false;
+            }
+            for (int i = 0; i < args.size(); i++) {
+                if (!arguments[i].matcher(args.get(i)).matches()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }
