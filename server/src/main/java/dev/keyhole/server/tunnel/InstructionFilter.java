@@ -114,19 +114,13 @@ final class InstructionFilter {
         Rule rule = RULES.get(opcode);
         if (rule == null) {
             throw new TunnelException(GuacamoleStatus.CLIENT_FORBIDDEN,
-                    "Instruction \"" + printable(opcode) + "\" is not allowed");
+                    "Instruction \"" + Printable.of(opcode, 24) + "\" is not allowed");
         }
         if (!rule.matches(args)) {
             throw new TunnelException(GuacamoleStatus.CLIENT_BAD_REQUEST,
                     "Malformed instruction from the browser: bad arguments for \"" + opcode + "\"");
         }
         return opcode.equals("size") ? new Drop() : new Forward(instruction);
-    }
-
-    /** An opcode the browser made up, cut short and stripped to printable ASCII so it can go in a message. */
-    private static String printable(String opcode) {
-        String shown = opcode.replaceAll("[^\\x20-\\x7E]", "?").replace('"', '\'');
-        return shown.length() > 24 ? shown.substring(0, 24) + "…" : shown;
     }
 
     /** How many arguments an opcode takes (at least {@code minArgs}, at most one per pattern) and their shape. */

@@ -96,7 +96,7 @@ public final class TunnelService implements AutoCloseable {
     private void connect(Tunnel tunnel, TunnelRequest request) {
         try {
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
-                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + printable(request.target()) + "\""));
+                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + Printable.of(request.target(), 64) + "\""));
             LiveConsole console = consoles.join(target);
             GuacdConnection connection;
             try {
@@ -111,10 +111,10 @@ public final class TunnelService implements AutoCloseable {
                 console.leave();
             }
         } catch (TunnelException e) {
-            log.info("Tunnel of {} to {} failed: {}", request.remote(), printable(request.target()), e.getMessage());
+            log.info("Tunnel of {} to {} failed: {}", request.remote(), Printable.of(request.target(), 64), e.getMessage());
             tunnel.close(e.status(), e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Tunnel of {} to {} failed", request.remote(), printable(request.target()), e);
+            log.error("Tunnel of {} to {} failed", request.remote(), Printable.of(request.target(), 64), e);
             tunnel.close(GuacamoleStatus.SERVER_ERROR, "Keyhole failed to connect the console; see its log");
         }
     }
@@ -154,15 +154,6 @@ public final class TunnelService implements AutoCloseable {
         information.setOptimalResolution(Integer.parseInt(target.parameters().get("dpi")));
         information.getImageMimetypes().addAll(IMAGE_TYPES);
         return information;
-    }
-
-    /** A name the browser sent, safe to put in a message or a log line. */
-    private static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        String shown = text.replaceAll("[^\\x20-\\x7E]", "?").replace('"', '\'');
-        return shown.length() > 64 ? shown.substring(0, 64) + "…" : shown;
     }
 
     /** Closes every console connection and stops the threads. */
