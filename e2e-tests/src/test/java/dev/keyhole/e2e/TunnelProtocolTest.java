@@ -63,7 +63,7 @@ class TunnelProtocolTest {
 
             int seen = bystander.received();
             bystander.awaitMoreThan(seen, WAIT);
-            String ping = "ping-" + System.nanoTime();
+            String ping = Long.toString(System.currentTimeMillis()); // what guacamole-common-js sends: a timestamp in ms
             bystander.send(RawTunnel.instruction("", "ping", ping));
             bystander.awaitInstruction(List.of("", "ping", ping), WAIT);
             assertNull(bystander.closeStatus(), "the other tunnel stays open");
@@ -74,7 +74,7 @@ class TunnelProtocolTest {
     void aValidInstructionSplitAcrossFramesIsAccepted(RunningKeyhole keyhole) throws Exception {
         try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
             tunnel.awaitMoreThan(0, WAIT);
-            String ping = "split-" + System.nanoTime();
+            String ping = Long.toString(System.currentTimeMillis());
             String whole = RawTunnel.instruction("", "ping", ping);
             tunnel.sendPart(whole.substring(0, 5), false);
             tunnel.sendPart(whole.substring(5), true);
