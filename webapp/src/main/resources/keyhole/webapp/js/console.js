@@ -83,7 +83,7 @@ function connect() {
   current.stopFitting = fitDisplayTo(display, displayHost);
   forwardPointer(client, element);
 
-  watchFirstPicture(tunnel, () => {
+  watchFirstPicture(tunnel, display, () => {
     if (!isCurrent()) return;
     setPicture(true);
     if (consoleElement.dataset.state === "connected") showMessage("");
