@@ -114,23 +114,24 @@ console_loop() {
     local dir="$1" n=0 pid=""
     # Stop cryptsetup with the console and reap it (nothing is left to init).
     trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; wait; exit 129' HUP TERM INT
+    cd "$dir" # so the prompt names just disk.img
     printf '\e[3;0;0t\e[4;%s;%st' "$SCREEN_HEIGHT" "$SCREEN_WIDTH" # move to 0,0; fill the screen
     clear
     while true; do
         n=$((n + 1))
         printf '\n  Keyhole demo \u2014 disk.img is locked\n\n'
         # stdin from the terminal: a background job would otherwise get /dev/null.
-        cryptsetup open --test-passphrase --tries 1 "$dir/disk.img" </dev/tty &
+        cryptsetup open --test-passphrase --tries 1 disk.img </dev/tty &
         pid=$!
         until terminal_echo_is_off || ! kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
-        echo "prompt $n" >>"$dir/events.log"
+        echo "prompt $n" >>events.log
         if wait "$pid"; then
-            echo unlocked >>"$dir/events.log"
+            echo unlocked >>events.log
             printf '\n  disk.img unlocked: passphrase accepted\n'
             exec sleep infinity
         fi
         pid=""
-        echo "wrong $n" >>"$dir/events.log"
+        echo "wrong $n" >>events.log
         printf '\n'
     done
 }
