@@ -7,20 +7,26 @@
 #   --dir DIR        working directory (created if missing): disk.img, display,
 #                    events.log and the logs of Xvfb, xterm and the RDP server
 #   --rdp-port PORT  TCP port of the RDP server, bound to 127.0.0.1 only
-#   --idle           nothing on the screen changes once the prompt is shown
-#                    (by default the cursor blinks, as on a real console)
+#   --idle           a console that sends a new viewer no picture: the screen
+#                    stays black until the first key (which only wakes it, like
+#                    a VirtualBox VRDP console that shows nothing until input);
+#                    then the prompt appears, its cursor does not blink and
+#                    nothing changes until the next key (by default the cursor
+#                    blinks, as on a real console, and the prompt is there at once)
 #
 # The passphrase of disk.img is read from stdin (one line). It goes to cryptsetup
 # on a pipe and is never put in argv, the environment or a file (other than the
 # LUKS header of disk.img).
 #
 # DIR/events.log gets one line per event:
+#   asleep     (--idle only) the screen is black, waiting for a key to wake it
 #   prompt N   the Nth passphrase prompt is on the screen and waiting for input
 #   wrong N    attempt N was refused
 #   unlocked   the passphrase was accepted (the console then says so and stays)
 #
 # Prints "READY display=:N rdp=127.0.0.1:PORT" on stdout once the RDP port accepts
-# connections and the first prompt is shown. SIGINT/SIGTERM stop every child.
+# connections and the first prompt is shown (with --idle: once the console is
+# asleep). SIGINT/SIGTERM stop every child.
 #
 # Needs (Debian): xvfb xterm cryptsetup-bin freerdp2-shadow-x11 fonts-dejavu-core
 set -euo pipefail
@@ -111,12 +117,18 @@ start_xvfb() {
 # its prompt and turned echo off; it flushes pending input at that moment, so keys
 # typed earlier would be lost.
 console_loop() {
-    local dir="$1" n=0 pid=""
+    local dir="$1" idle="${2:-}" n=0 pid=""
     # Stop cryptsetup with the console and reap it (nothing is left to init).
     trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; wait; exit 129' HUP TERM INT
     cd "$dir" # so the prompt names just disk.img
     printf '\e[3;0;0t\e[4;%s;%st' "$SCREEN_HEIGHT" "$SCREEN_WIDTH" # move to 0,0; fill the screen
     clear
+    if [[ "$idle" == idle ]]; then
+        printf '\e[?25l' # no cursor: the screen is all black
+        echo asleep >>events.log
+        IFS= read -rsn1 _ </dev/tty || true
+        printf '\e[?25h'
+    fi
     while true; do
         n=$((n + 1))
         printf '\n  Keyhole demo \u2014 disk.img is locked\n\n'
@@ -144,14 +156,17 @@ start_console() {
     # xterm blinks its cursor only while it has the focus, and without a window
     # manager nothing gives it one: alwaysHighlight makes it draw (and blink) the
     # cursor as if it had.
-    local blink=(-bc -bcf 500 -bcn 500)
-    ((IDLE)) && blink=(+bc)
+    local blink=(-bc -bcf 500 -bcn 500) mode=""
+    if ((IDLE)); then
+        blink=(+bc)
+        mode=idle
+    fi
     : >"$DIR/events.log"
     LANG=C.UTF-8 LC_ALL=C.UTF-8 DISPLAY="$DISPLAY_NAME" spawn xterm -u8 \
         -geometry 80x24+0+0 -bw 0 -b 8 +sb -bg black -fg '#e0e0e0' -cr '#e0e0e0' \
         -fa 'DejaVu Sans Mono' -fs 16 "${blink[@]}" \
         -xrm 'XTerm*allowWindowOps: true' -xrm 'XTerm*alwaysHighlight: true' -title 'disk.img' \
-        -e "$SELF" --console-loop "$DIR" \
+        -e "$SELF" --console-loop "$DIR" "$mode" \
         >"$DIR/xterm.log" 2>&1
 }
 
@@ -161,6 +176,8 @@ rdp_port_listening() {
 
 first_prompt_shown() { grep -qx 'prompt 1' "$DIR/events.log" 2>/dev/null; }
 
+console_asleep() { grep -qx 'asleep' "$DIR/events.log" 2>/dev/null; }
+
 start_rdp_server() {
     DISPLAY="$DISPLAY_NAME" spawn freerdp-shadow-cli "/port:$RDP_PORT" -auth /bind-address:127.0.0.1 \
         >"$DIR/shadow.log" 2>&1
@@ -168,7 +185,7 @@ start_rdp_server() {
 
 main() {
     if [[ "${1:-}" == --console-loop ]]; then
-        console_loop "$2"
+        console_loop "$2" "${3:-}"
         return
     fi
     parse_args "$@"
@@ -183,7 +200,11 @@ main() {
     start_console
     start_rdp_server
     wait_for "the RDP server on 127.0.0.1:$RDP_PORT (see $DIR/shadow.log)" rdp_port_listening
-    wait_for "the first passphrase prompt (see $DIR/xterm.log)" first_prompt_shown
+    if ((IDLE)); then
+        wait_for "the console to be asleep (see $DIR/xterm.log)" console_asleep
+    else
+        wait_for "the first passphrase prompt (see $DIR/xterm.log)" first_prompt_shown
+    fi
     printf 'READY display=%s rdp=127.0.0.1:%s\n' "$DISPLAY_NAME" "$RDP_PORT"
 
     # Runs until a signal arrives or one of the children dies.

@@ -154,9 +154,19 @@ public final class ConsolePage {
      * (Selenium Actions), then Enter.
      */
     public void typePassphrase(String passphrase) {
+        focusDisplay();
+        new Actions(driver).sendKeys(passphrase).sendKeys(Keys.ENTER).perform();
+    }
+
+    /** Presses and releases one key on the console, as a user would. */
+    public void pressKey(Keys key) {
+        focusDisplay();
+        new Actions(driver).sendKeys(key).perform();
+    }
+
+    private void focusDisplay() {
         ((JavascriptExecutor) driver).executeScript(
                 "const d = document.querySelector('#display > *'); if (d) d.focus({preventScroll: true});");
-        new Actions(driver).sendKeys(passphrase).sendKeys(Keys.ENTER).perform();
     }
 
     /**
