@@ -5,11 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * user that says nothing for 15 s). The picture the owner receives is discarded.
  *
  * <p>The connection lives while anyone views it, plus a short linger, so that reloading a page does not open a new
- * connection to the console.
+ * connection to the console. When it ends, every viewer still joined is told, so that no browser stays on a
+ * connection guacd has given up (guacd does not always close a user who joined while the connection was failing).
  */
 final class LiveConsole implements GuacdConnection.Reader {
 
@@ -35,25 +40,42 @@ final class LiveConsole implements GuacdConnection.Reader {
     private final GuacdConnection owner;
     private final ScheduledExecutorService scheduler;
     private final Duration linger;
-    private final Consumer<LiveConsole> onEnd;
+    private final Consumer<LiveConsole> onEnding;
     private final ScheduledFuture<?> keepAlive;
 
-    private int viewers;
+    /** Someone viewing the console through their own joined guacd connection. */
+    interface Viewer {
+
+        /**
+         * The console's connection has ended: the viewer's own connection is useless now.
+         *
+         * @param status  why, for the browser
+         * @param message why, in words for the person at the browser
+         */
+        void consoleEnded(GuacamoleStatus status, String message);
+    }
+
+    private final Set<Viewer> viewers = new LinkedHashSet<>();
     private ScheduledFuture<?> lingering;
+    /** Set once the connection is known to be going: nobody may join any more. */
+    private boolean ending;
     private boolean ended;
+    private GuacamoleStatus endStatus = GuacamoleStatus.UPSTREAM_UNAVAILABLE;
+    private String endMessage = "The console connection ended";
 
     /**
      * Takes over an owner connection that has just received {@code ready}.
      *
-     * @param onEnd told once when the connection has ended, for whatever reason
+     * @param onEnding told when the connection starts to end or has ended, for whatever reason (maybe more than
+     *                 once): a new viewer must then get a new connection
      */
     LiveConsole(Target target, GuacdConnection owner, ScheduledExecutorService scheduler, Duration linger,
-            Consumer<LiveConsole> onEnd) {
+            Consumer<LiveConsole> onEnding) {
         this.target = target;
         this.owner = owner;
         this.scheduler = scheduler;
         this.linger = linger;
-        this.onEnd = onEnd;
+        this.onEnding = onEnding;
         this.keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, KEEP_ALIVE.toMillis(),
                 KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         this.lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,13 +95,13 @@ final class LiveConsole implements GuacdConnection.Reader {
     /**
      * Counts a new viewer in.
      *
-     * @return {@code false} if the connection has ended meanwhile: open a new one
+     * @return {@code false} if the connection is ending or has ended: open a new one
      */
-    synchronized boolean join() {
-        if (ended) {
+    synchronized boolean join(Viewer viewer) {
+        if (ending || ended) {
             return false;
         }
-        viewers++;
+        viewers.add(viewer);
         if (lingering != null) {
             lingering.cancel(false);
             lingering = null;
@@ -88,20 +110,20 @@ final class LiveConsole implements GuacdConnection.Reader {
     }
 
     /** Counts a viewer out; the last one out starts the linger, after which the connection closes. */
-    synchronized void leave() {
-        if (--viewers == 0 && !ended) {
+    synchronized void leave(Viewer viewer) {
+        if (viewers.remove(viewer) && viewers.isEmpty() && !ended) {
             lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     /** @return how many viewers are in */
     synchronized int viewers() {
-        return viewers;
+        return viewers.size();
     }
 
     private void endIfUnused() {
         synchronized (this) {
-            if (viewers > 0 || ended) {
+            if (!viewers.isEmpty() || ended) {
                 return;
             }
         }
@@ -112,6 +134,23 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     /** Closes the connection now, whoever views it (server shutdown). */
     void close() {
+        owner.close();
+    }
+
+    /**
+     * Ends the connection now for everyone viewing it, telling them why (e.g. its keyboard layout changed: their
+     * pages reconnect to a new connection).
+     *
+     * @param status  the status every viewer's browser receives
+     * @param message why, in words for the people at the browsers
+     */
+    void end(GuacamoleStatus status, String message) {
+        synchronized (this) {
+            ending = true;
+            endStatus = status;
+            endMessage = message;
+        }
+        onEnding.accept(this);
         owner.close();
     }
 
@@ -139,6 +178,11 @@ final class LiveConsole implements GuacdConnection.Reader {
                 } else if (startsWith(bytes, start, next, ERROR)) {
                     log.warn("Console {}: guacd reports {}", target.name(),
                             new String(bytes, start, next - start, StandardCharsets.UTF_8));
+                    // guacd is giving this connection up: let nobody new join it while it winds down.
+                    synchronized (this) {
+                        ending = true;
+                    }
+                    onEnding.accept(this);
                 }
                 start = next;
             }
@@ -163,11 +207,17 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     @Override
     public void ended(Throwable cause) {
+        List<Viewer> left;
+        GuacamoleStatus status;
+        String message;
         synchronized (this) {
             ended = true;
             if (lingering != null) {
                 lingering.cancel(false);
             }
+            left = List.copyOf(viewers);
+            status = endStatus;
+            message = endMessage;
         }
         keepAlive.cancel(false);
         if (cause == null) {
@@ -175,6 +225,7 @@ final class LiveConsole implements GuacdConnection.Reader {
         } else {
             log.warn("The console connection of {} broke: {}", target.name(), cause.toString());
         }
-        onEnd.accept(this);
+        onEnding.accept(this);
+        left.forEach(viewer -> viewer.consoleEnded(status, message));
     }
 }

@@ -29,10 +29,10 @@ final class LiveConsoles {
     /**
      * Joins the live console of {@code target}, opening it if there is none. Blocks while it is being opened.
      *
-     * @return the console, with this viewer counted in; call {@link LiveConsole#leave()} when done
+     * @return the console, with this viewer counted in; call {@link LiveConsole#leave} when done
      * @throws TunnelException if the console cannot be opened
      */
-    LiveConsole join(Target target) throws TunnelException {
+    LiveConsole join(Target target, LiveConsole.Viewer viewer) throws TunnelException {
         // A console found may end just before it is joined; then the next round opens a new one.
         for (int attempt = 0; attempt < 3; attempt++) {
             CompletableFuture<LiveConsole> mine = new CompletableFuture<>();
@@ -50,7 +50,7 @@ final class LiveConsoles {
             } else {
                 console = await(existing);
             }
-            if (console.join()) {
+            if (console.join(viewer)) {
                 return console;
             }
             consoles.remove(target.name(), existing == null ? mine : existing);
@@ -59,7 +59,7 @@ final class LiveConsoles {
                 "The console connection keeps ending as it opens");
     }
 
-    /** Forgets a console that has ended, so that the next viewer opens a new one. */
+    /** Forgets a console that is ending or has ended, so that the next viewer opens a new one. */
     void ended(LiveConsole console) {
         consoles.computeIfPresent(console.target().name(),
                 (name, future) -> future.getNow(null) == console ? null : future);

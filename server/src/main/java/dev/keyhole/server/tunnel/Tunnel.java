@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>The edge calls {@link #receive} with each message and {@link #browserClosed} when the WebSocket ends.
  * Instructions that arrive before guacd is connected wait (checked) and are sent as soon as it is.
  */
-public final class Tunnel {
+public final class Tunnel implements LiveConsole.Viewer {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
@@ -70,6 +70,11 @@ public final class Tunnel {
                 browser.send(utf8(ping.reply()), BrowserChannel.SendCallback.NONE);
             }
         }
+    }
+
+    @Override
+    public void consoleEnded(GuacamoleStatus status, String message) {
+        end(status, message);
     }
 
     /** The browser has gone (its WebSocket closed or failed): let go of guacd. */
@@ -195,7 +200,7 @@ public final class Tunnel {
             connection.close();
         }
         if (joined != null) {
-            joined.leave();
+            joined.leave(this);
             log.info("Viewer {} left console {} (tunnel {})", request.remote(), request.target(), shortId());
         }
     }

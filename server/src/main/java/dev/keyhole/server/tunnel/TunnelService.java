@@ -97,18 +97,18 @@ public final class TunnelService implements AutoCloseable {
         try {
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
                     GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + Printable.of(request.target(), 64) + "\""));
-            LiveConsole console = consoles.join(target);
+            LiveConsole console = consoles.join(target, tunnel);
             GuacdConnection connection;
             try {
                 connection = GuacdConnection.open(group, guacd, console.connectionId(), parameters(target),
                         information(target), timeout);
             } catch (TunnelException e) {
-                console.leave();
+                console.leave(tunnel);
                 throw e;
             }
             if (!tunnel.attach(console, connection)) {
                 connection.close();
-                console.leave();
+                console.leave(tunnel);
             }
         } catch (TunnelException e) {
             log.info("Tunnel of {} to {} failed: {}", request.remote(), Printable.of(request.target(), 64), e.getMessage());
