@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.http.HttpEdge;
 import dev.keyhole.server.targets.ConfiguredTargetDirectory;
+import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
 import java.net.URI;
@@ -45,8 +46,9 @@ public final class KeyholeServer implements AutoCloseable {
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
         TargetDirectory targets = new ConfiguredTargetDirectory(config.targets());
-        TunnelService tunnels = new TunnelService(targets, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
-        Server jetty = HttpEdge.newServer(config.http(), targets, tunnels, new ObjectMapper());
+        KeyboardStages keyboards = new KeyboardStages(targets);
+        TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
+        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels, new ObjectMapper());
         try {
             jetty.start();
         } catch (Exception e) {

@@ -49,7 +49,7 @@ public final class ConfigLoader {
     private static final Pattern TARGET_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private static final Set<String> TARGET_KEYS = Set.of("name", "title", "protocol", "host", "port", "width",
-            "height", "dpi", "security", "ignore-cert", "server-layout", "disable-audio");
+            "height", "dpi", "security", "ignore-cert", "server-layout", "keyboard", "disable-audio");
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
@@ -210,6 +210,11 @@ public final class ConfigLoader {
         Optional<String> security = Optional.ofNullable(t.value("security", null, v -> oneOf(v, RDP_SECURITY_MODES)));
         boolean ignoreCert = t.value("ignore-cert", false, ConfigLoader::bool);
         String layout = t.value("server-layout", "en-us-qwerty", v -> oneOf(v, SERVER_LAYOUTS));
+        List<KeyboardStage> keyboard = readKeyboard(t);
+        if (t.node("keyboard") != null) {
+            t.rejectIfPresent("server-layout", "give either server-layout (one layout) or keyboard (a layout per "
+                    + "boot stage), not both");
+        }
         boolean disableAudio = t.value("disable-audio", true, ConfigLoader::bool);
         t.reportUnknown(TARGET_KEYS);
 
@@ -224,7 +229,44 @@ public final class ConfigLoader {
             security = Optional.of("any");
         }
         return new TargetConfig(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, layout,
-                disableAudio);
+                disableAudio, keyboard);
+    }
+
+    /**
+     * Reads a target's {@code keyboard:} mapping of boot stage to layout, in the file's order (the boot order).
+     *
+     * @return the stages; empty when the key is absent (then {@code server-layout} is the one stage) or wrong
+     */
+    private List<KeyboardStage> readKeyboard(Section t) {
+        Node node = t.node("keyboard");
+        if (node == null) {
+            return List.of();
+        }
+        String key = t.prefix() + "keyboard";
+        if (!(node instanceof MappingNode mapping)) {
+            problem(node, key, shown(node), "must be a mapping of boot stage to layout, e.g. 'grub: en-us-qwerty'");
+            return List.of();
+        }
+        if (mapping.getValue().isEmpty()) {
+            problem(node, key, "(empty)", "must name at least one boot stage and its layout, e.g. "
+                    + "'initramfs: de-de-qwertz'");
+            return List.of();
+        }
+        Section stages = section(node, key + ".");
+        List<KeyboardStage> result = new ArrayList<>();
+        for (Map.Entry<String, NodeTuple> entry : stages.entries().entrySet()) {
+            String stage = entry.getKey();
+            if (!TARGET_NAME.matcher(stage).matches()) {
+                problem(entry.getValue().getKeyNode(), key + "." + stage, shown(entry.getValue().getValueNode()),
+                        "a stage name must be lower-case letters, digits and '-', starting with a letter or digit");
+                continue;
+            }
+            String stageLayout = stages.value(stage, null, v -> oneOf(v, SERVER_LAYOUTS));
+            if (stageLayout != null) {
+                result.add(new KeyboardStage(stage, stageLayout));
+            }
+        }
+        return result;
     }
 
     private <T> T override(Map<String, String> environment, String variable, String key, T value,

@@ -1,5 +1,6 @@
 package dev.keyhole.server.config;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,8 +16,10 @@ import java.util.Optional;
  * @param dpi          the resolution reported to the console
  * @param security     RDP security mode ({@code any}, {@code nla}, {@code tls}, {@code rdp}, …); empty for VNC
  * @param ignoreCert   RDP: accept the console's certificate without checking it (VRDP uses a self-signed one)
- * @param serverLayout the keyboard layout of the console, as guacd names it (e.g. {@code en-us-qwerty})
+ * @param serverLayout the keyboard layout of the console when Keyhole starts: the first stage's layout
  * @param disableAudio whether guacd should leave the console's sound out
+ * @param keyboard     the console's boot stages and their keyboard layouts, in boot order, never empty; the first is
+ *                     in effect when Keyhole starts ({@code server-layout} alone is one stage named {@code console})
  */
 public record TargetConfig(
         String name,
@@ -30,5 +33,27 @@ public record TargetConfig(
         Optional<String> security,
         boolean ignoreCert,
         String serverLayout,
-        boolean disableAudio) {
+        boolean disableAudio,
+        List<KeyboardStage> keyboard) {
+
+    /** The stage name of a target configured with {@code server-layout} alone. */
+    public static final String SINGLE_STAGE = "console";
+
+    /**
+     * Copies {@code keyboard}; an empty one means a single stage with {@code serverLayout}, otherwise
+     * {@code serverLayout} becomes the first stage's layout.
+     */
+    public TargetConfig {
+        keyboard = keyboard == null || keyboard.isEmpty()
+                ? List.of(new KeyboardStage(SINGLE_STAGE, serverLayout))
+                : List.copyOf(keyboard);
+        serverLayout = keyboard.get(0).layout();
+    }
+
+    /** A target with a single keyboard stage, {@code serverLayout}. */
+    public TargetConfig(String name, String title, Protocol protocol, String host, int port, int width, int height,
+            int dpi, Optional<String> security, boolean ignoreCert, String serverLayout, boolean disableAudio) {
+        this(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, serverLayout,
+                disableAudio, List.of());
+    }
 }

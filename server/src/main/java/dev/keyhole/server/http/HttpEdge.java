@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
 import jakarta.servlet.DispatcherType;
@@ -37,6 +38,21 @@ public final class HttpEdge {
      */
     public static Server newServer(HttpConfig http, TargetDirectory targets, TunnelService tunnels,
             ObjectMapper json) {
+        return newServer(http, targets, new KeyboardStages(targets), tunnels, json);
+    }
+
+    /**
+     * Builds a Jetty server, not yet started.
+     *
+     * @param http      where to listen
+     * @param targets   the targets the API lists
+     * @param keyboards the targets' keyboard stages, which the API shows and switches
+     * @param tunnels   the service the tunnel endpoint hands WebSockets to
+     * @param json      the JSON mapper for the API
+     * @return the server; {@code start()} it
+     */
+    public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
+            TunnelService tunnels, ObjectMapper json) {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(http.bind());
@@ -52,7 +68,8 @@ public final class HttpEdge {
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
         context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, json)), "/api/targets");
+        context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, keyboards, json)), "/api/targets");
+        context.addServlet(new ServletHolder("stages", new KeyboardStageServlet(keyboards, json)), "/api/targets/*");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);
         files.setInitParameter("dirAllowed", "false");
         context.addServlet(files, "/");

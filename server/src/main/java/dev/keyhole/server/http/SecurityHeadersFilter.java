@@ -34,7 +34,12 @@ final class SecurityHeadersFilter extends HttpFilter {
         chain.doFilter(request, response);
     }
 
-    private static boolean sameOrigin(String origin, String host) {
+    /**
+     * @param origin a request's {@code Origin} header
+     * @param host   its {@code Host} header
+     * @return whether the page that sent it was served by this server
+     */
+    static boolean sameOrigin(String origin, String host) {
         try {
             URI uri = URI.create(origin);
             String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();

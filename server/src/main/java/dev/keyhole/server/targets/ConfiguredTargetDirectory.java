@@ -52,6 +52,6 @@ public final class ConfiguredTargetDirectory implements TargetDirectory {
             p.put("disable-copy", "true");
             p.put("disable-paste", "true");
         }
-        return new Target(config.name(), config.title(), config.protocol(), p);
+        return new Target(config.name(), config.title(), config.protocol(), p, config.keyboard());
     }
 }

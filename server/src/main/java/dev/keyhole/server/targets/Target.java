@@ -1,6 +1,8 @@
 package dev.keyhole.server.targets;
 
+import dev.keyhole.server.config.KeyboardStage;
 import dev.keyhole.server.config.Protocol;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,12 +12,23 @@ import java.util.Map;
  * @param title      what people see
  * @param protocol   how guacd reaches it
  * @param parameters guacd's connection parameters for it ({@code hostname}, {@code port}, {@code width}, …);
- *                   they hold the console's address and are never sent to a browser
+ *                   they hold the console's address and are never sent to a browser; for RDP their
+ *                   {@code server-layout} is the first stage's layout (see {@link KeyboardStages} for the current one)
+ * @param keyboard   the console's boot stages and their keyboard layouts, in boot order; never empty
  */
-public record Target(String name, String title, Protocol protocol, Map<String, String> parameters) {
+public record Target(String name, String title, Protocol protocol, Map<String, String> parameters,
+        List<KeyboardStage> keyboard) {
 
-    /** Copies {@code parameters}, so the record stays immutable. */
+    /** Copies {@code parameters} and {@code keyboard}; an empty keyboard is one US stage. */
     public Target {
         parameters = Map.copyOf(parameters);
+        keyboard = keyboard == null || keyboard.isEmpty()
+                ? List.of(new KeyboardStage("console", parameters.getOrDefault("server-layout", "en-us-qwerty")))
+                : List.copyOf(keyboard);
+    }
+
+    /** A target with one keyboard stage (its {@code server-layout}, else US). */
+    public Target(String name, String title, Protocol protocol, Map<String, String> parameters) {
+        this(name, title, protocol, parameters, List.of());
     }
 }

@@ -65,6 +65,22 @@ final class LiveConsoles {
                 (name, future) -> future.getNow(null) == console ? null : future);
     }
 
+    /**
+     * Ends the live console of a target now, if there is one (also one still being opened: it ends as soon as it
+     * is open), closing every viewer's tunnel with {@code status} and {@code message}. The next viewer opens a new
+     * connection.
+     *
+     * @param targetName the target's name
+     * @param status     the status each viewer's browser receives
+     * @param message    why, in words for the people at the browsers
+     */
+    void end(String targetName, GuacamoleStatus status, String message) {
+        CompletableFuture<LiveConsole> future = consoles.get(targetName);
+        if (future != null) {
+            future.thenAccept(console -> console.end(status, message));
+        }
+    }
+
     /** @return how many viewers each live console has, by target name (for logs and tests of this package) */
     Map<String, Integer> viewers() {
         Map<String, Integer> counts = new TreeMap<>();

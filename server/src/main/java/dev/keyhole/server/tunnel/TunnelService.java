@@ -1,13 +1,18 @@
 package dev.keyhole.server.tunnel;
 
 import dev.keyhole.server.config.GuacdConfig;
+import dev.keyhole.server.config.Protocol;
+import dev.keyhole.server.targets.KeyboardStages;
+import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,6 +47,7 @@ public final class TunnelService implements AutoCloseable {
     private static final List<String> IMAGE_TYPES = List.of("image/png", "image/jpeg", "image/webp");
 
     private final TargetDirectory targets;
+    private final KeyboardStages keyboards;
     private final GuacdConfig guacd;
     private final Duration timeout;
     private final ExecutorService connecting;
@@ -57,7 +63,21 @@ public final class TunnelService implements AutoCloseable {
      * @param linger  how long a console's connection stays open after its last viewer left
      */
     public TunnelService(TargetDirectory targets, GuacdConfig guacd, Duration timeout, Duration linger) {
+        this(targets, new KeyboardStages(targets), guacd, timeout, linger);
+    }
+
+    /**
+     * @param targets   where targets are looked up
+     * @param keyboards the keyboard stage of each target: a console connects with its current stage's layout, and
+     *                  a switch reconnects everyone viewing it (over RDP, guacd only takes a layout when connecting)
+     * @param guacd     where guacd listens
+     * @param timeout   how long each step of connecting to guacd may take
+     * @param linger    how long a console's connection stays open after its last viewer left
+     */
+    public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, Duration timeout,
+            Duration linger) {
         this.targets = targets;
+        this.keyboards = keyboards;
         this.guacd = guacd;
         this.timeout = timeout;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -73,6 +93,18 @@ public final class TunnelService implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.consoles = new LiveConsoles(target -> openConsole(target, linger));
+        keyboards.addListener(this::keyboardSwitched);
+    }
+
+    /**
+     * A target's keyboard stage changed: its console reconnects for everyone viewing it, so that the new layout
+     * reaches guacd (RDP) and every page learns it (their tunnels close with this notice and reopen).
+     */
+    private void keyboardSwitched(Target target, KeyboardState state) {
+        log.info("Keyboard of {} switched to stage {} ({}): reconnecting its console", target.name(), state.stage(),
+                state.layout());
+        consoles.end(target.name(), GuacamoleStatus.SERVER_ERROR,
+                "Keyboard switched to " + state.stage() + " (" + state.layout() + ") — reconnecting");
     }
 
     /**
@@ -123,8 +155,8 @@ public final class TunnelService implements AutoCloseable {
         GuacdConnection owner = GuacdConnection.open(group, guacd, target.protocol().guacdName(),
                 parameters(target), information(target), timeout);
         logVersionOnce(owner.protocolVersion());
-        log.info("Opened the console connection of {} ({} through guacd at {})", target.name(),
-                target.protocol().guacdName(), guacd.address());
+        log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})", target.name(),
+                target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
         return new LiveConsole(target, owner, scheduler, linger, consoles::ended);
     }
 
@@ -141,9 +173,14 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
-    private static GuacamoleConfiguration parameters(Target target) {
+    /** guacd's parameters for the target, with the layout of its current keyboard stage (RDP). */
+    private GuacamoleConfiguration parameters(Target target) {
+        Map<String, String> parameters = new HashMap<>(target.parameters());
+        if (target.protocol() == Protocol.RDP) {
+            parameters.put("server-layout", keyboards.state(target).layout());
+        }
         GuacamoleConfiguration configuration = new GuacamoleConfiguration();
-        configuration.setParameters(target.parameters());
+        configuration.setParameters(parameters);
         return configuration;
     }
 

@@ -1,0 +1,92 @@
+package dev.keyhole.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.targets.KeyboardStages;
+import dev.keyhole.server.targets.KeyboardState;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/targets/NAME/stage} with {@code {"stage":"initramfs"}}: switches a target's keyboard to one of
+ * its boot stages, which reconnects its console for everyone viewing it. Answers the target's keyboard state,
+ * {@code {"stage":…,"layout":…,"stages":[…]}}.
+ *
+ * <p>Only pages of this server may switch: a request whose {@code Origin} is another site is refused (403), and the
+ * body must be JSON ({@code Content-Type: application/json}), which a page of another site cannot send without a
+ * CORS preflight that Keyhole never grants. Clients that send no {@code Origin} (not browsers) are let through.
+ */
+final class KeyboardStageServlet extends HttpServlet {
+
+    private static final Pattern PATH = Pattern.compile("/([a-z0-9][a-z0-9-]{0,62})/stage");
+    private static final int MAX_BODY = 4096;
+
+    private final KeyboardStages keyboards;
+    private final ObjectMapper json;
+
+    KeyboardStageServlet(KeyboardStages keyboards, ObjectMapper json) {
+        this.keyboards = keyboards;
+        this.json = json;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String origin = request.getHeader("Origin");
+        if (origin != null && !SecurityHeadersFilter.sameOrigin(origin, request.getHeader("Host"))) {
+            answer(response, HttpServletResponse.SC_FORBIDDEN, "Only Keyhole's own pages may switch a keyboard stage");
+            return;
+        }
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            answer(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Send {\"stage\":\"NAME\"} as application/json");
+            return;
+        }
+        Matcher path = PATH.matcher(String.valueOf(request.getPathInfo()));
+        if (!path.matches()) {
+            answer(response, HttpServletResponse.SC_NOT_FOUND, "No such API");
+            return;
+        }
+        String stage;
+        try (InputStream body = request.getInputStream()) {
+            JsonNode node = json.readTree(body.readNBytes(MAX_BODY));
+            stage = node == null ? null : node.path("stage").textValue();
+        } catch (JsonProcessingException e) {
+            stage = null;
+        }
+        if (stage == null) {
+            answer(response, HttpServletResponse.SC_BAD_REQUEST, "Send {\"stage\":\"NAME\"}");
+            return;
+        }
+        KeyboardState state;
+        try {
+            state = keyboards.switchTo(path.group(1), stage);
+        } catch (NoSuchElementException e) {
+            answer(response, HttpServletResponse.SC_NOT_FOUND, "No target named \"" + path.group(1) + "\"");
+            return;
+        } catch (IllegalArgumentException e) {
+            answer(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        respond(response, HttpServletResponse.SC_OK, state);
+    }
+
+    private void answer(HttpServletResponse response, int status, String error) throws IOException {
+        respond(response, status, Map.of("error", error));
+    }
+
+    private void respond(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

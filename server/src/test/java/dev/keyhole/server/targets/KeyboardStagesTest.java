@@ -1,0 +1,44 @@
+package dev.keyhole.server.targets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.keyhole.server.config.KeyboardStage;
+import dev.keyhole.server.config.Protocol;
+import dev.keyhole.server.config.TargetConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KeyboardStagesTest {
+
+    private static final List<KeyboardStage> STAGES =
+            List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz"));
+
+    private final KeyboardStages stages = new KeyboardStages(new ConfiguredTargetDirectory(List.of(
+            new TargetConfig("vm", "VM", Protocol.RDP, "h", 3389, 1024, 768, 96, Optional.of("any"), true,
+                    "en-us-qwerty", true, STAGES))));
+
+    @Test
+    void aTargetStartsAtItsFirstStageAndSwitchesForEveryone() {
+        List<String> heard = new ArrayList<>();
+        stages.addListener((target, state) -> heard.add(target.name() + " " + state.stage() + " " + state.layout()));
+        assertEquals(new KeyboardState("grub", "en-us-qwerty", STAGES), stages.state("vm").orElseThrow());
+
+        assertEquals(new KeyboardState("initramfs", "de-de-qwertz", STAGES), stages.switchTo("vm", "initramfs"));
+        assertEquals("initramfs", stages.state("vm").orElseThrow().stage());
+        stages.switchTo("vm", "initramfs"); // already there: nobody reconnects
+        assertEquals(List.of("vm initramfs de-de-qwertz"), heard);
+    }
+
+    @Test
+    void unknownTargetsAndStagesAreRefused() {
+        assertEquals(Optional.empty(), stages.state("nope"));
+        assertThrows(NoSuchElementException.class, () -> stages.switchTo("nope", "grub"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stages.switchTo("vm", "x"));
+        assertEquals("The console has no keyboard stage with that name; its stages are grub, initramfs",
+                e.getMessage());
+    }
+}
