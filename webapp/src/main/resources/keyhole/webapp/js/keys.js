@@ -1,0 +1,96 @@
+/**
+ * Characters to key events for a guest's keyboard layout.
+ *
+ * The layout table (keymaps.js, generated from xkb-data) says, for every character a layout types
+ * without a dead key, the modifier level it needs. Over VNC to QEMU nothing adds modifiers (QEMU maps a
+ * key symbol to a key with its own layout map and adds no Shift or AltGr), so the plan presses Shift_L
+ * and AltGr (ISO_Level3_Shift) around the character as its level needs. Over RDP guacd adds the
+ * modifiers itself from the connection's server-layout, so the plan holds only the character's own key.
+ *
+ * The text given to planKeys is never logged, echoed or kept; untypeable characters are reported by
+ * position only.
+ */
+import { KEYMAPS } from "./keymaps.js";
+
+/** X11 key symbols the plans use. */
+export const KEYSYM = Object.freeze({
+  SHIFT_L: 0xffe1,
+  ALTGR: 0xfe03, // ISO_Level3_Shift
+  RETURN: 0xff0d,
+});
+
+/** Modifier levels of the layout table. */
+export const LEVEL = Object.freeze({ NONE: 0, SHIFT: 1, ALTGR: 2, SHIFT_ALTGR: 3 });
+
+/**
+ * The X11 key symbol of one character: Latin-1 printable code points are their own key symbol, every
+ * other character is 0x01000000 + its code point (the form guacd needs for "€" over RDP), "\n" is Return.
+ *
+ * @param {string} char one character (one code point)
+ * @returns {number}
+ */
+export function keysymOf(char) {
+  if (char === "\n") return KEYSYM.RETURN;
+  const cp = char.codePointAt(0);
+  if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff)) return cp;
+  return 0x01000000 + cp;
+}
+
+/** The layout names the table knows, in its order. */
+export function layoutNames() {
+  return Object.keys(KEYMAPS);
+}
+
+/**
+ * The level a layout needs for a character (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr; "\n" is 0), or
+ * undefined when the layout cannot type it.
+ */
+export function levelOf(char, layoutName) {
+  if (char === "\n") return LEVEL.NONE;
+  const levels = layoutOf(layoutName).levels;
+  return Object.prototype.hasOwnProperty.call(levels, char) ? levels[char] : undefined;
+}
+
+function layoutOf(layoutName) {
+  const layout = Object.prototype.hasOwnProperty.call(KEYMAPS, layoutName) ? KEYMAPS[layoutName] : null;
+  if (!layout) throw new Error("unknown keyboard layout: " + layoutName);
+  return layout;
+}
+
+/**
+ * Plans the key events that type `text` in a guest with the layout `layoutName`.
+ *
+ * @param {string} text what to type; "\n" presses Return
+ * @param {string} layoutName a guacd layout name, e.g. "de-de-qwertz" (a key of KEYMAPS)
+ * @param {"vnc"|"rdp"} protocol "vnc": Shift_L / AltGr pressed around each character as its level needs;
+ *        "rdp": only the character's own key symbol (guacd adds the modifiers)
+ * @returns {{ok: true, events: Array<[number, boolean]>} | {ok: false, untypeable: number[]}}
+ *          events are [keysym, pressed] in order, every press released; untypeable lists the positions
+ *          (0-based, counted in characters = code points, as Array.from(text) counts them) of the
+ *          characters the layout cannot type. Nothing is planned when any character is untypeable.
+ * @throws {Error} for an unknown layout or protocol
+ */
+export function planKeys(text, layoutName, protocol) {
+  layoutOf(layoutName);
+  if (protocol !== "vnc" && protocol !== "rdp") throw new Error("unknown protocol: " + protocol);
+  const chars = Array.from(text);
+  const untypeable = [];
+  const events = [];
+  chars.forEach((char, position) => {
+    const level = levelOf(char, layoutName);
+    if (level === undefined) {
+      untypeable.push(position);
+      return;
+    }
+    const keysym = keysymOf(char);
+    const modifiers = [];
+    if (protocol === "vnc") {
+      if (level & LEVEL.SHIFT) modifiers.push(KEYSYM.SHIFT_L);
+      if (level & LEVEL.ALTGR) modifiers.push(KEYSYM.ALTGR);
+    }
+    for (const m of modifiers) events.push([m, true]);
+    events.push([keysym, true], [keysym, false]);
+    for (const m of modifiers.reverse()) events.push([m, false]);
+  });
+  return untypeable.length ? { ok: false, untypeable } : { ok: true, events };
+}

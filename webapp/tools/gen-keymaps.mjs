@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+/**
+ * Generates webapp/src/main/resources/keyhole/webapp/js/keymaps.js: for every supported keyboard layout
+ * (layouts.mjs), every printable character the layout types without a dead key and the modifier level
+ * it needs (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr).
+ *
+ * Source: xkb-data, the keyboard descriptions from which console-setup builds the console keymap of a
+ * Debian guest's initramfs and from which QEMU's VNC key maps are made. Each layout is compiled with
+ * xkbcomp (pc105 model, like a default installation) into a fully resolved keymap; key symbol names are
+ * turned into characters with X11's keysymdef.h.
+ *
+ * Rules: only the first group counts; a key's level for a modifier combination follows the key's type
+ * (so AltGr on a two-level key types its base symbol); keypad keys are left out (they send keypad key
+ * symbols whatever they print); AltGr exists only where the right Alt key is ISO_Level3_Shift; a character
+ * on several keys or levels takes the lowest level. Only the keys of the typing block count (TYPING_KEYS). Dead keys produce no character, so what only a dead
+ * key composes is not in the table (untypeable); so are the symbols in NOT_ON_CONSOLES.
+ *
+ * Usage: node webapp/tools/gen-keymaps.mjs           rewrites keymaps.js
+ *        node webapp/tools/gen-keymaps.mjs --stdout  prints it
+ * Needs: xkb-data, x11-xkb-utils (xkbcomp), x11proto-dev (keysymdef.h).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LAYOUTS, isPrintable } from "./layouts.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUTPUT = join(HERE, "../src/main/resources/keyhole/webapp/js/keymaps.js");
+const XKB_ROOT = "/usr/share/X11/xkb";
+const KEYSYMDEF = "/usr/include/X11/keysymdef.h";
+
+/**
+ * The keys of the typing block of a PC keyboard (pc105, plus the extra keys of Japanese and Brazilian
+ * keyboards: <AE13> yen, <AB11> ro): the keys a console keymap gives characters. Keypad keys send keypad
+ * symbols, and the multimedia keys (<I...>) exist on few keyboards and in no console keymap.
+ */
+/**
+ * Key symbols a guest's console does not type as xkb says: console-setup's keymap compiler types an
+ * apostrophe for the spacing acute accent, so a "´" sent there would arrive as "'". Left out (untypeable).
+ */
+export const NOT_ON_CONSOLES = new Set(["acute"]);
+
+export const TYPING_KEYS = /^(TLDE|AE\d\d|AD\d\d|AC\d\d|AB\d\d|BKSL|LSGT|SPCE)$/;
+
+/** The modifier combinations of the table's levels 0..3. */
+const COMBOS = [[], ["Shift"], ["LevelThree"], ["Shift", "LevelThree"]];
+
+/** Key symbol name (without XK_) -> Unicode code point, for the symbols keysymdef.h gives an exact one. */
+export function readKeysymNames(file = KEYSYMDEF) {
+  const names = new Map();
+  const line = /^#define XK_(\w+)\s+0x([0-9a-fA-F]+)\s*\/\*\s*U\+([0-9A-Fa-f]{4,6})\s/;
+  for (const text of readFileSync(file, "latin1").split("\n")) {
+    const m = line.exec(text);
+    if (m && !names.has(m[1])) names.set(m[1], parseInt(m[3], 16));
+  }
+  return names;
+}
+
+/** The code point a key symbol (a name, Uxxxx or 0x.... as xkbcomp writes it) types, or null. */
+export function codePointOfSymbol(symbol, names) {
+  if (names.has(symbol)) return names.get(symbol);
+  let m = /^U([0-9A-Fa-f]{4,6})$/.exec(symbol);
+  if (m) return parseInt(m[1], 16);
+  m = /^0x([0-9A-Fa-f]+)$/.exec(symbol);
+  if (m) {
+    const value = parseInt(m[1], 16);
+    if (value >= 0x01000000 && value <= 0x0110ffff) return value - 0x01000000;
+    if ((value >= 0x20 && value <= 0x7e) || (value >= 0xa0 && value <= 0xff)) return value;
+  }
+  return null;
+}
+
+/** Compiles one layout with xkbcomp and returns the resolved keymap as text. */
+export function compileXkb(layout, variant) {
+  const dir = mkdtempSync(join(tmpdir(), "keyhole-xkb-"));
+  try {
+    const symbols = "pc+" + layout + (variant ? "(" + variant + ")" : "") + "+inet(evdev)";
+    const source = join(dir, "in.xkb");
+    const out = join(dir, "out.xkb");
+    writeFileSync(source, `xkb_keymap {
+  xkb_keycodes { include "evdev+aliases(qwerty)" };
+  xkb_types { include "complete" };
+  xkb_compat { include "complete" };
+  xkb_symbols { include "${symbols}" };
+};
+`);
+    execFileSync("xkbcomp", ["-w0", "-I" + XKB_ROOT, "-xkb", source, out], { stdio: ["ignore", "ignore", "pipe"] });
+    return readFileSync(out, "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function modSet(text) {
+  return text.split("+").map((s) => s.trim()).filter((s) => s && s.toLowerCase() !== "none");
+}
+
+/** Key types of a resolved keymap: name -> {modifiers: [...], map: [{mods: [...], level: n}]} (level 0-based). */
+export function parseTypes(xkb) {
+  const types = new Map();
+  const block = /type "([^"]+)" \{([^}]*)\};/g;
+  let m;
+  while ((m = block.exec(xkb))) {
+    const body = m[2];
+    const modifiers = modSet((/modifiers=\s*([^;]*);/.exec(body) || [, ""])[1]);
+    const map = [];
+    for (const e of body.matchAll(/map\[([^\]]*)\]=\s*Level(\d+);/g)) {
+      map.push({ mods: modSet(e[1]), level: Number(e[2]) - 1 });
+    }
+    types.set(m[1], { modifiers, map });
+  }
+  return types;
+}
+
+/** Keys of a resolved keymap: [{name, type (or null), symbols: [...]}], first group only. */
+export function parseKeys(xkb) {
+  const keys = [];
+  const block = /key\s+<([^>]+)>\s*\{([\s\S]*?)\};/g;
+  let m;
+  while ((m = block.exec(xkb))) {
+    const body = m[2];
+    const type = /type(?:\[Group1\])?=\s*"([^"]+)"/.exec(body);
+    let list = /symbols\[Group1\]=\s*\[([^\]]*)\]/.exec(body);
+    if (!list && !/=/.test(body.split("[")[0])) list = /\[([^\]]*)\]/.exec(body);
+    if (!list) continue;
+    keys.push({ name: m[1], type: type ? type[1] : null, symbols: list[1].split(",").map((s) => s.trim()) });
+  }
+  return keys;
+}
+
+/** The level (0-based) a key of this type takes with these modifiers held down. */
+export function levelOf(type, held) {
+  const effective = held.filter((mod) => type.modifiers.includes(mod));
+  for (const entry of type.map) {
+    if (entry.mods.length === effective.length && entry.mods.every((mod) => effective.includes(mod))) {
+      return entry.level;
+    }
+  }
+  return 0;
+}
+
+/** The table of one layout: code point -> level (0..3), from its resolved xkb keymap. */
+export function levelsOfXkb(xkb, names) {
+  const types = parseTypes(xkb);
+  const keys = parseKeys(xkb);
+  const ralt = keys.find((k) => k.name === "RALT");
+  const hasAltGr = !!ralt && ralt.symbols[0] === "ISO_Level3_Shift";
+  const levels = new Map();
+  for (const key of keys) {
+    if (!TYPING_KEYS.test(key.name)) continue;
+    const n = key.symbols.length;
+    const typeName = key.type || (n === 1 ? "ONE_LEVEL" : n === 2 ? "TWO_LEVEL" : "FOUR_LEVEL");
+    const type = types.get(typeName);
+    if (!type) throw new Error(`key <${key.name}> has the unknown type ${typeName}`);
+    for (let combo = 0; combo < (hasAltGr ? 4 : 2); combo++) {
+      const symbol = key.symbols[levelOf(type, COMBOS[combo])];
+      if (!symbol || NOT_ON_CONSOLES.has(symbol)) continue;
+      const cp = codePointOfSymbol(symbol, names);
+      if (cp === null || !isPrintable(cp)) continue;
+      if (!levels.has(cp) || levels.get(cp) > combo) levels.set(cp, combo);
+    }
+  }
+  return levels;
+}
+
+function packageVersion(name) {
+  try {
+    return execFileSync("dpkg-query", ["-W", "-f=${Version}", name], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The text of keymaps.js. */
+export function generate() {
+  const names = readKeysymNames();
+  const out = [];
+  out.push("// Generated by webapp/tools/gen-keymaps.mjs from xkb-data " + packageVersion("xkb-data")
+    + " (pc105); do not edit.");
+  out.push("// For each keyboard layout (guacd's names): every printable character it types without a dead key and");
+  out.push("// the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.");
+  out.push("export const KEYMAPS = {");
+  for (const layout of LAYOUTS) {
+    const levels = levelsOfXkb(compileXkb(layout.xkb, layout.variant), names);
+    const entries = [...levels.entries()].sort((a, b) => a[0] - b[0])
+      .map(([cp, level]) => JSON.stringify(String.fromCodePoint(cp)) + ": " + level);
+    out.push(`  ${JSON.stringify(layout.name)}: {`);
+    out.push(`    title: ${JSON.stringify(layout.title)},`);
+    out.push("    levels: {");
+    for (let i = 0; i < entries.length; i += 12) {
+      out.push("      " + entries.slice(i, i + 12).join(", ") + ",");
+    }
+    out.push("    },");
+    out.push("  },");
+  }
+  out.push("};");
+  return out.join("\n") + "\n";
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const text = generate();
+  if (process.argv.includes("--stdout")) process.stdout.write(text);
+  else writeFileSync(OUTPUT, text);
+}

@@ -1,0 +1,52 @@
+// The generated layout table against an independent compilation of each layout: console-setup's ckbcomp
+// and the kernel's loadkeys (see console-keymap.mjs). Every printable character of the typing block must
+// need the same modifier level in both; every other character must be untypeable in both.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
+import { planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
+import { compileConsoleKeymap, levelsOfConsoleKeymap, readBinaryKeymap } from "./console-keymap.mjs";
+
+const GUACD_LAYOUTS = ["da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty",
+  "es-es-qwerty", "es-latam-qwerty", "fr-be-azerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz",
+  "it-it-qwerty", "ja-jp-qwerty", "pt-br-qwerty", "sv-se-qwerty", "tr-tr-qwerty"];
+
+const describe = (cp) => `${JSON.stringify(String.fromCodePoint(cp))} (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`;
+
+test("the table has every layout guacd 1.3 knows, each with a title", () => {
+  for (const name of GUACD_LAYOUTS) {
+    assert.ok(KEYMAPS[name], "no layout " + name);
+    assert.ok(KEYMAPS[name].title, "no title for " + name);
+  }
+  assert.deepEqual(Object.keys(KEYMAPS).sort(), LAYOUTS.map((l) => l.name).sort());
+});
+
+for (const layout of LAYOUTS) {
+  test(`${layout.name}: the table agrees with the console keymap of xkb layout ${layout.xkb}${layout.variant ? "(" + layout.variant + ")" : ""}`, () => {
+    const console = levelsOfConsoleKeymap(readBinaryKeymap(compileConsoleKeymap(layout.xkb, layout.variant)));
+    const table = KEYMAPS[layout.name].levels;
+    const wrong = [];
+    for (const [cp, level] of console) {
+      const char = String.fromCodePoint(cp);
+      if (table[char] !== level) {
+        wrong.push(`${describe(cp)}: the console types it with ${LEVEL_NAMES[level]}, the table says `
+          + (table[char] === undefined ? "untypeable" : LEVEL_NAMES[table[char]]));
+      }
+    }
+    for (const char of Object.keys(table)) {
+      if (!console.has(char.codePointAt(0))) {
+        wrong.push(`${describe(char.codePointAt(0))}: the table says ${LEVEL_NAMES[table[char]]}, the console cannot type it`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(console.size >= 95, `only ${console.size} characters: the console keymap did not compile as expected`);
+
+    // Every other printable character of the Basic Multilingual Plane is refused, by position.
+    for (let cp = 0x20; cp < 0x3000; cp++) {
+      if ((cp >= 0x7f && cp <= 0x9f) || console.has(cp)) continue;
+      const plan = planKeys("a" + String.fromCodePoint(cp), layout.name, "vnc");
+      assert.deepEqual(plan, { ok: false, untypeable: [1] }, describe(cp) + " should be untypeable");
+    }
+  });
+}

@@ -1,0 +1,77 @@
+// keysymOf and planKeys: key symbols, modifiers per protocol, untypeable characters by position.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { KEYSYM, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+
+const SHIFT = KEYSYM.SHIFT_L;
+const ALTGR = KEYSYM.ALTGR;
+
+test("keysymOf: Latin-1 is itself, the rest is 0x01000000 + code point, newline is Return", () => {
+  assert.equal(keysymOf("a"), 0x61);
+  assert.equal(keysymOf(" "), 0x20);
+  assert.equal(keysymOf("~"), 0x7e);
+  assert.equal(keysymOf("ß"), 0xdf);
+  assert.equal(keysymOf("\u00a0"), 0xa0);
+  assert.equal(keysymOf("€"), 0x010020ac);
+  assert.equal(keysymOf("ł"), 0x01000142);
+  assert.equal(keysymOf("😀"), 0x0101f600);
+  assert.equal(keysymOf("\n"), 0xff0d);
+});
+
+test("vnc: Shift and AltGr are pressed around the character as the German layout needs", () => {
+  const plan = planKeys("aA@€|Ω\n", "de-de-qwertz", "vnc");
+  assert.deepEqual(plan, {
+    ok: true,
+    events: [
+      [0x61, true], [0x61, false],
+      [SHIFT, true], [0x41, true], [0x41, false], [SHIFT, false],
+      [ALTGR, true], [0x40, true], [0x40, false], [ALTGR, false],
+      [ALTGR, true], [0x010020ac, true], [0x010020ac, false], [ALTGR, false],
+      [ALTGR, true], [0x7c, true], [0x7c, false], [ALTGR, false],
+      [SHIFT, true], [ALTGR, true], [0x010003a9, true], [0x010003a9, false], [ALTGR, false], [SHIFT, false],
+      [0xff0d, true], [0xff0d, false],
+    ],
+  });
+});
+
+test("vnc: the same character needs other modifiers in other layouts", () => {
+  assert.deepEqual(planKeys("/", "en-us-qwerty", "vnc").events, [[0x2f, true], [0x2f, false]]);
+  assert.deepEqual(planKeys("/", "de-de-qwertz", "vnc").events,
+    [[SHIFT, true], [0x2f, true], [0x2f, false], [SHIFT, false]]);
+  assert.deepEqual(planKeys("1", "fr-fr-azerty", "vnc").events,
+    [[SHIFT, true], [0x31, true], [0x31, false], [SHIFT, false]]);
+  assert.deepEqual(planKeys("é", "fr-fr-azerty", "vnc").events, [[0xe9, true], [0xe9, false]]);
+});
+
+test("rdp: only the character's own key symbol; guacd adds the modifiers", () => {
+  assert.deepEqual(planKeys("A@€\n", "de-de-qwertz", "rdp"), {
+    ok: true,
+    events: [[0x41, true], [0x41, false], [0x40, true], [0x40, false],
+      [0x010020ac, true], [0x010020ac, false], [0xff0d, true], [0xff0d, false]],
+  });
+});
+
+test("untypeable characters are reported by position (in characters) and nothing is planned", () => {
+  assert.deepEqual(planKeys("ab€ö😀c", "en-us-qwerty", "vnc"), { ok: false, untypeable: [2, 3, 4] });
+  assert.deepEqual(planKeys("😀€", "en-us-qwerty", "rdp"), { ok: false, untypeable: [0, 1] });
+  // Dead keys: the German ^ and ` are dead, so they cannot be typed alone.
+  assert.deepEqual(planKeys("^`", "de-de-qwertz", "vnc"), { ok: false, untypeable: [0, 1] });
+  assert.deepEqual(planKeys("\t", "de-de-qwertz", "vnc"), { ok: false, untypeable: [0] });
+});
+
+test("an empty text plans nothing", () => {
+  assert.deepEqual(planKeys("", "en-us-qwerty", "vnc"), { ok: true, events: [] });
+});
+
+test("unknown layouts and protocols are errors", () => {
+  assert.throws(() => planKeys("a", "xx-yy", "vnc"), /unknown keyboard layout: xx-yy/);
+  assert.throws(() => planKeys("a", "en-us-qwerty", "ssh"), /unknown protocol: ssh/);
+  assert.throws(() => planKeys("a", "__proto__", "vnc"), /unknown keyboard layout/);
+});
+
+test("levelOf and layoutNames", () => {
+  assert.equal(levelOf("@", "de-de-qwertz"), 2);
+  assert.equal(levelOf("@", "en-us-qwerty"), 1);
+  assert.equal(levelOf("€", "en-us-qwerty"), undefined);
+  assert.equal(layoutNames().length, 16);
+});
