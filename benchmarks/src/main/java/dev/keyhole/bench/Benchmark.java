@@ -1,0 +1,184 @@
+package dev.keyhole.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+
+/**
+ * {@code ./keyhole bench}: runs every path through every scenario in one run, prints the table and writes the
+ * same figures as JSON ({@code OUT/bench.json}).
+ *
+ * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]}.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("keyhole.repo", ".")).toAbsolutePath().normalize();
+        Path out = null;
+        Path cache = Path.of("/var/cache/keyhole/bench");
+        boolean smoke = false;
+        boolean peers = true;
+        boolean browser = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--no-peers" -> peers = false;
+                case "--no-browser" -> browser = false;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--cache" -> cache = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
+                            + "[--repo DIR] [--cache DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (out == null) {
+            out = repo.resolve("target/bench");
+        }
+        Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
+        if (!peers || !browser) {
+            options = new Options(options.singleBytes(), options.keys(), options.concurrency(),
+                    options.concurrentBytes(), options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
+                    options.peers() && peers, browser ? options.browserRuns() : 0, out, options.work(), repo, cache);
+        }
+        Results.Report report = run(options);
+        System.out.print(Table.render(report));
+        Log.say("figures written to %s", options.out().resolve("bench.json"));
+        System.exit(0);
+    }
+
+    /** Runs the benchmark and writes {@code bench.json}; returns the figures. */
+    static Results.Report run(Options options) throws Exception {
+        Files.createDirectories(options.work());
+        Recording recording = Recording.cachedOrCaptured(options.cache(), options.repo(), options.work());
+        Log.say("recording: %,d bytes, %,d instructions, %d frames", recording.bytes().length,
+                recording.instructions(), recording.frames().size());
+        ExecutorService blocking = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "client-connect");
+            thread.setDaemon(true);
+            return thread;
+        });
+        HttpClient http = new HttpClient();
+        http.setMaxConnectionsPerDestination(10_000);
+        QueuedThreadPool threads = new QueuedThreadPool(64);
+        threads.setName("client-ws");
+        threads.setDaemon(true);
+        http.setExecutor(threads);
+        WebSocketCoreClient client = new WebSocketCoreClient(http, null);
+        List<Results.PathResult> paths = new ArrayList<>();
+        Results.FirstFrame firstFrame = null;
+        try (StandIn standIn = StandIn.start(recording); WebSocketCeiling ceiling = WebSocketCeiling.start(recording)) {
+            client.start();
+            Scenarios scenarios = new Scenarios(options);
+            List<Gateway.Starter> starters = new ArrayList<>(List.of(
+                    Gateways.direct(standIn, blocking),
+                    Gateways.ceiling(ceiling, client),
+                    Gateways.keyhole(standIn, client, options.work())));
+            if (options.peers()) {
+                starters.add(Gateways.guacamole(standIn, client, options.work()));
+            }
+            for (Gateway.Starter starter : starters) {
+                paths.add(scenarios.run(starter));
+            }
+            if (options.peers()) {
+                Gateway.Starter lite = Gateways.guacamoleLite(standIn, client, options.work());
+                if (lite == null) {
+                    Log.say("guacamole-lite: skipped: npm (or node) is not installed");
+                    paths.add(Results.PathResult.skipped("guacamole-lite", "npm or node is not installed"));
+                } else {
+                    paths.add(scenarios.run(lite));
+                }
+            }
+            if (options.browserRuns() > 0) {
+                firstFrame = FirstFrameBenchmark.run(options);
+            }
+        } finally {
+            client.stop();
+            blocking.shutdownNow();
+        }
+        Results.Report report = new Results.Report(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                machine(), settings(options, recording), paths, Table.ratios(paths), firstFrame,
+                Table.targets(paths, firstFrame));
+        Files.createDirectories(options.out());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(options.out().resolve("bench.json").toFile(), report);
+        return report;
+    }
+
+    private static Map<String, Object> settings(Options options, Recording recording) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("singleSessionBytes", options.singleBytes());
+        settings.put("keys", options.keys());
+        settings.put("concurrency", options.concurrency());
+        settings.put("concurrentBytesTotal", options.concurrentBytes());
+        settings.put("idleSessions", options.idleSessions());
+        settings.put("warmupBytes", options.warmupBytes());
+        settings.put("recordingBytes", recording.bytes().length);
+        settings.put("recordingInstructions", recording.instructions());
+        settings.put("browserRuns", options.browserRuns());
+        return settings;
+    }
+
+    /** What the machine is: CPU, cores, memory, system, Java, Node. */
+    static Map<String, String> machine() {
+        Map<String, String> machine = new LinkedHashMap<>();
+        machine.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name"));
+        machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
+        machine.put("os", read(Path.of("/etc/debian_version")).isEmpty() ? System.getProperty("os.name")
+                : "Debian " + read(Path.of("/etc/debian_version")));
+        machine.put("kernel", System.getProperty("os.version"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("node", command("node", "--version"));
+        return machine;
+    }
+
+    private static String firstValue(Path file, String key) {
+        for (String line : read(file).split("\n")) {
+            if (line.startsWith(key)) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        return "?";
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String command(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return process.waitFor() == 0 ? output : "?";
+        } catch (IOException e) {
+            return "absent";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+}

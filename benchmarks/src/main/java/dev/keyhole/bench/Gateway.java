@@ -1,0 +1,42 @@
+package dev.keyhole.bench;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One of the paths under test, started for one scenario: it knows how to open the benchmark client's session
+ * number {@code i} (each session to its own target where the gateway has targets).
+ */
+interface Gateway extends AutoCloseable {
+
+    /** Starts a path for a scenario whose sessions stream the given numbers of bytes. */
+    interface Starter {
+
+        /** @return the path's name in the table */
+        String name();
+
+        /**
+         * Starts the path.
+         *
+         * @param sessionBytes how many bytes session {@code i} streams; the list's size is the number of sessions
+         */
+        Gateway start(List<Long> sessionBytes) throws Exception;
+    }
+
+    /** Opens session {@code i} (its size was given at start). */
+    CompletableFuture<? extends Session> open(int i);
+
+    /** @return the process id of the gateway's JVM, if it runs in one of its own */
+    default OptionalLong jvmPid() {
+        return OptionalLong.empty();
+    }
+
+    /** @return nanoseconds from starting the gateway's process to its saying it is ready, or -1 */
+    default long startToReadyNanos() {
+        return -1;
+    }
+
+    @Override
+    void close() throws Exception;
+}

@@ -1,0 +1,40 @@
+package dev.keyhole.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one run measures.
+ *
+ * @param singleBytes     the stream of the one-session scenario
+ * @param keys            key presses timed after it
+ * @param concurrency     the numbers of concurrent sessions
+ * @param concurrentBytes the bytes all concurrent sessions stream together
+ * @param idleSessions    idle sessions held open for the memory figures (0: none)
+ * @param warmupBytes     the warm-up session's stream, at each start of a path
+ * @param warmupKeys      the warm-up session's keys
+ * @param peers           whether Guacamole's tunnel and guacamole-lite are measured
+ * @param browserRuns     browser first-frame runs per figure (0: none)
+ * @param out             where the JSON goes
+ * @param work            logs and generated files
+ * @param repo            the repository (for the locked console script)
+ * @param cache           where the recording is kept between runs
+ */
+record Options(long singleBytes, int keys, List<Integer> concurrency, long concurrentBytes, int idleSessions,
+        long warmupBytes, int warmupKeys, boolean peers, int browserRuns, Path out, Path work, Path repo,
+        Path cache) {
+
+    private static final long MB = 1_000_000;
+
+    /** The real benchmark. */
+    static Options full(Path out, Path repo, Path cache) {
+        return new Options(200 * MB, 500, List.of(20, 200), 200 * MB, 200, 20 * MB, 200, true, 10, out,
+                out.resolve("work"), repo, cache);
+    }
+
+    /** Tiny sizes, the fast paths only: that each path completes and produces figures. */
+    static Options smoke(Path out, Path repo, Path cache) {
+        return new Options(2 * MB, 20, List.of(3), 3 * MB, 5, MB, 10, false, 0, out, out.resolve("work"), repo,
+                cache);
+    }
+}
