@@ -2,13 +2,23 @@ package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.http.HttpEdge;
+import dev.keyhole.server.targets.CompositeTargetDirectory;
 import dev.keyhole.server.targets.ConfiguredTargetDirectory;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
+import dev.keyhole.server.virtualbox.VirtualBoxHost;
+import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
+import dev.keyhole.server.virtualbox.WebServiceVirtualBoxHost;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +39,14 @@ public final class KeyholeServer implements AutoCloseable {
 
     private final Server jetty;
     private final TunnelService tunnels;
+    /** The VirtualBox hosts' VMs; null when none are configured. */
+    private final VirtualBoxTargetDirectory machines;
     private final URI uri;
 
-    private KeyholeServer(Server jetty, TunnelService tunnels, URI uri) {
+    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, URI uri) {
         this.jetty = jetty;
         this.tunnels = tunnels;
+        this.machines = machines;
         this.uri = uri;
     }
 
@@ -45,21 +58,43 @@ public final class KeyholeServer implements AutoCloseable {
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
-        TargetDirectory targets = new ConfiguredTargetDirectory(config.targets());
+        TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
+        VirtualBoxTargetDirectory machines = virtualBox(config);
+        TargetDirectory targets = machines == null ? configured
+                : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
-        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels, new ObjectMapper());
+        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels, machines, new ObjectMapper());
         try {
             jetty.start();
         } catch (Exception e) {
             tunnels.close();
             jetty.stop();
+            if (machines != null) {
+                machines.close();
+            }
             throw e;
+        }
+        if (machines != null) {
+            machines.start();
         }
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}", uri, targets.list().size(),
                 config.guacd().address());
-        return new KeyholeServer(jetty, tunnels, uri);
+        return new KeyholeServer(jetty, tunnels, machines, uri);
+    }
+
+    /** The VMs of the configured VirtualBox hosts, or null when there are none. */
+    private static VirtualBoxTargetDirectory virtualBox(KeyholeConfig config) {
+        if (config.virtualboxHosts().isEmpty()) {
+            return null;
+        }
+        Map<VirtualBoxHost, VirtualBoxHostConfig> hosts = new LinkedHashMap<>();
+        for (VirtualBoxHostConfig host : config.virtualboxHosts()) {
+            hosts.put(new WebServiceVirtualBoxHost(host), host);
+        }
+        Set<String> reserved = config.targets().stream().map(t -> t.name()).collect(Collectors.toSet());
+        return new VirtualBoxTargetDirectory(hosts, reserved);
     }
 
     /** @return the port the web server listens on (the real one when the configuration said 0) */
@@ -84,6 +119,9 @@ public final class KeyholeServer implements AutoCloseable {
             jetty.stop();
         } finally {
             tunnels.close();
+            if (machines != null) {
+                machines.close();
+            }
         }
         log.info("Keyhole stopped");
     }

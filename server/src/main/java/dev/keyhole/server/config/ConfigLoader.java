@@ -118,7 +118,8 @@ public final class ConfigLoader {
         HttpConfig http = readHttp(top);
         GuacdConfig guacd = readGuacd(top);
         List<TargetConfig> targets = readTargets(top);
-        top.reportUnknown(Set.of("http", "guacd", "targets"));
+        List<VirtualBoxHostConfig> virtualbox = readVirtualBox(top, environment);
+        top.reportUnknown(Set.of("http", "guacd", "targets", "virtualbox"));
 
         http = new HttpConfig(
                 override(environment, "KEYHOLE_HTTP_BIND", "http.bind", http.bind(), ConfigLoader::host),
@@ -130,7 +131,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new KeyholeConfig(http, guacd, targets);
+        return new KeyholeConfig(http, guacd, targets, virtualbox);
     }
 
     private HttpConfig readHttp(Section top) {
@@ -149,6 +150,109 @@ public final class ConfigLoader {
                 guacd.value("port", GuacdConfig.DEFAULT.port(), v -> port(v, false)));
         guacd.reportUnknown(Set.of("host", "port"));
         return config;
+    }
+
+    private static final Set<String> VIRTUALBOX_HOST_KEYS = Set.of("name", "url", "username", "password-env",
+            "password-file", "console-host", "ignore-cert", "server-layout");
+
+    /**
+     * {@code virtualbox: hosts: [...]}: each host's web service and credentials. The password comes from an
+     * environment variable or a file (read here, once), never from this file.
+     */
+    private List<VirtualBoxHostConfig> readVirtualBox(Section top, Map<String, String> environment) {
+        Section vbox = top.section("virtualbox");
+        Node node = vbox.node("hosts");
+        vbox.reportUnknown(Set.of("hosts"));
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof SequenceNode list)) {
+            problem(node, "virtualbox.hosts", shown(node), "must be a list of hosts (each starting with '- name: …')");
+            return List.of();
+        }
+        List<VirtualBoxHostConfig> hosts = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            Node item = list.getValue().get(i);
+            String path = "virtualbox.hosts[" + i + "]";
+            if (!(item instanceof MappingNode)) {
+                problem(item, path, shown(item), "must be a mapping of keys (name, url, username, password-env, …)");
+                continue;
+            }
+            Section h = section(item, path + ".");
+            int before = problems.size();
+            String name = h.required("name", v -> {
+                if (!TARGET_NAME.matcher(v).matches()) {
+                    throw new IllegalArgumentException(
+                            "must be lower-case letters, digits and '-', starting with a letter or digit");
+                }
+                return v;
+            });
+            java.net.URI url = h.required("url", ConfigLoader::webServiceUrl);
+            String username = h.value("username", "", v -> v);
+            String passwordEnv = h.value("password-env", null, v -> {
+                if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new IllegalArgumentException("must be the name of an environment variable");
+                }
+                if (environment.get(v) == null) {
+                    throw new IllegalArgumentException("the environment variable is not set");
+                }
+                return v;
+            });
+            String passwordFile = h.value("password-file", null, ConfigLoader::readablePasswordFile);
+            String consoleHost = h.value("console-host", url == null ? null : url.getHost(), ConfigLoader::host);
+            boolean ignoreCert = h.value("ignore-cert", true, ConfigLoader::bool);
+            String layout = h.value("server-layout", "en-us-qwerty", v -> oneOf(v, SERVER_LAYOUTS));
+            h.reportUnknown(VIRTUALBOX_HOST_KEYS);
+            if (passwordEnv != null && passwordFile != null) {
+                h.rejectIfPresent("password-file", "give password-env or password-file, not both");
+            }
+            if (problems.size() > before || name == null || url == null) {
+                continue;
+            }
+            if (!names.add(name)) {
+                problem(item, path + ".name", name, "another VirtualBox host already has this name");
+                continue;
+            }
+            String password = passwordEnv != null ? environment.get(passwordEnv)
+                    : passwordFile != null ? passwordFromFile(passwordFile) : "";
+            hosts.add(new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, layout));
+        }
+        return hosts;
+    }
+
+    private static java.net.URI webServiceUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be an http:// or https:// URL of the VirtualBox web service, "
+                        + "e.g. http://127.0.0.1:18083/");
+            }
+            return uri.getPath() == null || uri.getPath().isEmpty() ? uri.resolve("/") : uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL of the VirtualBox web service, "
+                    + "e.g. http://127.0.0.1:18083/");
+        }
+    }
+
+    private static String readablePasswordFile(String value) {
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("cannot read this file");
+        }
+        return value;
+    }
+
+    /** The file's first line (a trailing newline is not part of the password). */
+    private static String passwordFromFile(String file) {
+        try {
+            String text = Files.readString(Path.of(file));
+            int newline = text.indexOf('\n');
+            String line = newline < 0 ? text : text.substring(0, newline);
+            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read the password file: " + describe(e)));
+        }
     }
 
     private List<TargetConfig> readTargets(Section top) {

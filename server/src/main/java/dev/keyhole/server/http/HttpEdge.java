@@ -53,6 +53,17 @@ public final class HttpEdge {
      */
     public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
             TunnelService tunnels, ObjectMapper json) {
+        return newServer(http, targets, keyboards, tunnels, null, json);
+    }
+
+    /**
+     * Builds a Jetty server, not yet started, with the VirtualBox hosts' VMs ({@code /api/machines},
+     * {@code /api/events}).
+     *
+     * @param machines the VMs of the VirtualBox hosts; null when none are configured (the API then lists none)
+     */
+    public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
+            TunnelService tunnels, dev.keyhole.server.virtualbox.VirtualMachines machines, ObjectMapper json) {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(http.bind());
@@ -70,6 +81,12 @@ public final class HttpEdge {
         context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, keyboards, json)), "/api/targets");
         context.addServlet(new ServletHolder("stages", new KeyboardStageServlet(keyboards, json)), "/api/targets/*");
+        dev.keyhole.server.virtualbox.VirtualMachines vms =
+                machines != null ? machines : dev.keyhole.server.virtualbox.VirtualMachines.NONE;
+        context.addServlet(new ServletHolder("machines", new MachinesServlet(vms, json)), "/api/machines/*");
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(vms, json));
+        events.setAsyncSupported(true);
+        context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);
         files.setInitParameter("dirAllowed", "false");
         context.addServlet(files, "/");

@@ -1,0 +1,147 @@
+package dev.keyhole.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.virtualbox.MachineTarget;
+import dev.keyhole.server.virtualbox.VirtualBoxException;
+import dev.keyhole.server.virtualbox.VirtualMachines;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The VMs of the VirtualBox hosts:
+ * <ul>
+ * <li>{@code GET /api/machines}: {@code {"hosts":[{name,state,message}],"machines":[MachineView…]}};</li>
+ * <li>{@code POST /api/machines/NAME/ACTION} ({@code start}, {@code reset}, {@code power-button},
+ * {@code power-off}) with the header {@code X-Keyhole-Action: ACTION}: waits for VirtualBox's result;
+ * {@code 200 {"machine":…}} or {@code 409 {"error":"VirtualBox's own text"}};</li>
+ * <li>{@code GET /api/machines/NAME/screenshot}: a PNG thumbnail of the running VM's screen.</li>
+ * </ul>
+ * The action header makes a cross-site form post impossible (a page of another origin cannot add it without a
+ * CORS preflight, which Keyhole does not answer).
+ */
+final class MachinesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int THUMBNAIL_WIDTH = 320;
+
+    private final transient VirtualMachines machines;
+    private final transient ObjectMapper json;
+
+    MachinesServlet(VirtualMachines machines, ObjectMapper json) {
+        this.machines = machines;
+        this.json = json;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = path(request);
+        if (path.length == 0) {
+            send(response, 200, new MachineView.MachineList(
+                    machines.hosts().stream().map(MachineView.HostView::of).toList(),
+                    machines.machines().stream().map(MachineView::of).toList()));
+            return;
+        }
+        if (path.length == 2 && "screenshot".equals(path[1])) {
+            Optional<MachineTarget> t = machines.machine(path[0]);
+            if (t.isEmpty()) {
+                error(response, 404, "No VM named \"" + path[0] + "\"");
+                return;
+            }
+            if (t.get().machine().state().kind() != dev.keyhole.server.virtualbox.MachineState.Kind.ONLINE) {
+                error(response, 409, "The VM is not running: there is no screen to show.");
+                return;
+            }
+            byte[] png;
+            try {
+                png = machines.screenshot(path[0], THUMBNAIL_WIDTH);
+            } catch (VirtualBoxException e) {
+                error(response, 409, e.getMessage());
+                return;
+            }
+            response.setContentType("image/png");
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentLength(png.length);
+            response.getOutputStream().write(png);
+            return;
+        }
+        error(response, 404, "Not found");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = path(request);
+        if (path.length != 2) {
+            error(response, 404, "Not found");
+            return;
+        }
+        Optional<VirtualMachines.Action> action = VirtualMachines.Action.of(path[1]);
+        if (action.isEmpty()) {
+            error(response, 404, "Unknown action \"" + path[1] + "\"");
+            return;
+        }
+        if (!path[1].equals(request.getHeader("X-Keyhole-Action")) || !sameOrigin(request)) {
+            error(response, 403, "Actions need the X-Keyhole-Action header and a page of this server");
+            return;
+        }
+        Optional<MachineTarget> t = machines.machine(path[0]);
+        if (t.isEmpty()) {
+            error(response, 404, "No VM named \"" + path[0] + "\"");
+            return;
+        }
+        if (!action.get().allowedIn(t.get().machine().state())) {
+            error(response, 409, "Cannot " + action.get().id().replace('-', ' ') + " a VM that is "
+                    + t.get().machine().state().label() + ".");
+            return;
+        }
+        try {
+            machines.perform(path[0], action.get());
+        } catch (VirtualBoxException e) {
+            error(response, 409, e.getMessage());
+            return;
+        } catch (IllegalArgumentException e) {
+            error(response, 404, e.getMessage());
+            return;
+        }
+        send(response, 200, Map.of("ok", true));
+    }
+
+    private static String[] path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        if (info == null || info.equals("/")) {
+            return new String[0];
+        }
+        return info.substring(1).split("/", -1);
+    }
+
+    private static boolean sameOrigin(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        try {
+            URI uri = URI.create(origin);
+            String host = request.getHeader("Host");
+            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return host != null && host.equalsIgnoreCase(authority);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void error(HttpServletResponse response, int status, String message) throws IOException {
+        send(response, status, Map.of("error", message));
+    }
+
+    private void send(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.keyhole.server.virtualbox;
+
+/** What changed among the VMs Keyhole offers; pushed to open pages. */
+public sealed interface MachineChange {
+
+    /** A VM appeared or changed. */
+    record Updated(MachineTarget machine) implements MachineChange {
+    }
+
+    /** A VM is gone (unregistered, deleted). */
+    record Removed(String target, String host) implements MachineChange {
+    }
+
+    /** A host became reachable or unreachable. */
+    record HostChanged(HostStatus status) implements MachineChange {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.keyhole.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code virtualbox:} section: hosts, passwords from the environment or a file, and its errors. */
+class VirtualBoxConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private static KeyholeConfig parse(String yaml, Map<String, String> env) {
+        return ConfigLoader.parse("k.yaml", yaml, env);
+    }
+
+    private static List<String> problems(String yaml, Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> parse(yaml, env)).problems();
+    }
+
+    @Test
+    void aHostWithThePasswordFromTheEnvironment() {
+        KeyholeConfig config = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://10.0.0.2:18083
+                      username: keyhole
+                      password-env: VBOX_PASSWORD
+                """, Map.of("VBOX_PASSWORD", "s3cret"));
+        VirtualBoxHostConfig host = config.virtualboxHosts().get(0);
+        assertEquals("lab", host.name());
+        assertEquals(URI.create("http://10.0.0.2:18083/"), host.url());
+        assertEquals("keyhole", host.username());
+        assertEquals("s3cret", host.password());
+        assertEquals("10.0.0.2", host.consoleHost(), "the console host defaults to the web service's host");
+        assertTrue(host.ignoreCert());
+        assertEquals("en-us-qwerty", host.serverLayout());
+        assertFalse(host.toString().contains("s3cret"), "toString never shows the password");
+    }
+
+    @Test
+    void aHostWithThePasswordFromAFileAndItsOwnConsoleHost() throws IOException {
+        Path file = dir.resolve("vbox.password");
+        Files.writeString(file, "from-file\n");
+        KeyholeConfig config = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: https://vbox.example.org/
+                      password-file: %s
+                      console-host: 192.168.1.5
+                      ignore-cert: false
+                """.formatted(file), Map.of());
+        VirtualBoxHostConfig host = config.virtualboxHosts().get(0);
+        assertEquals("from-file", host.password(), "the trailing newline is not part of it");
+        assertEquals("192.168.1.5", host.consoleHost());
+        assertFalse(host.ignoreCert());
+        assertEquals("", host.username());
+    }
+
+    @Test
+    void noSectionMeansNoHosts() {
+        assertEquals(List.of(), parse("http:\n  port: 0\n", Map.of()).virtualboxHosts());
+    }
+
+    @Test
+    void mistakesNameTheirLine() {
+        List<String> problems = problems("""
+                virtualbox:
+                  hosts:
+                    - name: Lab 1
+                      url: ftp://x
+                      password-env: MISSING_VAR
+                      passwd: x
+                    - url: http://h:1/
+                  pool: 3
+                """, Map.of());
+        assertEquals(List.of(
+                "k.yaml:8: virtualbox.pool = 3: unknown key; known keys here: hosts",
+                "k.yaml:3: virtualbox.hosts[0].name = Lab 1: must be lower-case letters, digits and '-', "
+                        + "starting with a letter or digit",
+                "k.yaml:4: virtualbox.hosts[0].url = ftp://x: must be an http:// or https:// URL of the VirtualBox "
+                        + "web service, e.g. http://127.0.0.1:18083/",
+                "k.yaml:5: virtualbox.hosts[0].password-env = MISSING_VAR: the environment variable is not set",
+                "k.yaml:6: virtualbox.hosts[0].passwd = x: unknown key; known keys here: console-host, ignore-cert, "
+                        + "name, password-env, password-file, server-layout, url, username",
+                "k.yaml:7: virtualbox.hosts[1].name = (missing): is required"), problems);
+    }
+
+    @Test
+    void anUnreadablePasswordFileAndBothPasswordSources() {
+        List<String> problems = problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      password-env: P
+                      password-file: /nonexistent/password
+                """, Map.of("P", "x"));
+        assertEquals(List.of("k.yaml:6: virtualbox.hosts[0].password-file = /nonexistent/password: "
+                + "cannot read this file"), problems);
+    }
+
+    @Test
+    void twoHostsWithOneName() {
+        List<String> problems = problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://a:1/
+                    - name: lab
+                      url: http://b:1/
+                """, Map.of());
+        assertEquals(List.of("k.yaml:5: virtualbox.hosts[1].name = lab: another VirtualBox host already has this name"),
+                problems);
+    }
+}
