@@ -14,6 +14,11 @@ import { describeStatus, Source } from "./status.js";
 import { fitDisplayTo } from "./fit.js";
 import { watchFirstPicture } from "./picture.js";
 import { forwardKeyboard, forwardPointer, softKeyboardButton } from "./input.js";
+import { KeyboardStagePanel } from "./stage.js";
+import { passphraseBox } from "./passphrase.js";
+import { keyBar } from "./keybar.js";
+import { followVisualViewport } from "./viewport.js";
+import { pinchZoom } from "./zoom.js";
 
 const consoleElement = byId("console");
 const displayHost = byId("display");
@@ -34,6 +39,13 @@ const WAITING_FOR_PICTURE =
 
 const targetName = new URLSearchParams(location.search).get("target") || "";
 const backoff = new Backoff();
+const keyboardPanel = new KeyboardStagePanel(targetName, {
+  label: byId("keyboard-stage"),
+  buttons: byId("stage-buttons"),
+  notice: byId("keyboard-notice"),
+});
+const zoom = pinchZoom(displayHost);
+zoom.onchange = () => attempt && attempt.stopFitting && attempt.stopFitting.refit();
 
 /** The live attempt: {client, tunnel, display, clientState, stopFitting}, or null between attempts. */
 let attempt = null;
@@ -80,7 +92,7 @@ function connect() {
   attempt = current;
   const isCurrent = () => attempt === current;
 
-  current.stopFitting = fitDisplayTo(display, displayHost);
+  current.stopFitting = fitDisplayTo(display, displayHost, zoom.factor);
   forwardPointer(client, element);
 
   watchFirstPicture(tunnel, display, () => {
@@ -97,7 +109,10 @@ function connect() {
       backoff.reset();
       const picture = consoleElement.dataset.picture === "shown";
       render("connected", picture ? "" : WAITING_FOR_PICTURE);
-      element.focus({ preventScroll: true });
+      keyboardPanel.refresh(); // the stage may have been switched while this page was away
+      if (!document.activeElement || !document.activeElement.matches("input, button")) {
+        element.focus({ preventScroll: true });
+      }
     } else if (state === S.DISCONNECTED) {
       // guacd ended the session cleanly ("disconnect"); errors arrive before this through onerror.
       endAttempt();
@@ -112,7 +127,10 @@ function connect() {
 
   // The Keyhole server closed the tunnel with a reason, or the network/server went away.
   tunnel.onerror = (status) => {
-    if (isCurrent()) fail(describeStatus(status, Source.TUNNEL));
+    if (!isCurrent()) return;
+    const described = describeStatus(status, Source.TUNNEL);
+    keyboardPanel.closedBecause(described.message); // a keyboard switch: notice, then reconnect as usual
+    fail(described);
   };
 
   // A close without error (e.g. WebSocket code 1000) that the client did not ask for.
@@ -188,11 +206,27 @@ function retryNowIfWaiting() {
 document.addEventListener("visibilitychange", retryNowIfWaiting);
 window.addEventListener("online", retryNowIfWaiting);
 
-forwardKeyboard(() => {
+/** The client of the current attempt while it is connected, else null. */
+function connectedClient() {
   const S = Guacamole.Client.State;
   return attempt && attempt.clientState === S.CONNECTED ? attempt.client : null;
-});
+}
+
+forwardKeyboard(connectedClient);
 softKeyboardButton(byId("keyboard-button"));
+passphraseBox({
+  form: byId("passphrase-form"),
+  input: byId("passphrase-input"),
+  enter: byId("passphrase-enter"),
+  send: byId("passphrase-send"),
+  message: byId("passphrase-message"),
+  marks: byId("passphrase-marks"),
+  progress: byId("passphrase-progress"),
+}, connectedClient, () => keyboardPanel.current());
+keyBar(byId("key-bar"), connectedClient, (text) => {
+  byId("passphrase-message").textContent = text;
+});
+followVisualViewport();
 
 /** Shows the target's title; the name alone is fine if the list cannot be read. */
 async function showTitle() {
@@ -213,5 +247,6 @@ if (!targetName) {
   render("error", "No console chosen. Go back to the list of consoles and pick one.");
 } else {
   showTitle();
+  keyboardPanel.refresh();
   connect();
 }

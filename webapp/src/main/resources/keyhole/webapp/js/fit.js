@@ -10,16 +10,17 @@
  *
  * @param {Guacamole.Display} display the client's display
  * @param {HTMLElement} container the element the display is centred in
- * @returns {() => void} stops following size changes
+ * @param {() => number} [zoom] how much larger than "fits" the user zoomed it (1 = fits; see zoom.js)
+ * @returns {(() => void) & {refit: () => void}} stops following size changes; refit() fits again now
  */
-export function fitDisplayTo(display, container) {
+export function fitDisplayTo(display, container, zoom = () => 1) {
   const fit = () => {
     const width = display.getWidth();
     const height = display.getHeight();
     const available = container.getBoundingClientRect();
     // Before the first "size" instruction the display is 0×0: nothing to fit yet.
     if (!width || !height || !available.width || !available.height) return;
-    const scale = Math.min(available.width / width, available.height / height);
+    const scale = Math.min(available.width / width, available.height / height) * zoom();
     if (scale > 0 && Math.abs(scale - display.getScale()) > 1e-4) display.scale(scale);
   };
   display.onresize = fit;
@@ -28,9 +29,11 @@ export function fitDisplayTo(display, container) {
   observer.observe(container);
   window.addEventListener("resize", fit);
   fit();
-  return () => {
+  const stop = () => {
     observer.disconnect();
     window.removeEventListener("resize", fit);
     display.onresize = null;
   };
+  stop.refit = fit;
+  return stop;
 }

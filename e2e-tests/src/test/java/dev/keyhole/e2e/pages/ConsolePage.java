@@ -206,4 +206,138 @@ public final class ConsolePage {
             throw new UncheckedIOException(e);
         }
     }
+
+    // --- the passphrase box, the keyboard stage and the key bar --------------------------------------------
+
+    private WebElement passphraseInput() {
+        return driver.findElement(By.id("passphrase-input"));
+    }
+
+    /**
+     * Types {@code passphrase} into the passphrase box (real key events into the masked field, never into the
+     * console), sets "press Enter after" and sends it with the Send button.
+     */
+    public ConsolePage enterPassphraseInBox(String passphrase, boolean pressEnterAfter) {
+        WebElement enter = driver.findElement(By.id("passphrase-enter"));
+        if (enter.isSelected() != pressEnterAfter) {
+            enter.click();
+        }
+        WebElement input = passphraseInput();
+        input.clear();
+        input.sendKeys(passphrase);
+        driver.findElement(By.id("passphrase-send")).click();
+        return this;
+    }
+
+    /** Sends {@code passphrase} through the box with Enter after and waits until every key went out. */
+    public ConsolePage sendPassphraseThroughBox(String passphrase) {
+        enterPassphraseInBox(passphrase, true);
+        return waitForPassphraseSent();
+    }
+
+    /** Waits until the box has sent all its keys (its message says "Sent"). */
+    public ConsolePage waitForPassphraseSent() {
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .withMessage(() -> "waiting for the passphrase box to finish sending; its message: \""
+                        + passphraseMessage() + "\"; page: " + describe())
+                .until(d -> "sent".equals(d.findElement(By.id("passphrase-message")).getDomAttribute("data-kind"))
+                        && d.findElement(By.id("passphrase-form")).getDomAttribute("data-sending") == null);
+        return this;
+    }
+
+    /** The passphrase box's current value (its DOM property: what the field holds now). */
+    public String passphraseBoxValue() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "return document.getElementById('passphrase-input').value;");
+    }
+
+    /** What the passphrase box says (empty when nothing). */
+    public String passphraseMessage() {
+        return driver.findElement(By.id("passphrase-message")).getText();
+    }
+
+    /** Waits until the box has refused what was typed (data-kind=refused) and returns its message. */
+    public String waitForRefusal() {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .withMessage(() -> "waiting for the passphrase box to refuse the passphrase; its message: \""
+                        + passphraseMessage() + "\"")
+                .until(d -> "refused".equals(d.findElement(By.id("passphrase-message")).getDomAttribute("data-kind")));
+        return passphraseMessage();
+    }
+
+    /** The positions (0-based) the box marked as untypeable. */
+    public List<Integer> markedPositions() {
+        List<WebElement> marks = driver.findElements(By.cssSelector("#passphrase-marks .mark"));
+        List<Integer> bad = new java.util.ArrayList<>();
+        for (int i = 0; i < marks.size(); i++) {
+            if (marks.get(i).getDomAttribute("class").contains("bad")) {
+                bad.add(i);
+            }
+        }
+        return bad;
+    }
+
+    /** The text of the marks row (one symbol per character: never the characters themselves). */
+    public String marksText() {
+        return driver.findElement(By.id("passphrase-marks")).getText();
+    }
+
+    /** The keyboard stage in effect as the page shows it (data-stage of #keyboard-stage); null before known. */
+    public String keyboardStage() {
+        return driver.findElement(By.id("keyboard-stage")).getDomAttribute("data-stage");
+    }
+
+    /** The keyboard layout in effect as the page shows it. */
+    public String keyboardLayout() {
+        return driver.findElement(By.id("keyboard-stage")).getDomAttribute("data-layout");
+    }
+
+    /** Waits until the page shows {@code stage} as the keyboard stage in effect. */
+    public ConsolePage waitForKeyboardStage(String stage) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> "waiting for the keyboard stage " + stage + "; saw " + keyboardStage())
+                .until(d -> stage.equals(keyboardStage()));
+        return this;
+    }
+
+    /** Taps the button that switches the target's keyboard to {@code stage} (for everyone). */
+    public ConsolePage switchKeyboardStage(String stage) {
+        By button = By.cssSelector("#stage-buttons button[data-stage='" + stage + "']");
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> "waiting for an enabled button to switch the keyboard to " + stage + "; stage now "
+                        + keyboardStage())
+                .until(d -> d.findElements(button).stream().anyMatch(WebElement::isEnabled))
+                ;
+        driver.findElement(button).click();
+        return this;
+    }
+
+    /** Waits until the keyboard notice shows and contains {@code text}; returns the notice. */
+    public String waitForKeyboardNotice(String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> "waiting for the keyboard notice \"" + text + "\"; page: " + describe())
+                .until(d -> {
+                    WebElement notice = d.findElement(By.id("keyboard-notice"));
+                    return notice.isDisplayed() && notice.getText().contains(text);
+                });
+        return driver.findElement(By.id("keyboard-notice")).getText();
+    }
+
+    /** Taps a key of the key bar: enter, escape, backspace, left, up, right, down, wake, ctrl-alt-del. */
+    public ConsolePage tapKey(String key) {
+        driver.findElement(By.cssSelector("#key-bar button[data-key='" + key + "']")).click();
+        return this;
+    }
+
+    /**
+     * Where an element is on the screen, in CSS pixels: {left, top, right, bottom} of its bounding box, and the
+     * viewport's width and height.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Number> boxOf(String cssSelector) {
+        return (List<Number>) ((JavascriptExecutor) driver).executeScript("""
+                const r = document.querySelector(arguments[0]).getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom, window.innerWidth, window.innerHeight];
+                """, cssSelector);
+    }
 }

@@ -1,0 +1,66 @@
+package dev.keyhole.e2e;
+
+import static dev.keyhole.e2e.pages.ConsolePage.State.CONNECTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.E2ePaths;
+import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.LockedConsole;
+import dev.keyhole.e2e.fixtures.Passphrases;
+import dev.keyhole.e2e.fixtures.SecondBrowser;
+import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.server.KeyholeServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A phone (Chrome's mobile emulation: a phone's viewport, touch events and user agent) unlocks the locked
+ * console through the passphrase box and the key bar's Enter; the display fits the width and the typing controls
+ * are on the screen.
+ */
+@KeyholeE2E
+class PhoneTest {
+
+    @Test
+    void aPhoneUnlocksTheConsoleThroughThePassphraseBoxAndTheKeyBar(
+            Guacd guacd, LockedConsole console, @SecondBrowser(phone = true) Browser phone) throws Exception {
+        try (KeyholeServer keyhole = StagedKeyhole.start(E2ePaths.fixtureDir(PhoneTest.class, "staged"), guacd,
+                console)) {
+            ConsolePage page = ConsolePage.open(phone, keyhole.uri(), StagedKeyhole.TARGET)
+                    .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
+            assertEquals(true, phone.script("return navigator.maxTouchPoints > 0"
+                    + " && matchMedia('(pointer: coarse)').matches && /Mobile/.test(navigator.userAgent)"),
+                    "a touch phone is emulated");
+
+            List<Number> display = page.boxOf("#display > *");
+            assertEquals(Browser.PHONE_WIDTH, display.get(4).intValue(), "the viewport is the phone's");
+            assertTrue(display.get(0).doubleValue() >= -0.5 && display.get(2).doubleValue() <= Browser.PHONE_WIDTH + 0.5,
+                    () -> "the display fits the width: " + display);
+            assertTrue(display.get(2).doubleValue() - display.get(0).doubleValue() >= Browser.PHONE_WIDTH - 2,
+                    () -> "the display uses the whole width: " + display);
+            for (String control : List.of("#passphrase-input", "#passphrase-send", "#key-bar [data-key='enter']",
+                    "#stage-buttons [data-stage='initramfs']")) {
+                List<Number> box = page.boxOf(control);
+                assertTrue(box.get(1).doubleValue() >= 0 && box.get(3).doubleValue() <= box.get(5).doubleValue()
+                        && box.get(2).doubleValue() <= box.get(4).doubleValue(), () -> control + " is on the screen: " + box);
+            }
+            Path screenshot = E2ePaths.target().resolve("screenshots/console-phone.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, phone.screenshot());
+
+            page.enterPassphraseInBox(Passphrases.right(), false).waitForPassphraseSent();
+            assertEquals("", page.passphraseBoxValue(), "the box is empty once sent");
+            assertEquals(List.of("prompt 1"), console.events(), "without Enter the console has not checked it yet");
+
+            page.tapKey("enter");
+            console.awaitUnlocked(Duration.ofSeconds(30));
+            assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/**
+ * The keyboard stage of the console: which layout the console expects now
+ * (e.g. GRUB's US prompt, then the initramfs's German one) and one tap to
+ * switch it. The stage belongs to the target, not to this page: switching it
+ * reconnects the console for everyone watching, and every page shows a notice.
+ */
+import { fetchTargets } from "./api.js";
+import { element } from "./dom.js";
+
+/** The start of the tunnel's close reason when a target's keyboard stage was switched. */
+const SWITCHED = /^Keyboard switched to /;
+
+/** How long the "keyboard switched" notice stays up. */
+const NOTICE_MS = 20000;
+
+/**
+ * @typedef {{stage: string, layout: string, stages: {name: string, layout: string}[]}} KeyboardState
+ */
+
+export class KeyboardStagePanel {
+  /**
+   * @param {string} targetName the target of this page
+   * @param {{label: HTMLElement, buttons: HTMLElement, notice: HTMLElement}} elements
+   *     label shows "stage · layout" (and carries data-stage/data-layout), buttons holds one
+   *     button per stage, notice shows that the stage was switched
+   */
+  constructor(targetName, { label, buttons, notice }) {
+    this.targetName = targetName;
+    this.label = label;
+    this.buttons = buttons;
+    this.notice = notice;
+    /** @type {KeyboardState|null} */
+    this.keyboard = null;
+    /** @type {string|null} "rdp" or "vnc" */
+    this.protocol = null;
+    this.noticeTimer = null;
+    this.onchange = () => {};
+  }
+
+  /** The layout keys are planned for now, with the target's protocol; null until known. */
+  current() {
+    if (!this.keyboard || !this.protocol) return null;
+    return { stage: this.keyboard.stage, layout: this.keyboard.layout, protocol: this.protocol };
+  }
+
+  /** Reads the target's keyboard state from the server and shows it. Failures keep what was shown. */
+  async refresh() {
+    try {
+      const target = (await fetchTargets()).find((t) => t.name === this.targetName);
+      if (target) {
+        this.protocol = target.protocol;
+        if (target.keyboard) this.show(target.keyboard);
+      }
+      return target || null;
+    } catch (e) {
+      return null; // the tunnel reports connection problems; this is read again on the next connect
+    }
+  }
+
+  /** @param {KeyboardState} keyboard */
+  show(keyboard) {
+    this.keyboard = keyboard;
+    this.label.dataset.stage = keyboard.stage;
+    this.label.dataset.layout = keyboard.layout;
+    this.label.textContent = `${keyboard.stage} · ${keyboard.layout}`;
+    this.label.title = `The console expects the ${keyboard.layout} keyboard layout (boot stage "${keyboard.stage}")`;
+    const many = keyboard.stages.length > 1;
+    this.buttons.hidden = !many;
+    this.buttons.replaceChildren(...(many ? keyboard.stages.map((s) => this.stageButton(s)) : []));
+    this.onchange(this.current());
+  }
+
+  stageButton({ name, layout }) {
+    const active = name === this.keyboard.stage;
+    const button = element("button", {
+      type: "button",
+      class: "button stage-button",
+      "data-stage": name,
+      "aria-pressed": String(active),
+      title: active ? `In effect: ${name} (${layout})` : `Switch the keyboard to ${name} (${layout}) for everyone`,
+      text: name,
+    });
+    button.disabled = active;
+    button.addEventListener("click", () => this.switchTo(name));
+    return button;
+  }
+
+  /** Asks the server to switch the target's stage; the console then reconnects for everyone. */
+  async switchTo(stage) {
+    for (const b of this.buttons.querySelectorAll("button")) b.disabled = true;
+    let response;
+    try {
+      response = await fetch(`api/targets/${encodeURIComponent(this.targetName)}/stage`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ stage }),
+        cache: "no-store",
+      });
+    } catch (e) {
+      this.showNotice("Could not switch the keyboard: the Keyhole server is not reachable.", true);
+      if (this.keyboard) this.show(this.keyboard);
+      return;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      this.showNotice(`Could not switch the keyboard: ${body.error || response.status}.`, true);
+      if (this.keyboard) this.show(this.keyboard);
+      return;
+    }
+    this.show(body);
+  }
+
+  /**
+   * Looks at why the tunnel closed: if the target's keyboard was switched, shows the notice and
+   * reads the new state (the page reconnects as for any other close).
+   *
+   * @param {string} reason the close reason without its status code
+   * @returns {boolean} true when it was a keyboard switch
+   */
+  closedBecause(reason) {
+    if (!SWITCHED.test(reason)) return false;
+    this.showNotice(reason.replace(/\s*—\s*reconnecting\s*$/, "") + ": the console reconnected with this layout.");
+    this.refresh();
+    return true;
+  }
+
+  showNotice(text, problem = false) {
+    clearTimeout(this.noticeTimer);
+    this.notice.textContent = text;
+    this.notice.classList.toggle("problem", problem);
+    this.notice.hidden = false;
+    this.noticeTimer = setTimeout(() => {
+      this.notice.hidden = true;
+    }, NOTICE_MS);
+  }
+}
