@@ -1,13 +1,16 @@
 /**
- * The targets page (index.html): lists the consoles the server offers.
+ * The targets page (index.html): lists the consoles the server offers, and the VirtualBox hosts' VMs with their
+ * state and actions (machines.js).
  * #targets carries data-state = loading | loaded | empty | error.
  */
 import { fetchTargets, consoleUrl } from "./api.js";
 import { element, byId } from "./dom.js";
+import { MachineList, fetchMachines } from "./machines.js";
 
 const page = byId("targets");
 const message = byId("targets-message");
 const list = byId("target-list");
+const machines = new MachineList(byId("machines"), byId("hosts"), byId("machine-list"));
 
 /** Shows a state of the page with its message (or none). */
 function show(state, text) {
@@ -32,13 +35,17 @@ function card(target) {
 async function load() {
   show("loading", "Loading consoles…");
   try {
-    const targets = await fetchTargets();
-    if (targets.length === 0) {
+    const [targets, vms] = await Promise.all([fetchTargets(), fetchMachines()]);
+    machines.show(vms);
+    // VMs have rows of their own (with state and actions); the plain list shows the other consoles.
+    const plain = targets.filter((t) => !machines.has(t.name));
+    if (plain.length === 0 && vms.hosts.length === 0) {
       show("empty", "No targets configured — see the README's configuration section.");
       return;
     }
-    list.replaceChildren(...targets.map(card));
+    list.replaceChildren(...plain.map(card));
     show("loaded", "");
+    if (vms.hosts.length > 0) machines.follow();
   } catch (e) {
     show("error", `Could not load the consoles: ${e.message} Reload the page to try again.`);
   }

@@ -1,0 +1,269 @@
+/**
+ * The VirtualBox VMs on the targets page: one row per VM with its state, the boot hint, the actions its state
+ * allows and a thumbnail on demand, kept current by the server's event stream (GET api/events).
+ *
+ * #machines carries data-state = none | loaded | error; each row is li.vm[data-target][data-state][data-hint].
+ */
+import { consoleUrl } from "./api.js";
+import { element } from "./dom.js";
+
+const ACTION_LABELS = {
+  start: "Start",
+  reset: "Reset",
+  "power-button": "Power button",
+  "power-off": "Power off",
+};
+
+const ACTION_PROGRESS = {
+  start: "Starting headless…",
+  reset: "Resetting…",
+  "power-button": "Pressing the power button…",
+  "power-off": "Powering off…",
+};
+
+const HINTS = {
+  booting: "Booting — may be waiting for its disk passphrase.",
+  booted: "Unlocked / booted.",
+  unknown: "Boot state unknown.",
+};
+
+/** Reads GET api/machines: {hosts, machines}. */
+export async function fetchMachines() {
+  let response;
+  try {
+    response = await fetch("api/machines", { headers: { Accept: "application/json" }, cache: "no-store" });
+  } catch (e) {
+    throw new Error("The Keyhole server is not reachable.");
+  }
+  if (!response.ok) throw new Error(`The Keyhole server answered ${response.status}.`);
+  const body = await response.json();
+  if (!body || !Array.isArray(body.machines) || !Array.isArray(body.hosts)) {
+    throw new Error("The Keyhole server sent an unexpected list of VMs.");
+  }
+  return body;
+}
+
+/** Asks the server to perform an action; resolves on success, rejects with VirtualBox's own text. */
+async function perform(target, action) {
+  let response;
+  try {
+    response = await fetch(`api/machines/${encodeURIComponent(target)}/${action}`, {
+      method: "POST",
+      headers: { "X-Keyhole-Action": action, Accept: "application/json" },
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new Error("The Keyhole server is not reachable.");
+  }
+  let body = {};
+  try {
+    body = await response.json();
+  } catch (e) {
+    // reported below by status
+  }
+  if (!response.ok) throw new Error(body.error || `The Keyhole server answered ${response.status}.`);
+}
+
+/** The VM section of the page. */
+export class MachineList {
+  /**
+   * @param {HTMLElement} section #machines
+   * @param {HTMLElement} hostsBox #hosts, one line per host that is not reachable
+   * @param {HTMLElement} list #machine-list
+   */
+  constructor(section, hostsBox, list) {
+    this.section = section;
+    this.hostsBox = hostsBox;
+    this.list = list;
+    this.rows = new Map();
+    this.hosts = new Map();
+    /** Targets to open as soon as their console is ready (after a start from this page). */
+    this.openWhenReady = new Set();
+  }
+
+  /** Shows a full list (first load, and after the event stream reconnects). */
+  show({ hosts, machines }) {
+    this.hosts = new Map(hosts.map((h) => [h.name, h]));
+    const seen = new Set();
+    for (const m of machines) {
+      this.upsert(m);
+      seen.add(m.target);
+    }
+    for (const name of [...this.rows.keys()]) if (!seen.has(name)) this.remove(name);
+    this.renderHosts();
+    this.section.hidden = hosts.length === 0;
+    this.section.dataset.state = hosts.length === 0 ? "none" : "loaded";
+  }
+
+  /** Whether a target name is one of the VMs (so the plain list leaves it out). */
+  has(name) {
+    return this.rows.has(name);
+  }
+
+  renderHosts() {
+    const lines = [...this.hosts.values()]
+      .filter((h) => h.state !== "reachable")
+      .map((h) =>
+        element("p", { class: `notice host ${h.state === "unreachable" ? "error" : ""}`, "data-host": h.name,
+          "data-state": h.state,
+          text: h.state === "unreachable"
+            ? `VirtualBox host ${h.name} is unreachable: ${h.message} Keyhole keeps trying; its VMs show again when it is back.`
+            : `Connecting to VirtualBox host ${h.name}…` }));
+    this.hostsBox.replaceChildren(...lines);
+    for (const row of this.rows.values()) {
+      const host = this.hosts.get(row.dataset.host);
+      row.classList.toggle("stale", Boolean(host && host.state !== "reachable"));
+    }
+  }
+
+  host(h) {
+    this.hosts.set(h.name, h);
+    this.renderHosts();
+    this.section.hidden = false;
+    this.section.dataset.state = "loaded";
+  }
+
+  upsert(m) {
+    const old = this.rows.get(m.target);
+    const row = this.row(m, old);
+    if (old) old.replaceWith(row);
+    else this.insertSorted(row);
+    this.rows.set(m.target, row);
+    if (this.openWhenReady.has(m.target) && m.consoleReady) {
+      this.openWhenReady.delete(m.target);
+      window.location.assign(consoleUrl(m.target));
+    }
+  }
+
+  insertSorted(row) {
+    const key = (r) => `${r.dataset.host}\u0000${r.dataset.title.toLowerCase()}`;
+    const next = [...this.list.children].find((r) => key(r) > key(row));
+    this.list.insertBefore(row, next || null);
+  }
+
+  remove(target) {
+    const row = this.rows.get(target);
+    if (row) row.remove();
+    this.rows.delete(target);
+  }
+
+  row(m, old) {
+    const title = m.consoleReady
+      ? element("a", { class: "target-title", href: consoleUrl(m.target), text: m.title })
+      : element("span", { class: "target-title", text: m.title });
+    const result = element("p", { class: "vm-result", role: "status" });
+    const thumb = element("img", { class: "vm-thumb", alt: `Screen of ${m.title}` });
+    thumb.hidden = true;
+    if (old) {
+      // Keep what the person asked for: the last result and the thumbnail.
+      const oldResult = old.querySelector(".vm-result");
+      result.textContent = oldResult.textContent;
+      result.className = oldResult.className;
+      const oldThumb = old.querySelector(".vm-thumb");
+      if (!oldThumb.hidden && m.state === "running") {
+        thumb.src = oldThumb.src;
+        thumb.hidden = false;
+      }
+    }
+    const li = element("li", { class: "vm", "data-target": m.target, "data-state": m.state, "data-hint": m.hint,
+      "data-host": m.host, "data-title": m.title },
+      element("div", { class: "vm-head" }, title,
+        element("span", { class: `pill vm-state state-${m.state}`, text: m.stateLabel })),
+      element("div", { class: "target-meta" },
+        element("span", { class: "target-name", text: m.target }),
+        element("span", { class: "target-protocol", text: m.vrde === "off" ? "VRDE off" : m.vrde.toUpperCase() }),
+        element("span", { class: "vm-host", text: `on ${m.host}` })));
+    if (HINTS[m.hint] && m.state === "running") {
+      li.append(element("p", { class: "vm-hint" }, document.createTextNode(HINTS[m.hint] + " "),
+        element("span", { class: "muted", text: "(a hint from the Guest Additions)" })));
+    }
+    if (m.vrde === "off") {
+      li.append(element("p", { class: "vm-vrde", text: "Its console is off. On the VirtualBox host: "
+        + `VBoxManage modifyvm "${m.title}" --vrde on --vrde-port 5000-5050 --vrde-address 127.0.0.1` }));
+    }
+    const actions = element("div", { class: "vm-actions" });
+    for (const action of m.actions) {
+      const button = element("button", { class: "button", type: "button", "data-action": action,
+        text: ACTION_LABELS[action] || action });
+      button.addEventListener("click", () => this.act(m, action, li));
+      actions.append(button);
+    }
+    if (m.state === "running") {
+      const shot = element("button", { class: "button", type: "button", "data-action": "thumbnail",
+        text: "Show screen" });
+      shot.addEventListener("click", () => this.thumbnail(m, li));
+      actions.append(shot);
+    }
+    li.append(actions, result, thumb);
+    return li;
+  }
+
+  async act(m, action, li) {
+    if (action === "power-off" && !window.confirm(`Power off ${m.title} now, like pulling the plug? `
+        + "Anything not saved in the VM is lost.")) {
+      return;
+    }
+    const result = () => this.rows.get(m.target)?.querySelector(".vm-result") || li.querySelector(".vm-result");
+    const buttons = () => (this.rows.get(m.target) || li).querySelectorAll("button");
+    buttons().forEach((b) => { b.disabled = true; });
+    result().className = "vm-result busy";
+    result().textContent = ACTION_PROGRESS[action] || "Working…";
+    try {
+      await perform(m.target, action);
+      result().className = "vm-result ok";
+      if (action === "start") {
+        result().textContent = "Started. Opening its console as soon as it answers…";
+        this.openWhenReady.add(m.target);
+        const current = this.rows.get(m.target);
+        if (current && current.dataset.state === "running" && current.querySelector("a.target-title")) {
+          this.openWhenReady.delete(m.target);
+          window.location.assign(consoleUrl(m.target));
+        }
+      } else {
+        result().textContent = "Done.";
+      }
+    } catch (e) {
+      result().className = "vm-result error";
+      result().textContent = e.message;
+    } finally {
+      buttons().forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  async thumbnail(m, li) {
+    const row = this.rows.get(m.target) || li;
+    const img = row.querySelector(".vm-thumb");
+    const result = row.querySelector(".vm-result");
+    try {
+      const response = await fetch(`api/machines/${encodeURIComponent(m.target)}/screenshot`, { cache: "no-store" });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        throw new Error(body.error || `The Keyhole server answered ${response.status}.`);
+      }
+      const blob = await response.blob();
+      if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
+      img.src = URL.createObjectURL(blob);
+      img.hidden = false;
+    } catch (e) {
+      result.className = "vm-result error";
+      result.textContent = e.message;
+    }
+  }
+
+  /**
+   * Follows the server's event stream; after each (re)connect it re-reads the whole list once, since events
+   * may have been missed meanwhile.
+   */
+  follow() {
+    const events = new EventSource("api/events");
+    events.addEventListener("open", () => {
+      fetchMachines().then((body) => this.show(body)).catch(() => { /* the next event or reconnect retries */ });
+      this.section.dataset.stream = "open";
+    });
+    events.addEventListener("error", () => { this.section.dataset.stream = "reconnecting"; });
+    events.addEventListener("machine", (e) => this.upsert(JSON.parse(e.data)));
+    events.addEventListener("removed", (e) => this.remove(JSON.parse(e.data).target));
+    events.addEventListener("host", (e) => this.host(JSON.parse(e.data)));
+    return events;
+  }
+}
