@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * A phone (Chrome's mobile emulation: a phone's viewport, touch events and user agent) unlocks the locked
@@ -50,6 +52,16 @@ class PhoneTest {
                 assertTrue(box.get(1).doubleValue() >= 0 && box.get(3).doubleValue() <= box.get(5).doubleValue()
                         && box.get(2).doubleValue() <= box.get(4).doubleValue(), () -> control + " is on the screen: " + box);
             }
+            // Two fingers zoom the display in (it becomes wider than the screen and pans), and back out to fit.
+            pinch(phone, 150, 240, 100, 290);
+            List<Number> zoomed = page.boxOf("#display > *");
+            assertTrue(zoomed.get(2).doubleValue() - zoomed.get(0).doubleValue() > Browser.PHONE_WIDTH * 1.5,
+                    () -> "pinching out zooms in: " + zoomed);
+            pinch(phone, 100, 290, 150, 240);
+            List<Number> fitted = page.boxOf("#display > *");
+            assertEquals(display.get(2).doubleValue() - display.get(0).doubleValue(),
+                    fitted.get(2).doubleValue() - fitted.get(0).doubleValue(), 1.0, "pinching back in fits again");
+
             Path screenshot = E2ePaths.target().resolve("screenshots/console-phone.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, phone.screenshot());
@@ -62,5 +74,21 @@ class PhoneTest {
             console.awaitUnlocked(Duration.ofSeconds(30));
             assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
         }
+    }
+
+    /** Two fingers on the display at y=300, from x = a1, a2 to x = b1, b2 (real touch events through DevTools). */
+    private static void pinch(Browser phone, int a1, int a2, int b1, int b2) {
+        ChromeDriver chrome = (ChromeDriver) phone.driver();
+        chrome.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchStart",
+                "touchPoints", List.of(point(a1, 1), point(a2, 2))));
+        for (int step = 1; step <= 4; step++) {
+            chrome.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchMove", "touchPoints",
+                    List.of(point(a1 + (b1 - a1) * step / 4, 1), point(a2 + (b2 - a2) * step / 4, 2))));
+        }
+        chrome.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", "touchEnd", "touchPoints", List.of()));
+    }
+
+    private static Map<String, Object> point(int x, int id) {
+        return Map.of("x", x, "y", 300, "id", id);
     }
 }
