@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The passphrase box on the locked console: a character the console's layout cannot type is refused before
- * any key is sent; the right passphrase sent through the box unlocks the console, the box is empty at once, and
+ * The passphrase box on the locked console: a double tap on Send sends once; a character the console's layout
+ * cannot type is refused before any key is sent; the right passphrase sent through the box unlocks the console, the box is empty at once, and
  * the passphrase is in no network request or WebSocket frame of the browser, no log line, no DOM.
  */
 @KeyholeE2E
@@ -40,6 +40,14 @@ class PassphraseBoxTest {
                     .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("console");
             assertEquals("en-us-qwerty", page.keyboardLayout());
 
+            // A double tap on Send sends once: the box is emptied and disabled at once.
+            String wrong = Passphrases.wrong();
+            page.submitPassphraseBoxTwiceAtOnce(wrong).waitForPassphraseSent();
+            assertTrue(page.sawBoxDisabledWhileSending(), "the box is disabled while the keys go out");
+            assertEquals("", page.passphraseBoxValue());
+            console.awaitEvent("wrong 1", Duration.ofSeconds(30));
+            console.awaitEvent("prompt 2", Duration.ofSeconds(30));
+
             // '€' is not on a US keyboard: refused before anything is sent, marked by position, never echoed.
             String untypeable = Passphrases.wrong() + "€x";
             page.enterPassphraseInBox(untypeable, true);
@@ -50,17 +58,18 @@ class PassphraseBoxTest {
             assertEquals(List.of(16), page.markedPositions());
             assertFalse(page.marksText().contains("€") || refusal.contains("€"), "the character is never shown");
 
-            // The right passphrase now: had any key of the refused one arrived, this attempt would fail.
+            // The right passphrase now: had any key of the refused one, or a second copy of the wrong one,
+            // arrived, this attempt would fail.
             page.sendPassphraseThroughBox(Passphrases.right());
             assertEquals("", page.passphraseBoxValue(), "the box is empty once sent");
             console.awaitUnlocked(Duration.ofSeconds(30));
-            assertEquals(List.of("prompt 1", "unlocked"), console.events(),
-                    "one attempt only: the refused passphrase never reached the console");
+            assertEquals(List.of("prompt 1", "wrong 1", "prompt 2", "unlocked"), console.events(),
+                    "the wrong passphrase arrived once, the refused one never");
 
             List<String> network = browser.networkLog();
             assertTrue(network.stream().anyMatch(e -> e.contains("Network.webSocketFrameSent")),
                     "the network log holds the tunnel's frames (so the key events were looked at too)");
-            for (String secret : List.of(Passphrases.right(), untypeable)) {
+            for (String secret : List.of(Passphrases.right(), untypeable, wrong)) {
                 String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
                 assertEquals(0, network.stream().filter(e -> e.contains(secret) || e.contains(encoded)).count(),
                         "browser network events holding a passphrase");

@@ -229,6 +229,36 @@ public final class ConsolePage {
         return this;
     }
 
+    /**
+     * Types {@code passphrase} into the box and submits the box twice in the same instant (a double tap on
+     * Send), watching whether the field and the button were disabled while the keys went out.
+     */
+    public ConsolePage submitPassphraseBoxTwiceAtOnce(String passphrase) {
+        WebElement input = passphraseInput();
+        input.clear();
+        input.sendKeys(passphrase);
+        ((JavascriptExecutor) driver).executeScript("""
+                const form = document.getElementById('passphrase-form');
+                const input = document.getElementById('passphrase-input');
+                const send = document.getElementById('passphrase-send');
+                window.keyholeSawDisabledWhileSending = false;
+                new MutationObserver(() => {
+                  if (form.dataset.sending === 'true' && input.disabled && send.disabled) {
+                    window.keyholeSawDisabledWhileSending = true;
+                  }
+                }).observe(form, {attributes: true, subtree: true});
+                form.requestSubmit();
+                form.requestSubmit();
+                """);
+        return this;
+    }
+
+    /** Whether the box was seen disabled while sending (after {@link #submitPassphraseBoxTwiceAtOnce}). */
+    public boolean sawBoxDisabledWhileSending() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "return window.keyholeSawDisabledWhileSending;"));
+    }
+
     /** Sends {@code passphrase} through the box with Enter after and waits until every key went out. */
     public ConsolePage sendPassphraseThroughBox(String passphrase) {
         enterPassphraseInBox(passphrase, true);
