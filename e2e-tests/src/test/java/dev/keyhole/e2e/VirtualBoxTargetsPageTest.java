@@ -1,5 +1,6 @@
 package dev.keyhole.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.Browser;
@@ -8,13 +9,19 @@ import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.EvidenceExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxWebService;
+import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.MachinesSection;
 import dev.keyhole.e2e.pages.TargetsPage;
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.ConfigLoader;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,11 +72,78 @@ class VirtualBoxTargetsPageTest {
         vbox.vboxManage("modifyvm", "Page Beta", "--vrde", "on");
         assertTrue(machines.targets().contains("page-alpha"), machines.describe());
 
+        machines.waitForRow("page-beta", "powered-off");
         String result = machines.act("page-beta", "start");
         assertTrue(result.contains("terminated unexpectedly during startup"), "VirtualBox's own error: " + result);
 
         vbox.deleteVm("Page Beta");
         machines.waitForNoRow("page-beta");
         machines.waitForRow("page-alpha", "powered-off");
+    }
+
+    @Test
+    void aHostWhoseWebServiceStopsIsShownUnreachableUntilItIsBack(VirtualBoxWebService vbox, Browser browser) {
+        vbox.createVm("Outage Gamma");
+        TargetsPage.open(browser, keyhole.uri());
+        MachinesSection machines = new MachinesSection(browser.driver());
+        machines.waitForRow("outage-gamma", "powered-off");
+        machines.waitForLiveUpdates();
+
+        vbox.stopService();
+        try {
+            String notice = machines.waitForHostNotice("lab", "unreachable");
+            assertTrue(notice.contains("VirtualBox host lab is unreachable"), notice);
+            assertFalse(notice.contains(Integer.toString(vbox.url().getPort())),
+                    "the page never shows the web service's URL: " + notice);
+        } finally {
+            vbox.startService();
+        }
+        machines.waitForHostReachable("lab");
+        vbox.createVm("Outage Delta");
+        machines.waitForRow("outage-delta", "powered-off");
+    }
+
+    @Test
+    void theApiNeverShowsTheWebServiceOrItsCredentials(VirtualBoxWebService vbox) throws Exception {
+        vbox.createVm("Api Epsilon");
+        Path config = E2ePaths.fixtureDir(VirtualBoxTargetsPageTest.class, "api").resolve("keyhole.yaml");
+        Files.writeString(config, """
+                http:
+                  port: 0
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: %s
+                      username: keyhole-user
+                      password-env: VBOX_TEST_PASSWORD
+                """.formatted(vbox.url()));
+        String password = "pw-" + Long.toHexString(System.nanoTime());
+        try (KeyholeServer server = KeyholeServer.start(ConfigLoader.parse(config.toString(), Files.readString(config),
+                Map.of("VBOX_TEST_PASSWORD", password)))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String[] machines = {""};
+            // The host logs on in the background: wait for its first list.
+            Waits.until("GET /api/machines to list api-epsilon", Duration.ofSeconds(30), () -> machines[0], () -> {
+                try {
+                    machines[0] = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/machines")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                } catch (IOException e) {
+                    machines[0] = e.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return machines[0].contains("api-epsilon");
+            });
+            String targets = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/targets")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(machines[0].contains("\"target\":\"api-epsilon\""), machines[0]);
+            assertTrue(targets.contains("\"name\":\"api-epsilon\""), targets);
+            for (String body : new String[] {machines[0], targets}) {
+                assertFalse(body.contains(Integer.toString(vbox.url().getPort())), "no web service port: " + body);
+                assertFalse(body.contains(password), "no password");
+                assertFalse(body.contains("keyhole-user"), "no user name: " + body);
+                assertFalse(body.contains("127.0.0.1"), "no address: " + body);
+            }
+        }
     }
 }

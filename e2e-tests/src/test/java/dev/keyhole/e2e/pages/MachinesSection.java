@@ -2,10 +2,9 @@ package dev.keyhole.e2e.pages;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -25,23 +24,25 @@ public final class MachinesSection {
 
     /** What the section shows now: "target=state" for each row, for messages. */
     public String describe() {
-        return driver.findElements(By.cssSelector("#machine-list li.vm")).stream()
-                .map(r -> r.getDomAttribute("data-target") + "=" + r.getDomAttribute("data-state"))
-                .collect(Collectors.joining(", ", "[", "]"));
+        return String.valueOf(((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#machine-list li.vm')]"
+                        + ".map(r => r.dataset.target + '=' + r.dataset.state).join(', ')"));
     }
 
-    /** The target names of the VM rows, in page order. */
+    /** The target names of the VM rows, in page order (read at once: rows are replaced as events arrive). */
+    @SuppressWarnings("unchecked")
     public List<String> targets() {
-        return driver.findElements(By.cssSelector("#machine-list li.vm")).stream()
-                .map(r -> r.getDomAttribute("data-target")).toList();
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#machine-list li.vm')].map(r => r.dataset.target)");
     }
 
     /** Waits until the VM's row shows {@code state} (e.g. {@code powered-off}). */
-    public WebElement waitForRow(String target, String state) {
-        return new WebDriverWait(driver, WAIT)
+    public void waitForRow(String target, String state) {
+        new WebDriverWait(driver, WAIT)
                 .withMessage(() -> "waiting for the row of VM " + target + " in state " + state + "; rows: " + describe())
-                .until(d -> d.findElements(By.cssSelector("#machine-list li.vm[data-target='" + target + "']"))
-                        .stream().filter(r -> state.equals(r.getDomAttribute("data-state"))).findFirst().orElse(null));
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "const r = document.querySelector(`#machine-list li.vm[data-target='${arguments[0]}']`);"
+                                + "return r !== null && r.dataset.state === arguments[1];", target, state)));
     }
 
     /** Waits until the VM's row is gone. */
@@ -59,16 +60,33 @@ public final class MachinesSection {
                 .until(d -> "open".equals(d.findElement(By.id("machines")).getDomAttribute("data-stream")));
     }
 
+    /** Waits until the page says that host {@code host} is {@code state} (e.g. {@code unreachable}); returns its text. */
+    public String waitForHostNotice(String host, String state) {
+        return new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for host " + host + " to be shown " + state + "; #hosts says: "
+                        + driver.findElement(By.id("hosts")).getText())
+                .until(d -> (String) ((JavascriptExecutor) d).executeScript(
+                        "const n = document.querySelector(`#hosts .host[data-host='${arguments[0]}']`);"
+                                + "return n && n.dataset.state === arguments[1] ? n.textContent : null;", host, state));
+    }
+
+    /** Waits until the page shows no problem with host {@code host}. */
+    public void waitForHostReachable(String host) {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for host " + host + " to be reachable again; #hosts says: "
+                        + driver.findElement(By.id("hosts")).getText())
+                .until(d -> d.findElements(By.cssSelector("#hosts .host[data-host='" + host + "']")).isEmpty());
+    }
+
     /** Clicks an action button of a VM's row and waits for its result text (success or VirtualBox's error). */
     public String act(String target, String action) {
         driver.findElement(By.cssSelector("li.vm[data-target='" + target + "'] button[data-action='" + action + "']"))
                 .click();
         return new WebDriverWait(driver, Duration.ofSeconds(90))
                 .withMessage(() -> "waiting for the result of " + action + " on " + target)
-                .until(d -> {
-                    WebElement r = d.findElement(By.cssSelector("li.vm[data-target='" + target + "'] .vm-result"));
-                    String cls = r.getDomAttribute("class");
-                    return cls != null && (cls.contains("error") || cls.contains("ok")) ? r.getText() : null;
-                });
+                .until(d -> (String) ((JavascriptExecutor) d).executeScript(
+                        "const r = document.querySelector(`li.vm[data-target='${arguments[0]}'] .vm-result`);"
+                                + "return r && (r.classList.contains('error') || r.classList.contains('ok'))"
+                                + " ? r.textContent : null;", target));
     }
 }

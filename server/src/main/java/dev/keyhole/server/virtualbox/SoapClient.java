@@ -23,7 +23,7 @@ import org.xml.sax.SAXException;
  * Posts one SOAP 1.1 request to a VirtualBox web service and returns the response element: the wire format of
  * {@code vboxwebsrv} (document/literal; the operation element in the namespace {@code http://www.virtualbox.org/},
  * its children unqualified; {@code SOAPAction: ""}). Faults become {@link VirtualBoxException}s carrying the
- * service's own text.
+ * service's own text. Messages never name the URL (they reach browsers); the host's log lines add it.
  */
 final class SoapClient {
 
@@ -92,8 +92,8 @@ final class SoapClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new VirtualBoxException.Unreachable("the VirtualBox web service at " + url + " is not reachable ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace(url.toString(), "");
+            throw new VirtualBoxException.Unreachable("the VirtualBox web service is not reachable (" + why + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VirtualBoxException.Unreachable("interrupted while calling the VirtualBox web service", e);
@@ -104,7 +104,7 @@ final class SoapClient {
             throw fault(first);
         }
         if (first == null || !(operation + "Response").equals(first.getLocalName())) {
-            throw new VirtualBoxException.Unreachable("the service at " + url + " answered " + operation
+            throw new VirtualBoxException.Unreachable("the web service answered " + operation
                     + " with something that is not its response (HTTP " + response.statusCode() + ")", null);
         }
         return first;
@@ -115,13 +115,13 @@ final class SoapClient {
         try {
             document = parser().parse(new ByteArrayInputStream(bytes));
         } catch (SAXException | IOException e) {
-            throw new VirtualBoxException.Unreachable("the service at " + url + " is not a VirtualBox web service "
+            throw new VirtualBoxException.Unreachable("the web service's URL does not lead to a VirtualBox web service "
                     + "(HTTP " + status + ", not a SOAP answer)", e);
         }
         Element envelope = document.getDocumentElement();
         Element body = envelope == null ? null : child(envelope, "Body");
         if (body == null) {
-            throw new VirtualBoxException.Unreachable("the service at " + url + " is not a VirtualBox web service "
+            throw new VirtualBoxException.Unreachable("the web service's URL does not lead to a VirtualBox web service "
                     + "(HTTP " + status + ", no SOAP body)", null);
         }
         return body;

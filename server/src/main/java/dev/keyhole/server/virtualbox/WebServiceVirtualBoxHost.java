@@ -101,14 +101,14 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         } catch (VirtualBoxException.Unreachable e) {
             throw e;
         } catch (VirtualBoxException e) {
-            throw new VirtualBoxException("the VirtualBox web service at " + config.url() + " refused the logon as \""
-                    + config.username() + "\" (wrong user name or password?): " + e.getMessage(), e);
+            throw new VirtualBoxException("the VirtualBox web service refused the logon (wrong user name or "
+                    + "password?): " + e.getMessage(), e);
         }
         String api = calls.apiVersion(vbox);
         if (!isSupportedApi(api)) {
             String version = calls.version(vbox);
             logoffQuietly(vbox);
-            throw new VirtualBoxException("the VirtualBox host at " + config.url() + " runs VirtualBox " + version
+            throw new VirtualBoxException("the VirtualBox host runs VirtualBox " + version
                     + " (API " + api + "); Keyhole supports VirtualBox 7.x only");
         }
         return vbox;
@@ -157,7 +157,8 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
                 websession = null;
                 String problem = e.getMessage();
                 if (!problem.equals(lastProblem)) {
-                    log.warn("VirtualBox host {}: {}; retrying", config.name(), problem);
+                    log.warn("VirtualBox host {} ({} as user \"{}\"): {}; retrying", config.name(), config.url(),
+                            config.username(), problem);
                     lastProblem = problem;
                 }
                 setStatus(watcher, new HostStatus(config.name(), HostStatus.State.UNREACHABLE, problem));

@@ -38,8 +38,10 @@ class WebServiceVirtualBoxHostTest {
     private static final Pattern LOCK_TYPE = Pattern.compile("<lockType>(\\w+)</lockType>");
 
     private HttpServer server;
+    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private final CountDownLatch never = new CountDownLatch(1);
     private WebServiceVirtualBoxHost host;
 
@@ -77,6 +79,7 @@ class WebServiceVirtualBoxHostTest {
             String op = m.find() ? m.group(1) : "?";
             Matcher lock = LOCK_TYPE.matcher(body);
             calls.add(op + (lock.find() ? ":" + lock.group(1) : ""));
+            bodies.put(op, body);
             if (op.equals("IEventSource_getEvent")) {
                 try {
                     never.await(200, TimeUnit.MILLISECONDS); // an idle service answers after the timeout
@@ -93,6 +96,8 @@ class WebServiceVirtualBoxHostTest {
             exchange.getResponseBody().write(out);
             exchange.close();
         });
+        // Like vboxwebsrv, answer calls in parallel (getEvent waits while other calls go on).
+        server.setExecutor(pool);
         server.start();
     }
 
@@ -102,6 +107,7 @@ class WebServiceVirtualBoxHostTest {
             host.close();
         }
         server.stop(0);
+        pool.shutdownNow();
     }
 
     private HostStatus connect() throws InterruptedException {
@@ -172,6 +178,34 @@ class WebServiceVirtualBoxHostTest {
                 || c.equals("ISession_unlockMachine")).toList();
         assertEquals(List.of("IMachine_lockMachine:Shared", "IConsole_reset", "ISession_unlockMachine",
                 "IMachine_lockMachine:Shared", "IConsole_powerButton", "ISession_unlockMachine"), console);
+    }
+
+    @Test
+    void aThumbnailIsThePngOfTheFirstScreenScaledDown() throws InterruptedException {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+        answers.put("IConsole_getDisplay", "<returnval>d-1</returnval>");
+        answers.put("IDisplay_getScreenResolution", "<width>1024</width><height>768</height>"
+                + "<bitsPerPixel>32</bitsPerPixel><xOrigin>0</xOrigin><yOrigin>0</yOrigin>"
+                + "<guestMonitorStatus>Enabled</guestMonitorStatus>");
+        answers.put("IDisplay_takeScreenShotToArray",
+                "<returnval>" + java.util.Base64.getEncoder().encodeToString(png) + "</returnval>");
+        connect();
+        calls.clear();
+
+        assertTrue(java.util.Arrays.equals(png, host.screenshot(UUID, 320)));
+        assertTrue(calls.contains("IDisplay_takeScreenShotToArray"), calls.toString());
+        String request = bodies.get("IDisplay_takeScreenShotToArray");
+        assertTrue(request.contains("<width>320</width><height>240</height><bitmapFormat>PNG</bitmapFormat>"),
+                "scaled to 320x240 as PNG: " + request);
+    }
+
+    @Test
+    void closingLogsOff() throws InterruptedException {
+        connect();
+        host.close();
+        assertTrue(calls.contains("IEventSource_unregisterListener"), calls.toString());
+        assertTrue(calls.contains("IWebsessionManager_logoff"), calls.toString());
+        host = null;
     }
 
     @Test
