@@ -75,6 +75,9 @@ class VirtualBoxTargetsPageTest {
         machines.waitForRow("page-beta", "powered-off");
         String result = machines.act("page-beta", "start");
         assertTrue(result.contains("terminated unexpectedly during startup"), "VirtualBox's own error: " + result);
+        // For people to look at: the VM rows with a failed start.
+        Files.write(Files.createDirectories(E2ePaths.target().resolve("screenshots")).resolve("targets-vms.png"),
+                browser.screenshot());
 
         vbox.deleteVm("Page Beta");
         machines.waitForNoRow("page-beta");

@@ -79,6 +79,8 @@ export class MachineList {
     this.hosts = new Map();
     /** Targets to open as soon as their console is ready (after a start from this page). */
     this.openWhenReady = new Set();
+    /** Targets with an action under way: their rows keep the buttons disabled when an event redraws them. */
+    this.busy = new Set();
   }
 
   /** Shows a full list (first load, and after the event stream reconnects). */
@@ -194,6 +196,7 @@ export class MachineList {
       shot.addEventListener("click", () => this.thumbnail(m, li));
       actions.append(shot);
     }
+    if (this.busy.has(m.target)) actions.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     li.append(actions, result, thumb);
     return li;
   }
@@ -205,13 +208,16 @@ export class MachineList {
     }
     const result = () => this.rows.get(m.target)?.querySelector(".vm-result") || li.querySelector(".vm-result");
     const buttons = () => (this.rows.get(m.target) || li).querySelectorAll("button");
+    this.busy.add(m.target);
     buttons().forEach((b) => { b.disabled = true; });
     result().className = "vm-result busy";
     result().textContent = ACTION_PROGRESS[action] || "Working…";
     try {
       await perform(m.target, action);
       result().className = "vm-result ok";
-      if (action === "start") {
+      if (action === "start" && m.vrde === "off") {
+        result().textContent = "Started. Its console (VRDE) is off, so Keyhole cannot show it.";
+      } else if (action === "start") {
         result().textContent = "Started. Opening its console as soon as it answers…";
         this.openWhenReady.add(m.target);
         const current = this.rows.get(m.target);
@@ -226,6 +232,7 @@ export class MachineList {
       result().className = "vm-result error";
       result().textContent = e.message;
     } finally {
+      this.busy.delete(m.target);
       buttons().forEach((b) => { b.disabled = false; });
     }
   }

@@ -80,8 +80,13 @@ public final class MachinesSection {
 
     /** Clicks an action button of a VM's row and waits for its result text (success or VirtualBox's error). */
     public String act(String target, String action) {
-        driver.findElement(By.cssSelector("li.vm[data-target='" + target + "'] button[data-action='" + action + "']"))
-                .click();
+        // One script finds and clicks the button: a live update may replace the row at any moment.
+        Object clicked = ((JavascriptExecutor) driver).executeScript(
+                "const b = document.querySelector(`li.vm[data-target='${arguments[0]}'] button[data-action='${arguments[1]}']`);"
+                        + "if (!b) return false; b.click(); return true;", target, action);
+        if (!Boolean.TRUE.equals(clicked)) {
+            throw new AssertionError("VM " + target + " has no " + action + " button; rows: " + describe());
+        }
         return new WebDriverWait(driver, Duration.ofSeconds(90))
                 .withMessage(() -> "waiting for the result of " + action + " on " + target)
                 .until(d -> (String) ((JavascriptExecutor) d).executeScript(
