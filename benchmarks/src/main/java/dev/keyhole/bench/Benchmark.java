@@ -22,7 +22,8 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * {@code ./keyhole bench}: runs every path through every scenario in one run, prints the table and writes the
  * same figures as JSON ({@code OUT/bench.json}).
  *
- * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]}.
+ * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]
+ * [--paths NAME,…] [--bytes N] [--single]}: {@code --single} measures one session only (for profiling).
  */
 public final class Benchmark {
 
@@ -36,6 +37,9 @@ public final class Benchmark {
         boolean smoke = false;
         boolean peers = true;
         boolean browser = true;
+        List<String> only = List.of();
+        long bytes = 0;
+        boolean singleOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -44,9 +48,13 @@ public final class Benchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--cache" -> cache = Path.of(args[++i]);
+                case "--paths" -> only = List.of(args[++i].split(","));
+                case "--bytes" -> bytes = Long.parseLong(args[++i]);
+                case "--single" -> singleOnly = true;
                 default -> {
                     System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
-                            + "[--repo DIR] [--cache DIR]");
+                            + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
+                            + " [--bytes SINGLE_SESSION_BYTES] [--single]");
                     System.exit(2);
                 }
             }
@@ -55,12 +63,13 @@ public final class Benchmark {
             out = repo.resolve("target/bench");
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
-        if (!peers || !browser) {
-            options = new Options(options.singleBytes(), options.keys(), options.concurrency(),
-                    options.concurrentBytes(), options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
+        if (!peers || !browser || bytes > 0 || singleOnly) {
+            options = new Options(bytes > 0 ? bytes : options.singleBytes(), options.keys(),
+                    singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
+                    singleOnly ? 0 : options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
                     options.peers() && peers, browser ? options.browserRuns() : 0, out, options.work(), repo, cache);
         }
-        Results.Report report = run(options);
+        Results.Report report = run(options, only);
         System.out.print(Table.render(report));
         Log.say("figures written to %s", options.out().resolve("bench.json"));
         System.exit(0);
@@ -68,6 +77,11 @@ public final class Benchmark {
 
     /** Runs the benchmark and writes {@code bench.json}; returns the figures. */
     static Results.Report run(Options options) throws Exception {
+        return run(options, List.of());
+    }
+
+    /** Runs the benchmark on the named paths only (none named: all). */
+    static Results.Report run(Options options, List<String> only) throws Exception {
         Files.createDirectories(options.work());
         Recording recording = Recording.cachedOrCaptured(options.cache(), options.repo(), options.work());
         Log.say("recording: %,d bytes, %,d instructions, %d frames", recording.bytes().length,
@@ -88,7 +102,7 @@ public final class Benchmark {
         Results.FirstFrame firstFrame = null;
         try (StandIn standIn = StandIn.start(recording); WebSocketCeiling ceiling = WebSocketCeiling.start(recording)) {
             client.start();
-            Scenarios scenarios = new Scenarios(options);
+            Scenarios scenarios = new Scenarios(options, standIn);
             List<Gateway.Starter> starters = new ArrayList<>(List.of(
                     Gateways.direct(standIn, blocking),
                     Gateways.ceiling(ceiling, client),
@@ -96,10 +110,11 @@ public final class Benchmark {
             if (options.peers()) {
                 starters.add(Gateways.guacamole(standIn, client, options.work()));
             }
+            starters.removeIf(starter -> !only.isEmpty() && !only.contains(starter.name()));
             for (Gateway.Starter starter : starters) {
                 paths.add(scenarios.run(starter));
             }
-            if (options.peers()) {
+            if (options.peers() && (only.isEmpty() || only.contains("guacamole-lite"))) {
                 Gateway.Starter lite = Gateways.guacamoleLite(standIn, client, options.work());
                 if (lite == null) {
                     Log.say("guacamole-lite: skipped: npm (or node) is not installed");

@@ -24,6 +24,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 final class Gateways {
 
     private static final Duration START = Duration.ofSeconds(60);
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Gateways() {
     }
@@ -252,6 +253,13 @@ final class Gateways {
             WebSocketCoreClient client) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // For profiling, e.g. -Dkeyhole.bench.jvmOptions=-XX:StartFlightRecording=filename=/tmp/NAME-%s.jfr
+        // (%s: a number of its own for each start).
+        String jvmOptions = System.getProperty("keyhole.bench.jvmOptions", "").trim()
+                .replace("%s", String.valueOf(STARTS.incrementAndGet()));
+        if (!jvmOptions.isEmpty()) {
+            command.addAll(List.of(jvmOptions.split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

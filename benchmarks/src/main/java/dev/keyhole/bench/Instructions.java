@@ -67,20 +67,14 @@ final class Instructions {
 
         /** @return the next instruction; throws {@link EOFException} at the end of the stream */
         Instruction read() throws IOException {
-            if (start > 0) {
-                // Compact once per instruction, so that indexes stay valid while it is parsed.
-                System.arraycopy(buffer, start, buffer, 0, end - start);
-                end -= start;
-                start = 0;
-            }
             List<String> elements = new ArrayList<>();
-            int i = 0;
+            int i = start;
             while (true) {
                 int length = 0;
                 int digits = 0;
                 while (true) {
                     if (i == end) {
-                        fill();
+                        i -= fill();
                     }
                     byte b = buffer[i++];
                     if (b >= '0' && b <= '9' && digits < 9) {
@@ -90,14 +84,16 @@ final class Instructions {
                         break;
                     } else {
                         throw new IOException("not Guacamole protocol near: "
-                                + new String(buffer, 0, Math.min(80, end), StandardCharsets.UTF_8));
+                                + new String(buffer, start, Math.min(80, end - start), StandardCharsets.UTF_8));
                     }
                 }
                 int valueStart = i;
                 int chars = 0;
                 while (true) {
                     if (i == end) {
-                        fill();
+                        int shift = fill();
+                        i -= shift;
+                        valueStart -= shift;
                     }
                     byte b = buffer[i];
                     if ((b & 0xC0) == 0x80 || chars < length) {
@@ -110,8 +106,9 @@ final class Instructions {
                 elements.add(new String(buffer, valueStart, i - valueStart, StandardCharsets.UTF_8));
                 byte terminator = buffer[i++];
                 if (terminator == ';') {
+                    byte[] raw = Arrays.copyOfRange(buffer, start, i);
                     start = i;
-                    return new Instruction(elements, Arrays.copyOfRange(buffer, 0, i));
+                    return new Instruction(elements, raw);
                 }
                 if (terminator != ',') {
                     throw new IOException("expected ',' or ';' after an element");
@@ -119,16 +116,35 @@ final class Instructions {
             }
         }
 
-        /** Appends what the stream has next to the buffer, growing it when full. */
-        private void fill() throws IOException {
+        /**
+         * Reads more of the stream. When the buffer is full, the unread part moves to its front (or the buffer
+         * grows).
+         *
+         * @return how far the unread part moved towards the front: indexes into the buffer shrink by that much
+         */
+        private int fill() throws IOException {
+            int shift = 0;
             if (end == buffer.length) {
-                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                shift = start;
+                if (shift > 0) {
+                    System.arraycopy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                } else {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
             }
             int n = in.read(buffer, end, buffer.length - end);
             if (n < 0) {
                 throw new EOFException("the stream ended" + (end > start ? " inside an instruction" : ""));
             }
             end += n;
+            return shift;
+        }
+
+        /** @return the stream this reads from (what follows {@link #leftover}) */
+        InputStream stream() {
+            return in;
         }
 
         /** @return the bytes read past the last instruction returned */

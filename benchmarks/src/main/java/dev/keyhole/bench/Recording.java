@@ -58,17 +58,24 @@ final class Recording {
         return count;
     }
 
+    /** Something done between two frames of a replay. */
+    interface BetweenFrames {
+        void run() throws IOException;
+    }
+
     /**
      * Writes at least {@code bytes} bytes of the recording (whole frames, looping) to {@code out}.
      *
+     * @param between run after each frame
      * @return the bytes written
      */
-    long replay(OutputStream out, long bytes) throws IOException {
+    long replay(OutputStream out, long bytes, BetweenFrames between) throws IOException {
         long sent = 0;
         while (sent < bytes) {
             for (ByteBuffer frame : frames) {
                 out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
                 sent += frame.remaining();
+                between.run();
                 if (sent >= bytes) {
                     break;
                 }

@@ -13,9 +13,11 @@ final class Scenarios {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private final Options options;
+    private final StandIn standIn;
 
-    Scenarios(Options options) {
+    Scenarios(Options options, StandIn standIn) {
         this.options = options;
+        this.standIn = standIn;
     }
 
     /** Measures one path: one session, then each concurrency, then idle sessions. */
@@ -30,6 +32,7 @@ final class Scenarios {
             Session session = await(gateway.open(1), name + ": session to open");
             await(session.streamEnded(), name + ": the stream to end");
             double seconds = (session.streamEndNanos() - session.firstByteNanos()) / 1e9;
+            standIn.awaitAllStreamed();
             Results.Keys keys = Results.Keys.of(await(session.pressKeys(options.keys()), name + ": key echoes"));
             single = new Results.Single(session.streamBytes(), Results.ms(session.timeToFirstByteNanos()),
                     session.streamBytes() / seconds / 1e6, keys);

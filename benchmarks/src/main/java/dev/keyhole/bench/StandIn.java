@@ -2,10 +2,13 @@ package dev.keyhole.bench;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -21,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>How many bytes a connection gets is its {@code hostname} parameter: {@code stream-BYTES} (anything else:
  * none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
- * of a connection the same picture. Two threads per connection: one writes the stream, one reads (keys, and the
- * {@code sync} replies of clients, which guacd also reads while it streams).
+ * of a connection the same picture. One thread per connection: it writes the stream and, between frames, reads
+ * what the client sent (the answers to the stream's {@code sync}s, keys).
  */
 final class StandIn implements AutoCloseable {
 
@@ -35,6 +38,8 @@ final class StandIn implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong connections = new AtomicLong();
+    private final Object streamingLock = new Object();
+    private int streaming;
     private volatile boolean closed;
 
     private StandIn(Recording recording, ServerSocket server) {
@@ -44,7 +49,11 @@ final class StandIn implements AutoCloseable {
 
     /** Starts listening on a free port of 127.0.0.1. */
     static StandIn start(Recording recording) throws IOException {
-        StandIn standIn = new StandIn(recording, new ServerSocket(0, 1024, InetAddress.getLoopbackAddress()));
+        ServerSocket server = new ServerSocket();
+        // Room for a burst of the clients' sync answers while this machine's two cores are busy elsewhere.
+        server.setReceiveBufferSize(4 * 1024 * 1024);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        StandIn standIn = new StandIn(recording, server);
         Thread acceptor = new Thread(standIn::accept, "stand-in-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -100,42 +109,150 @@ final class StandIn implements AutoCloseable {
             out.flush();
             connections.incrementAndGet();
 
-            Thread keys = new Thread(() -> answerKeys(reader, out), Thread.currentThread().getName() + "-keys");
-            keys.setDaemon(true);
-            keys.start();
-            synchronized (out) {
-                recording.replay(out, bytes);
+            ClientInput input = new ClientInput(reader, out);
+            streaming(+1);
+            try {
+                // The client's input is read between frames, on this thread: the answers to the stream's syncs
+                // are read as fast as the stream is taken, whatever else keeps this machine's cores busy.
+                recording.replay(out, bytes, input::readAvailable);
                 out.write(END_OF_STREAM);
                 out.flush();
+            } finally {
+                streaming(-1);
             }
-            keys.join();
+            input.readUntilClosed();
         } catch (IOException e) {
             // The client went away: nothing to serve any more.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             open.remove(socket);
         }
     }
 
-    /** Answers every key press with {@code sync,KEYSYM}; everything else the client sends is read and dropped. */
-    private void answerKeys(Instructions.Reader reader, OutputStream out) {
-        try {
-            while (true) {
-                Instructions.Instruction instruction = reader.read();
-                if (instruction.opcode().equals("key") && instruction.args() == 2 && instruction.arg(1).equals("1")) {
-                    byte[] echo = Instructions.encode("sync", instruction.arg(0));
-                    synchronized (out) {
-                        out.write(echo);
-                        out.flush();
-                    }
-                } else if (instruction.opcode().equals("disconnect")) {
+    private void streaming(int change) {
+        synchronized (streamingLock) {
+            streaming += change;
+            if (streaming == 0) {
+                streamingLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until no connection is streaming. A gateway may have connections of its own besides the client's
+     * (Keyhole's console connection gets the same picture as its viewers, as from guacd): key round trips are timed
+     * once the stand-in has sent everything, so that they measure the path, not the rest of a stream.
+     */
+    void awaitAllStreamed() throws InterruptedException {
+        synchronized (streamingLock) {
+            while (streaming > 0) {
+                streamingLock.wait();
+            }
+        }
+    }
+
+    /**
+     * What the client sends: every key press is answered with {@code sync,KEYSYM}; everything else is dropped.
+     * Read without building objects, as a gateway answers each of the recording's {@code sync}s as fast as it
+     * streams. Clients send ASCII only, so a byte is a character here.
+     */
+    private static final class ClientInput {
+
+        private final InputStream in;
+        private final OutputStream out;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int filled;
+
+        ClientInput(Instructions.Reader reader, OutputStream out) {
+            this.in = reader.stream();
+            this.out = out;
+            byte[] leftover = reader.leftover();
+            System.arraycopy(leftover, 0, buffer, 0, leftover.length);
+            filled = leftover.length;
+        }
+
+        /** Reads and handles what has arrived, without waiting. */
+        void readAvailable() throws IOException {
+            int available;
+            while ((available = in.available()) > 0) {
+                if (!readSome(Math.min(available, buffer.length - filled))) {
                     return;
                 }
             }
-        } catch (IOException e) {
-            // The client went away.
         }
+
+        /** Reads and handles everything until the client closes the connection. */
+        void readUntilClosed() throws IOException {
+            while (readSome(buffer.length - filled)) {
+                // Each round handled what arrived.
+            }
+        }
+
+        private boolean readSome(int max) throws IOException {
+            if (max == 0) {
+                throw new IOException("an instruction longer than " + buffer.length + " bytes");
+            }
+            int n = in.read(buffer, filled, max);
+            if (n < 0) {
+                return false;
+            }
+            filled += n;
+            int start = 0;
+            int end;
+            while ((end = instructionEnd(buffer, start, filled)) > 0) {
+                if (startsWith(buffer, start, KEY)) {
+                    answerKey(buffer, start + KEY.length, end, out);
+                }
+                start = end;
+            }
+            System.arraycopy(buffer, start, buffer, 0, filled - start);
+            filled -= start;
+            return true;
+        }
+    }
+
+    private static final byte[] KEY = Session.ascii("3.key,");
+    private static final byte[] PRESSED = Session.ascii(",1.1;");
+
+    /** Answers {@code 3.key,} + {@code L.KEYSYM,1.1;} (a press) found in {@code bytes[from, to)}. */
+    private static void answerKey(byte[] bytes, int from, int to, OutputStream out) throws IOException {
+        int dot = from;
+        while (bytes[dot] != '.') {
+            dot++;
+        }
+        int comma = dot + 1 + Integer.parseInt(new String(bytes, from, dot - from, StandardCharsets.US_ASCII));
+        String keysym = new String(bytes, dot + 1, comma - dot - 1, StandardCharsets.US_ASCII);
+        boolean pressed = Arrays.equals(bytes, to - 5, to, PRESSED, 0, PRESSED.length);
+        if (pressed) {
+            out.write(Instructions.encode("sync", keysym));
+            out.flush();
+        }
+    }
+
+    /** @return the index after the {@code ;} of the instruction at {@code from}, or -1 if it is not complete */
+    private static int instructionEnd(byte[] bytes, int from, int to) throws IOException {
+        int i = from;
+        while (i < to) {
+            int length = 0;
+            while (i < to && bytes[i] != '.') {
+                byte b = bytes[i++];
+                if (b < '0' || b > '9') {
+                    throw new IOException("not Guacamole protocol from the client");
+                }
+                length = length * 10 + (b - '0');
+            }
+            i += 1 + length;
+            if (i >= to) {
+                return -1;
+            }
+            if (bytes[i++] == ';') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
+        return Arrays.equals(bytes, from, from + prefix.length, prefix, 0, prefix.length);
     }
 
     private static void expect(Instructions.Instruction instruction, String opcode) throws IOException {

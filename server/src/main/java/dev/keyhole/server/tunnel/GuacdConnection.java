@@ -4,13 +4,13 @@ import dev.keyhole.server.config.GuacdConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,9 +62,14 @@ final class GuacdConnection implements AutoCloseable {
         void ended(Throwable cause);
     }
 
-    private static final int INITIAL_BUFFER = 64 * 1024;
+    /** What a connection reads into while its console is quiet: an idle viewer costs little memory. */
+    private static final int INITIAL_BUFFER = 16 * 1024;
+    /** What a connection reads into while guacd streams fast: fewer, larger reads and frames. */
+    private static final int STREAMING_BUFFER = 256 * 1024;
     private static final int MAX_BUFFER = 8 * 1024 * 1024;
     private static final int MAX_QUEUED_WRITES = 1024 * 1024;
+    /** The write queue's array keeps no more than this after a burst. */
+    private static final int MAX_RETAINED_QUEUE = 64 * 1024;
 
     private final AsynchronousSocketChannel channel;
     private final Duration timeout;
@@ -76,10 +81,11 @@ final class GuacdConnection implements AutoCloseable {
     private int scanned;
     private int deliverable;
 
+    /** Bytes queued for guacd are {@code queued[0, queuedBytes)}; {@code inFlight} is being written meanwhile. */
     private final Object writeLock = new Object();
-    private final ArrayDeque<ByteBuffer> writes = new ArrayDeque<>();
+    private byte[] queued = new byte[0];
     private int queuedBytes;
-    private boolean writing;
+    private ByteBuffer inFlight;
 
     private String connectionId;
     private GuacamoleProtocolVersion protocolVersion;
@@ -109,6 +115,9 @@ final class GuacdConnection implements AutoCloseable {
         AsynchronousSocketChannel channel;
         try {
             channel = AsynchronousSocketChannel.open(group);
+            // Small writes (the handshake's instructions, a key press) go out at once, not after guacd's delayed
+            // acknowledgement of the previous one.
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
             throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole cannot open a socket: " + e);
         }
@@ -193,6 +202,7 @@ final class GuacdConnection implements AutoCloseable {
                         return;
                     }
                     filled += count;
+                    fitBuffer(count);
                     scanAndDeliver(reader);
                 }
 
@@ -203,6 +213,18 @@ final class GuacdConnection implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             end(reader, e);
+        }
+    }
+
+    /**
+     * Doubles the buffer (up to {@link #STREAMING_BUFFER}) when a read filled it, and goes back to
+     * {@link #INITIAL_BUFFER} when guacd sends little again. Only between deliveries.
+     */
+    private void fitBuffer(int lastRead) {
+        if (filled == buffer.length && buffer.length < STREAMING_BUFFER) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        } else if (lastRead < INITIAL_BUFFER / 4 && buffer.length > INITIAL_BUFFER && filled < INITIAL_BUFFER / 2) {
+            buffer = Arrays.copyOf(buffer, INITIAL_BUFFER);
         }
     }
 
@@ -227,7 +249,8 @@ final class GuacdConnection implements AutoCloseable {
     }
 
     /**
-     * Queues bytes for guacd. Writes happen in order, one at a time, without blocking the caller.
+     * Queues bytes for guacd. Writes happen in order without blocking the caller; whatever is queued while one
+     * write is under way goes out together in the next.
      *
      * @param bytes complete instructions
      * @throws TunnelException if guacd has not taken up a megabyte already queued (it is stuck)
@@ -237,15 +260,18 @@ final class GuacdConnection implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (queuedBytes + bytes.remaining() > MAX_QUEUED_WRITES) {
+            int length = bytes.remaining();
+            if (queuedBytes + length > MAX_QUEUED_WRITES) {
                 throw new TunnelException(GuacamoleStatus.UPSTREAM_TIMEOUT, "guacd is not reading");
             }
-            writes.add(bytes);
-            queuedBytes += bytes.remaining();
-            if (writing) {
+            if (queuedBytes + length > queued.length) {
+                queued = Arrays.copyOf(queued, Math.max(queuedBytes + length, Math.max(256, queued.length * 2)));
+            }
+            bytes.get(queued, queuedBytes, length);
+            queuedBytes += length;
+            if (inFlight != null) {
                 return;
             }
-            writing = true;
         }
         writeNext();
     }
@@ -255,24 +281,33 @@ final class GuacdConnection implements AutoCloseable {
         write(ByteBuffer.wrap(instruction.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Writes everything queued so far in one write: answers to guacd's {@code sync}s arrive as fast as guacd
+     * streams, and a write each would leave them queueing faster than they are written.
+     */
     private void writeNext() {
         ByteBuffer next;
         synchronized (writeLock) {
-            next = writes.peek();
-            if (next == null || closed) {
-                writing = false;
+            if (queuedBytes == 0 || closed) {
+                inFlight = null;
                 return;
             }
+            next = ByteBuffer.wrap(queued, 0, queuedBytes);
+            queued = new byte[Math.min(queued.length, MAX_RETAINED_QUEUE)];
+            queuedBytes = 0;
+            inFlight = next;
         }
         try {
             channel.write(next, next, new CompletionHandler<>() {
                 @Override
                 public void completed(Integer count, ByteBuffer written) {
-                    synchronized (writeLock) {
-                        queuedBytes -= count;
-                        if (!written.hasRemaining()) {
-                            writes.poll();
+                    if (written.hasRemaining()) {
+                        try {
+                            channel.write(written, written, this);
+                        } catch (RuntimeException e) {
+                            close();
                         }
+                        return;
                     }
                     writeNext();
                 }
@@ -298,7 +333,7 @@ final class GuacdConnection implements AutoCloseable {
     public void close() {
         closed = true;
         synchronized (writeLock) {
-            writes.clear();
+            queued = new byte[0];
             queuedBytes = 0;
         }
         try {
@@ -387,7 +422,10 @@ final class GuacdConnection implements AutoCloseable {
                 break;
             }
             if (filled == buffer.length) {
-                throw new GuacamoleServerException("guacd sent an over-long handshake instruction");
+                if (buffer.length >= MAX_BUFFER) {
+                    throw new GuacamoleServerException("guacd sent an over-long handshake instruction");
+                }
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
             int count;
             try {

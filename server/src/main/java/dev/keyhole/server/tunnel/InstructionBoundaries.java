@@ -1,5 +1,9 @@
 package dev.keyhole.server.tunnel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Finds where complete Guacamole instructions end in a UTF-8 byte stream, without decoding it.
  *
@@ -14,6 +18,9 @@ final class InstructionBoundaries {
 
     /** Longest element accepted, in characters; guacd's own elements are far shorter. */
     static final int MAX_ELEMENT_LENGTH = 1 << 22;
+
+    /** Eight bytes of a byte array as one long (byte order does not matter for the ASCII test). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private static final int LENGTH = 0;
     private static final int VALUE = 1;
@@ -59,6 +66,13 @@ final class InstructionBoundaries {
                     throw new MalformedInstructionException("expected an element length");
                 }
             } else {
+                // Nearly every value (base64 image data above all) is ASCII, where a character is a byte: skip a
+                // run of ASCII bytes at once, and count character by character only where there is more.
+                int run = Math.min(to - i, length);
+                if (isAscii(bytes, i, i + run)) {
+                    i += run;
+                    length -= run;
+                }
                 // Skip `length` characters: a character starts at every byte that is not a UTF-8 continuation
                 // byte; the first character start after them is the terminator.
                 while (i < to) {
@@ -93,6 +107,19 @@ final class InstructionBoundaries {
             }
         }
         return lastEnd;
+    }
+
+    /** @return whether {@code bytes[from, to)} are all ASCII; looks at eight bytes at a time */
+    private static boolean isAscii(byte[] bytes, int from, int to) {
+        long any = 0;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            any |= (long) LONGS.get(bytes, i);
+        }
+        for (; i < to; i++) {
+            any |= bytes[i];
+        }
+        return (any & 0x8080808080808080L) == 0;
     }
 
     /** The stream is not made of Guacamole instructions. */
