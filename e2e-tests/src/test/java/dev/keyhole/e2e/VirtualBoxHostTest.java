@@ -133,8 +133,8 @@ class VirtualBoxHostTest {
     }
 
     @Test
-    void aRestartedWebServiceIsUnreachableThenBackWithEventsFlowing(VirtualBoxWebService vbox) {
-        vbox.stopService();
+    void aKilledWebServiceIsUnreachableThenBackWithEventsFlowingWhenRestarted(VirtualBoxWebService vbox) {
+        vbox.killService();
         try {
             HostStatus down = events.awaitHost(HostStatus.State.UNREACHABLE, EVENT_TIMEOUT);
             assertTrue(down.message().contains("the VirtualBox web service is not reachable"), down.message());

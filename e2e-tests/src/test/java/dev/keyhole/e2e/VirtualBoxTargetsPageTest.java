@@ -85,14 +85,14 @@ class VirtualBoxTargetsPageTest {
     }
 
     @Test
-    void aHostWhoseWebServiceStopsIsShownUnreachableUntilItIsBack(VirtualBoxWebService vbox, Browser browser) {
+    void aHostWhoseWebServiceIsKilledIsShownUnreachableUntilItIsBack(VirtualBoxWebService vbox, Browser browser) {
         vbox.createVm("Outage Gamma");
         TargetsPage.open(browser, keyhole.uri());
         MachinesSection machines = new MachinesSection(browser.driver());
         machines.waitForRow("outage-gamma", "powered-off");
         machines.waitForLiveUpdates();
 
-        vbox.stopService();
+        vbox.killService();
         try {
             String notice = machines.waitForHostNotice("lab", "unreachable");
             assertTrue(notice.contains("VirtualBox host lab is unreachable"), notice);
