@@ -8,7 +8,7 @@ import { fetchTargets } from "./api.js";
 import { element } from "./dom.js";
 
 /** The start of the tunnel's close reason when a target's keyboard stage was switched. */
-const SWITCHED = /^Keyboard switched to /;
+const SWITCHED = /^Keyboard switched to (\S+) \(/;
 
 /** How long the "keyboard switched" notice stays up. */
 const NOTICE_MS = 20000;
@@ -34,6 +34,8 @@ export class KeyboardStagePanel {
     /** @type {string|null} "rdp" or "vnc" */
     this.protocol = null;
     this.noticeTimer = null;
+    /** The stage the last "keyboard switched" notice was about. */
+    this.announced = null;
     this.onchange = () => {};
   }
 
@@ -49,7 +51,13 @@ export class KeyboardStagePanel {
       const target = (await fetchTargets()).find((t) => t.name === this.targetName);
       if (target) {
         this.protocol = target.protocol;
+        const before = this.keyboard && this.keyboard.stage;
         if (target.keyboard) this.show(target.keyboard);
+        // Switched while this page was away (or its tunnel closed for another reason first): say so too.
+        const now = target.keyboard && target.keyboard.stage;
+        if (before && now && before !== now && this.announced !== now) {
+          this.announceSwitch(now, target.keyboard.layout);
+        }
       }
       return target || null;
     } catch (e) {
@@ -118,10 +126,17 @@ export class KeyboardStagePanel {
    * @returns {boolean} true when it was a keyboard switch
    */
   closedBecause(reason) {
-    if (!SWITCHED.test(reason)) return false;
+    const switched = SWITCHED.exec(reason);
+    if (!switched) return false;
+    this.announced = switched[1];
     this.showNotice(reason.replace(/\s*—\s*reconnecting\s*$/, "") + ": the console reconnected with this layout.");
     this.refresh();
     return true;
+  }
+
+  announceSwitch(stage, layout) {
+    this.announced = stage;
+    this.showNotice(`Keyboard switched to ${stage} (${layout}): the console reconnected with this layout.`);
   }
 
   showNotice(text, problem = false) {

@@ -145,12 +145,17 @@ final class LiveConsole implements GuacdConnection.Reader {
      * @param message why, in words for the people at the browsers
      */
     void end(GuacamoleStatus status, String message) {
+        List<Viewer> told;
         synchronized (this) {
             ending = true;
             endStatus = status;
             endMessage = message;
+            told = List.copyOf(viewers);
         }
         onEnding.accept(this);
+        // The viewers hear why first: closing the owner makes guacd drop their joined connections at once, and
+        // that would otherwise reach some browsers first, without the reason.
+        told.forEach(viewer -> viewer.consoleEnded(status, message));
         owner.close();
     }
 
