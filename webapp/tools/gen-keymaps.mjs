@@ -47,27 +47,41 @@ export const TYPING_KEYS = /^(TLDE|AE\d\d|AD\d\d|AC\d\d|AB\d\d|BKSL|LSGT|SPCE)$/
 /** The modifier combinations of the table's levels 0..3. */
 const COMBOS = [[], ["Shift"], ["LevelThree"], ["Shift", "LevelThree"]];
 
-/** Key symbol name (without XK_) -> Unicode code point, for the symbols keysymdef.h gives an exact one. */
+/**
+ * Key symbol name (without XK_) -> {cp, keysym}: the Unicode code point and the key symbol's value, for the
+ * symbols keysymdef.h gives an exact code point.
+ */
 export function readKeysymNames(file = KEYSYMDEF) {
   const names = new Map();
   const line = /^#define XK_(\w+)\s+0x([0-9a-fA-F]+)\s*\/\*\s*U\+([0-9A-Fa-f]{4,6})\s/;
   for (const text of readFileSync(file, "latin1").split("\n")) {
     const m = line.exec(text);
-    if (m && !names.has(m[1])) names.set(m[1], parseInt(m[3], 16));
+    if (m && !names.has(m[1])) names.set(m[1], { cp: parseInt(m[3], 16), keysym: parseInt(m[2], 16) });
   }
   return names;
 }
 
-/** The code point a key symbol (a name, Uxxxx or 0x.... as xkbcomp writes it) types, or null. */
-export function codePointOfSymbol(symbol, names) {
+/** The Unicode form of a character's key symbol: Latin-1 as itself, the rest 0x01000000 + code point. */
+export function unicodeKeysym(cp) {
+  return (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) ? cp : 0x01000000 + cp;
+}
+
+/**
+ * What a key symbol (a name, Uxxxx or 0x.... as xkbcomp writes it) types: {cp, keysym}, or null when it
+ * types no character.
+ */
+export function symbolInfo(symbol, names) {
   if (names.has(symbol)) return names.get(symbol);
   let m = /^U([0-9A-Fa-f]{4,6})$/.exec(symbol);
-  if (m) return parseInt(m[1], 16);
+  if (m) {
+    const cp = parseInt(m[1], 16);
+    return { cp, keysym: unicodeKeysym(cp) };
+  }
   m = /^0x([0-9A-Fa-f]+)$/.exec(symbol);
   if (m) {
     const value = parseInt(m[1], 16);
-    if (value >= 0x01000000 && value <= 0x0110ffff) return value - 0x01000000;
-    if ((value >= 0x20 && value <= 0x7e) || (value >= 0xa0 && value <= 0xff)) return value;
+    if (value >= 0x01000000 && value <= 0x0110ffff) return { cp: value - 0x01000000, keysym: value };
+    if ((value >= 0x20 && value <= 0x7e) || (value >= 0xa0 && value <= 0xff)) return { cp: value, keysym: value };
   }
   return null;
 }
@@ -141,13 +155,17 @@ export function levelOf(type, held) {
   return 0;
 }
 
-/** The table of one layout: code point -> level (0..3), from its resolved xkb keymap. */
+/**
+ * The table of one layout, from its resolved xkb keymap: {levels: code point -> level (0..3), keysyms: code
+ * point -> the key symbol the layout uses for it, where that is not the character's Unicode form}.
+ */
 export function levelsOfXkb(xkb, names) {
   const types = parseTypes(xkb);
   const keys = parseKeys(xkb);
   const ralt = keys.find((k) => k.name === "RALT");
   const hasAltGr = !!ralt && ralt.symbols[0] === "ISO_Level3_Shift";
   const levels = new Map();
+  const keysyms = new Map();
   for (const key of keys) {
     if (!TYPING_KEYS.test(key.name)) continue;
     const n = key.symbols.length;
@@ -157,12 +175,16 @@ export function levelsOfXkb(xkb, names) {
     for (let combo = 0; combo < (hasAltGr ? 4 : 2); combo++) {
       const symbol = key.symbols[levelOf(type, COMBOS[combo])];
       if (!symbol || NOT_ON_CONSOLES.has(symbol)) continue;
-      const cp = codePointOfSymbol(symbol, names);
-      if (cp === null || !isPrintable(cp)) continue;
-      if (!levels.has(cp) || levels.get(cp) > combo) levels.set(cp, combo);
+      const info = symbolInfo(symbol, names);
+      if (info === null || !isPrintable(info.cp)) continue;
+      if (!levels.has(info.cp) || levels.get(info.cp) > combo) {
+        levels.set(info.cp, combo);
+        if (info.keysym !== unicodeKeysym(info.cp)) keysyms.set(info.cp, info.keysym);
+        else keysyms.delete(info.cp);
+      }
     }
   }
-  return levels;
+  return { levels, keysyms };
 }
 
 function packageVersion(name) {
@@ -181,16 +203,25 @@ export function generate() {
     + " (pc105); do not edit.");
   out.push("// For each keyboard layout (guacd's names): every printable character it types without a dead key and");
   out.push("// the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.");
+  out.push("// keysyms: the X11 key symbol the layout has for a character where it is not the character's Unicode form");
+  out.push("// (legacy symbols such as Greek_OMEGA 0x7d9): VNC servers that map key symbols with such a layout know only it.");
   out.push("export const KEYMAPS = {");
   for (const layout of LAYOUTS) {
-    const levels = levelsOfXkb(compileXkb(layout.xkb, layout.variant), names);
+    const { levels, keysyms } = levelsOfXkb(compileXkb(layout.xkb, layout.variant), names);
     const entries = [...levels.entries()].sort((a, b) => a[0] - b[0])
       .map(([cp, level]) => JSON.stringify(String.fromCodePoint(cp)) + ": " + level);
+    const symbols = [...keysyms.entries()].sort((a, b) => a[0] - b[0])
+      .map(([cp, keysym]) => JSON.stringify(String.fromCodePoint(cp)) + ": 0x" + keysym.toString(16));
     out.push(`  ${JSON.stringify(layout.name)}: {`);
     out.push(`    title: ${JSON.stringify(layout.title)},`);
     out.push("    levels: {");
     for (let i = 0; i < entries.length; i += 12) {
       out.push("      " + entries.slice(i, i + 12).join(", ") + ",");
+    }
+    out.push("    },");
+    out.push("    keysyms: {");
+    for (let i = 0; i < symbols.length; i += 8) {
+      out.push("      " + symbols.slice(i, i + 8).join(", ") + ",");
     }
     out.push("    },");
     out.push("  },");

@@ -1,7 +1,7 @@
 // keysymOf and planKeys: key symbols, modifiers per protocol, untypeable characters by position.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KEYSYM, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { KEYSYM, keysymFor, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
 
 const SHIFT = KEYSYM.SHIFT_L;
 const ALTGR = KEYSYM.ALTGR;
@@ -19,6 +19,7 @@ test("keysymOf: Latin-1 is itself, the rest is 0x01000000 + code point, newline 
 });
 
 test("vnc: Shift and AltGr are pressed around the character as the German layout needs", () => {
+  // Ω goes as the layout's own (legacy) key symbol Greek_OMEGA: QEMU's key map knows no other form.
   const plan = planKeys("aA@€|Ω\n", "de-de-qwertz", "vnc");
   assert.deepEqual(plan, {
     ok: true,
@@ -26,9 +27,9 @@ test("vnc: Shift and AltGr are pressed around the character as the German layout
       [0x61, true], [0x61, false],
       [SHIFT, true], [0x41, true], [0x41, false], [SHIFT, false],
       [ALTGR, true], [0x40, true], [0x40, false], [ALTGR, false],
-      [ALTGR, true], [0x010020ac, true], [0x010020ac, false], [ALTGR, false],
+      [ALTGR, true], [0x20ac, true], [0x20ac, false], [ALTGR, false],
       [ALTGR, true], [0x7c, true], [0x7c, false], [ALTGR, false],
-      [SHIFT, true], [ALTGR, true], [0x010003a9, true], [0x010003a9, false], [ALTGR, false], [SHIFT, false],
+      [SHIFT, true], [ALTGR, true], [0x7d9, true], [0x7d9, false], [ALTGR, false], [SHIFT, false],
       [0xff0d, true], [0xff0d, false],
     ],
   });
@@ -44,10 +45,10 @@ test("vnc: the same character needs other modifiers in other layouts", () => {
 });
 
 test("rdp: only the character's own key symbol; guacd adds the modifiers", () => {
-  assert.deepEqual(planKeys("A@€\n", "de-de-qwertz", "rdp"), {
+  assert.deepEqual(planKeys("A@€Ω\n", "de-de-qwertz", "rdp"), {
     ok: true,
     events: [[0x41, true], [0x41, false], [0x40, true], [0x40, false],
-      [0x010020ac, true], [0x010020ac, false], [0xff0d, true], [0xff0d, false]],
+      [0x010020ac, true], [0x010020ac, false], [0x010003a9, true], [0x010003a9, false], [0xff0d, true], [0xff0d, false]],
   });
 });
 
@@ -74,4 +75,12 @@ test("levelOf and layoutNames", () => {
   assert.equal(levelOf("@", "en-us-qwerty"), 1);
   assert.equal(levelOf("€", "en-us-qwerty"), undefined);
   assert.equal(layoutNames().length, 16);
+});
+
+test("keysymFor: the layout's own key symbol over VNC, the Unicode form over RDP", () => {
+  assert.equal(keysymFor("ł", "de-de-qwertz", "vnc"), 0x1b3);
+  assert.equal(keysymFor("ł", "de-de-qwertz", "rdp"), 0x01000142);
+  assert.equal(keysymFor("€", "de-de-qwertz", "vnc"), 0x20ac);
+  assert.equal(keysymFor("€", "de-de-qwertz", "rdp"), 0x010020ac);
+  assert.equal(keysymFor("a", "en-us-qwerty", "vnc"), 0x61);
 });

@@ -6,6 +6,9 @@
  * key symbol to a key with its own layout map and adds no Shift or AltGr), so the plan presses Shift_L
  * and AltGr (ISO_Level3_Shift) around the character as its level needs. Over RDP guacd adds the
  * modifiers itself from the connection's server-layout, so the plan holds only the character's own key.
+ * Over VNC a character is sent as the key symbol the layout itself has for it (the table's `keysyms`, e.g.
+ * the legacy Greek_OMEGA 0x7d9 for "Ω"): QEMU looks key symbols up in a map made from the same layout and
+ * knows no other form. Over RDP it is sent in its Unicode form (keysymOf), which guacd needs (e.g. for "€").
  *
  * The text given to planKeys is never logged, echoed or kept; untypeable characters are reported by
  * position only.
@@ -36,6 +39,18 @@ export function keysymOf(char) {
   return 0x01000000 + cp;
 }
 
+/**
+ * The key symbol to send for a character to a console with this layout over this protocol: over "vnc" the
+ * layout's own key symbol for it (see the table's keysyms), otherwise keysymOf(char).
+ */
+export function keysymFor(char, layoutName, protocol) {
+  if (protocol === "vnc") {
+    const keysyms = layoutOf(layoutName).keysyms || {};
+    if (Object.prototype.hasOwnProperty.call(keysyms, char)) return keysyms[char];
+  }
+  return keysymOf(char);
+}
+
 /** The layout names the table knows, in its order. */
 export function layoutNames() {
   return Object.keys(KEYMAPS);
@@ -62,8 +77,9 @@ function layoutOf(layoutName) {
  *
  * @param {string} text what to type; "\n" presses Return
  * @param {string} layoutName a guacd layout name, e.g. "de-de-qwertz" (a key of KEYMAPS)
- * @param {"vnc"|"rdp"} protocol "vnc": Shift_L / AltGr pressed around each character as its level needs;
- *        "rdp": only the character's own key symbol (guacd adds the modifiers)
+ * @param {"vnc"|"rdp"} protocol "vnc": Shift_L / AltGr pressed around each character as its level needs,
+ *        the layout's own key symbol for it (keysymFor); "rdp": only the character's key symbol in its Unicode
+ *        form (keysymOf; guacd adds the modifiers)
  * @returns {{ok: true, events: Array<[number, boolean]>} | {ok: false, untypeable: number[]}}
  *          events are [keysym, pressed] in order, every press released; untypeable lists the positions
  *          (0-based, counted in characters = code points, as Array.from(text) counts them) of the
@@ -82,7 +98,7 @@ export function planKeys(text, layoutName, protocol) {
       untypeable.push(position);
       return;
     }
-    const keysym = keysymOf(char);
+    const keysym = keysymFor(char, layoutName, protocol);
     const modifiers = [];
     if (protocol === "vnc") {
       if (level & LEVEL.SHIFT) modifiers.push(KEYSYM.SHIFT_L);

@@ -1,0 +1,98 @@
+package dev.keyhole.e2e.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.E2ePaths;
+import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Layout fidelity over VNC, with real parts: the browser plans the keys with the layout table, guacd sends
+ * them to QEMU's VNC server (key map of the guest's layout, adding no modifiers), and a Linux guest with
+ * that console keymap reads them at a LUKS prompt. Every character each layout types arrives byte for byte,
+ * and unlocks the disk whose passphrase it is; a target configured with the wrong layout garbles the text.
+ */
+@KeyholeE2E
+@LockedVmLayouts({"en-us-qwerty", "de-de-qwertz", "fr-fr-azerty"})
+class VncLayoutFidelityTest {
+
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
+    private static final String WRONG_TARGET = "de-guest-declared-us";
+
+    private static VmKeyhole keyhole;
+
+    @BeforeAll
+    static void startKeyhole(Guacd guacd, LockedVms vms) {
+        List<VmKeyhole.VmTarget> targets = new ArrayList<>();
+        for (String layout : List.of("en-us-qwerty", "de-de-qwertz", "fr-fr-azerty")) {
+            targets.add(new VmKeyhole.VmTarget(layout, vms.get(layout), layout));
+        }
+        targets.add(new VmKeyhole.VmTarget(WRONG_TARGET, vms.get("de-de-qwertz"), "en-us-qwerty"));
+        keyhole = VmKeyhole.start(E2ePaths.fixtureDir(VncLayoutFidelityTest.class, "server"), guacd, targets);
+    }
+
+    @AfterAll
+    static void stopKeyhole() throws Exception {
+        if (keyhole != null) {
+            keyhole.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-us-qwerty", "de-de-qwertz", "fr-fr-azerty"})
+    void everyCharacterOfTheLayoutArrivesExactly(String layout, LockedVms vms, Browser browser) {
+        LockedVm vm = vms.get(layout);
+        String text = LockedVms.passphraseOf(layout);
+        assertTrue(text.codePointCount(0, text.length()) >= 95, "the table gives " + layout + " too few characters: " + text);
+        String lost = LockedVms.QEMU_CANNOT_TYPE.getOrDefault(layout, "");
+        assertTrue(lost.codePoints().allMatch(cp -> LayoutTable.levels(layout).containsKey(Character.toString(cp))),
+                "the characters left out for QEMU's sake are all in the " + layout + " table: " + lost);
+
+        LockedVm.Attempt attempt = typeAtNextPrompt(vm, browser, layout, text);
+
+        assertEquals(hex(text), HexFormat.of().formatHex(attempt.read()),
+                "the " + layout + " guest read other bytes than were typed; it read: " + attempt.text());
+        assertTrue(attempt.unlocked(), "the typed text is the disk's passphrase, yet cryptsetup said " + attempt.status());
+    }
+
+    @Test
+    void aWrongLayoutSettingGarblesTheText(LockedVms vms, Browser browser) {
+        // The German guest's target declares a US keyboard: the keys go where a US keyboard has them.
+        String text = "zyZY@/()";
+        LockedVm.Attempt attempt = typeAtNextPrompt(vms.get("de-de-qwertz"), browser, WRONG_TARGET, text);
+
+        // QEMU finds each key symbol on the German keyboard, but the modifiers are the US ones: "@" is held
+        // with Shift (Shift + the German @ key, Q, types "Q") and "/" with none (the German / key, 7, types "7").
+        assertNotEquals(text, attempt.text(), "a wrong layout setting went unnoticed");
+        assertEquals("zyZYQ7()", attempt.text(), "the German guest read other garble than expected");
+        assertFalse(attempt.unlocked());
+    }
+
+    private static LockedVm.Attempt typeAtNextPrompt(LockedVm vm, Browser browser, String target, String text) {
+        int prompt = vm.nextPrompt();
+        vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
+        Map<String, Object> sent = keyhole.type(browser, target, text);
+        assertNull(sent.get("error"), "the page could not send the keys: " + sent);
+        return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
+    }
+
+    private static String hex(String text) {
+        return HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
