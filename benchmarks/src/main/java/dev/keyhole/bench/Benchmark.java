@@ -23,7 +23,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * same figures as JSON ({@code OUT/bench.json}).
  *
  * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]
- * [--paths NAME,…] [--bytes N] [--single]}: {@code --single} measures one session only (for profiling).
+ * [--paths NAME,…] [--bytes N] [--single] [--browser-runs N]}: {@code --single} measures one session only (for profiling).
  */
 public final class Benchmark {
 
@@ -40,6 +40,7 @@ public final class Benchmark {
         List<String> only = List.of();
         long bytes = 0;
         boolean singleOnly = false;
+        int browserRuns = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -51,10 +52,11 @@ public final class Benchmark {
                 case "--paths" -> only = List.of(args[++i].split(","));
                 case "--bytes" -> bytes = Long.parseLong(args[++i]);
                 case "--single" -> singleOnly = true;
+                case "--browser-runs" -> browserRuns = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
                             + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
-                            + " [--bytes SINGLE_SESSION_BYTES] [--single]");
+                            + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N]");
                     System.exit(2);
                 }
             }
@@ -63,11 +65,12 @@ public final class Benchmark {
             out = repo.resolve("target/bench");
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
-        if (!peers || !browser || bytes > 0 || singleOnly) {
+        if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0) {
             options = new Options(bytes > 0 ? bytes : options.singleBytes(), options.keys(),
                     singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
                     singleOnly ? 0 : options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
-                    options.peers() && peers, browser ? options.browserRuns() : 0, out, options.work(), repo, cache);
+                    options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(), out,
+                    options.work(), repo, cache);
         }
         Results.Report report = run(options, only);
         System.out.print(Table.render(report));

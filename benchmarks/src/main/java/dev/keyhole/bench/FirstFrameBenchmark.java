@@ -1,12 +1,232 @@
 package dev.keyhole.bench;
 
-/** Browser click-to-first-frame on the real demo console, beside the same figure straight to guacd. */
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Browser click-to-first-frame on the real demo console (real guacd, the locked console, Keyhole, headless
+ * Chromium): from opening the console page to the first full picture drawn on the display's canvas, for a new
+ * console connection and for joining a live one; beside the same figure straight to guacd (socket open to the end
+ * of the first full-size image), the floor. Medians of {@link Options#browserRuns()} runs each.
+ */
 final class FirstFrameBenchmark {
+
+    private static final int WIDTH = 1024;
+    private static final int HEIGHT = 768;
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Added to every page before its own scripts: adds up the area of the images drawn on full-size canvases (the
+     * display's layers) and notes when it covers the whole screen, in ms since the page began to load.
+     */
+    private static final String WATCH_DRAWING = """
+            (() => {
+              let area = 0;
+              const draw = CanvasRenderingContext2D.prototype.drawImage;
+              CanvasRenderingContext2D.prototype.drawImage = function (image, ...rest) {
+                const result = draw.call(this, image, ...rest);
+                if (window.__keyholeFirstFrame === undefined && this.canvas.width >= %d && this.canvas.height >= %d) {
+                  // Images arrive as ImageBitmaps, HTMLImageElements or (WebCodecs) VideoFrames.
+                  const w = rest.length === 8 ? rest[6] : rest.length === 4 ? rest[2] : image.width ?? image.displayWidth;
+                  const h = rest.length === 8 ? rest[7] : rest.length === 4 ? rest[3] : image.height ?? image.displayHeight;
+                  area += w * h;
+                  if (area >= %d) window.__keyholeFirstFrame = performance.now();
+                }
+                return result;
+              };
+            })();
+            """.formatted(WIDTH, HEIGHT, WIDTH * HEIGHT);
 
     private FirstFrameBenchmark() {
     }
 
     static Results.FirstFrame run(Options options) {
-        return Results.FirstFrame.skipped("not yet");
+        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            Log.say("browser first frame: skipped: %s or %s is not installed", CHROMIUM, CHROMEDRIVER);
+            return Results.FirstFrame.skipped("Chromium or chromedriver is not installed");
+        }
+        Path work = options.work().resolve("first-frame");
+        try (RealConsole console = RealConsole.start(options.repo(), work, passphrase())) {
+            List<Double> floor = new ArrayList<>();
+            for (int i = 0; i < options.browserRuns(); i++) {
+                floor.add(directFirstFrameMs(console));
+            }
+            Log.say("first frame straight to guacd: %s ms", floor);
+            return throughKeyhole(options, console, work, floor);
+        } catch (Exception e) {
+            Log.say("browser first frame failed: %s", e);
+            return Results.FirstFrame.skipped("failed: " + e);
+        }
+    }
+
+    private static Results.FirstFrame throughKeyhole(Options options, RealConsole console, Path work,
+            List<Double> floor) throws Exception {
+        int runs = options.browserRuns();
+        int port = RealConsole.freePort();
+        Path config = work.resolve("keyhole.yaml");
+        StringBuilder yaml = new StringBuilder("http:\n  bind: 127.0.0.1\n  port: " + port + "\n"
+                + "guacd:\n  host: 127.0.0.1\n  port: " + console.guacdPort() + "\ntargets:\n");
+        for (int i = 0; i <= runs; i++) {
+            yaml.append("  - name: ").append(i < runs ? "new-" + i : "live").append('\n')
+                    .append("    protocol: rdp\n    host: 127.0.0.1\n    port: ").append(console.rdpPort())
+                    .append("\n    security: any\n    ignore-cert: true\n    width: ").append(WIDTH)
+                    .append("\n    height: ").append(HEIGHT).append("\n    dpi: 96\n    disable-audio: true\n");
+        }
+        Files.writeString(config, yaml);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.keyhole.server.Main", "--config", config.toString());
+        try (Child keyhole = Child.start("keyhole", command, null, work.resolve("keyhole.log"), null,
+                line -> line.contains("Keyhole listening on"))) {
+            keyhole.awaitReady(WAIT);
+            String base = "http://127.0.0.1:" + port + "/console.html?target=";
+            ChromeDriver browser = browser(work.resolve("chromium-profile"));
+            try {
+                List<Double> fresh = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    fresh.add(firstFrameMs(browser, base + "new-" + i));
+                }
+                Log.say("first frame through Keyhole, new console: %s ms", fresh);
+                firstFrameMs(browser, base + "live");
+                List<Double> joins = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    // The page before left a moment ago: the console is live (it lingers), this page joins it.
+                    joins.add(firstFrameMs(browser, base + "live"));
+                }
+                Log.say("first frame through Keyhole, joining a live console: %s ms", joins);
+                return new Results.FirstFrame(runs, Results.median(floor), Results.median(fresh),
+                        Results.median(joins), floor, fresh, joins, null);
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Opens {@code url} and returns when the first full picture was drawn, in ms since the page began to load. */
+    private static double firstFrameMs(ChromeDriver browser, String url) {
+        browser.get(url);
+        Object at = new WebDriverWait(browser, WAIT)
+                .withMessage(() -> "no full picture drawn on the display within " + WAIT.toSeconds() + " s at "
+                        + url)
+                .until(driver -> browser.executeScript("return window.__keyholeFirstFrame;"));
+        double ms = ((Number) at).doubleValue();
+        browser.get("about:blank");
+        return ms;
+    }
+
+    private static ChromeDriver browser(Path profile) throws IOException {
+        Files.createDirectories(profile);
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .withSilent(true)
+                .withLogOutput(OutputStream.nullOutputStream())
+                .build();
+        ChromeOptions chromium = new ChromeOptions();
+        chromium.setBinary(CHROMIUM);
+        chromium.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriver driver = new ChromeDriver(service, chromium);
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_DRAWING));
+        return driver;
+    }
+
+    /**
+     * Straight to guacd: from opening the socket to the end of the image that completes the first full picture
+     * (the images drawn on the default layer, added up, cover the screen).
+     */
+    private static double directFirstFrameMs(RealConsole console) throws IOException {
+        long start = System.nanoTime();
+        GuacdHandshake.Connected guacd = GuacdHandshake.connect("127.0.0.1", console.guacdPort(), "rdp",
+                console.rdpParameters(), WIDTH, HEIGHT, List.of("image/png", "image/jpeg"));
+        try (var socket = guacd.socket()) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            var out = socket.getOutputStream();
+            Map<String, ByteArrayOutputStream> images = new HashMap<>();
+            Set<String> onScreen = new HashSet<>();
+            long area = 0;
+            while (true) {
+                Instructions.Instruction instruction = guacd.reader().read();
+                switch (instruction.opcode()) {
+                    case "img" -> {
+                        if (instruction.arg(2).equals("0")) {
+                            onScreen.add(instruction.arg(0));
+                            images.put(instruction.arg(0), new ByteArrayOutputStream());
+                        }
+                    }
+                    case "blob" -> {
+                        ByteArrayOutputStream image = images.get(instruction.arg(0));
+                        if (image != null) {
+                            image.write(Base64.getDecoder().decode(instruction.arg(1)));
+                        }
+                    }
+                    case "end" -> {
+                        ByteArrayOutputStream image = images.remove(instruction.arg(0));
+                        if (image != null && onScreen.remove(instruction.arg(0))) {
+                            area += area(image.toByteArray());
+                            if (area >= (long) WIDTH * HEIGHT) {
+                                double ms = (System.nanoTime() - start) / 1e6;
+                                out.write(Instructions.encode("disconnect"));
+                                return ms;
+                            }
+                        }
+                    }
+                    case "sync" -> out.write(instruction.raw());
+                    case "error" -> throw new IOException("guacd: " + instruction.elements());
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    /** @return width × height of a PNG or JPEG, read from its header */
+    private static long area(byte[] image) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return 0;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                return (long) reader.getWidth(0) * reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static String passphrase() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            out.append((char) ('a' + random.nextInt(26)));
+        }
+        return out.toString();
     }
 }

@@ -153,6 +153,7 @@ final class Gateways {
             return null;
         }
         Path directory = Files.createTempDirectory("keyhole-bench-guacamole-lite");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
         Log.say("installing guacamole-lite 1.2.0 with npm into %s", directory);
         Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent",
                 "--prefix", directory.toString(), "guacamole-lite@1.2.0")
@@ -235,6 +236,14 @@ final class Gateways {
             key.append((char) ('a' + random.nextInt(26)));
         }
         return key.toString();
+    }
+
+    private static void deleteTree(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
     }
 
     private static boolean onPath(String program) {

@@ -10,6 +10,7 @@ import javax.websocket.server.ServerContainer;
 import javax.websocket.server.ServerEndpointConfig;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.net.GuacamoleTunnel;
@@ -47,6 +48,9 @@ public final class GuacamolePeer {
         connector.setPort(httpPort);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.toString());
+        // Tomcat runs the WebSocket upgrade filter only for requests that map to a servlet.
+        Tomcat.addServlet(context, "default", new DefaultServlet());
+        context.addServletMappingDecoded("/", "default");
         context.addServletContainerInitializer(new WsSci(), null);
         context.addServletContainerInitializer((classes, servletContext) -> {
             ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
