@@ -113,6 +113,10 @@ class VirtualBoxHostTest {
         events.awaitMachine("changed", id, EVENT_TIMEOUT);
         assertEquals("5100", host.machine(id).orElseThrow().vrde().ports());
 
+        // What the Guest Additions report arrives as guest property events.
+        vbox.vboxManage("guestproperty", "set", "evented", "/VirtualBox/GuestAdd/Keyhole", "1");
+        events.awaitMachine("changed", id, EVENT_TIMEOUT);
+
         vbox.deleteVm("evented");
         events.awaitMachine("unregistered", id, EVENT_TIMEOUT);
         assertTrue(host.machine(id).isEmpty(), "a deleted VM is gone");

@@ -157,8 +157,7 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
                 websession = null;
                 String problem = e.getMessage();
                 if (!problem.equals(lastProblem)) {
-                    log.warn("VirtualBox host {} ({} as user \"{}\"): {}; retrying", config.name(), config.url(),
-                            config.username(), problem);
+                    log.warn("VirtualBox host {} ({}): {}; retrying", config.name(), config.url(), problem);
                     lastProblem = problem;
                 }
                 setStatus(watcher, new HostStatus(config.name(), HostStatus.State.UNREACHABLE, problem));
@@ -181,6 +180,14 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
             type = calls.eventType(event);
             if (MACHINE_EVENTS.contains(type)) {
                 machineId = calls.eventMachineId(event);
+                if ("OnGuestPropertyChanged".equals(type)) {
+                    // A running guest updates many properties every few seconds; only the Guest Additions' own
+                    // (their run level, the boot hint) matter here.
+                    String property = SoapClient.returnval(calls.soapCall("IGuestPropertyChangedEvent_getName", event));
+                    if (property == null || !property.startsWith("/VirtualBox/GuestAdd/")) {
+                        machineId = null;
+                    }
+                }
                 if ("OnMachineRegistered".equals(type)) {
                     registered = Boolean.parseBoolean(SoapClient.returnval(
                             calls.soapCall("IMachineRegisteredEvent_getRegistered", event)));
