@@ -27,6 +27,10 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  */
 public final class Benchmark {
 
+    /** The paths in the order of the table. */
+    private static final List<String> PATH_ORDER = List.of("direct", "ws-ceiling", "keyhole", "guacamole",
+            "guacamole-lite");
+
     private Benchmark() {
     }
 
@@ -69,8 +73,8 @@ public final class Benchmark {
             options = new Options(bytes > 0 ? bytes : options.singleBytes(), options.keys(),
                     singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
                     singleOnly ? 0 : options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
-                    options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(), out,
-                    options.work(), repo, cache);
+                    options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
+                    options.rounds(), out, options.work(), repo, cache);
         }
         Results.Report report = run(options, only);
         System.out.print(Table.render(report));
@@ -112,20 +116,32 @@ public final class Benchmark {
                     Gateways.keyhole(standIn, client, options.work())));
             if (options.peers()) {
                 starters.add(Gateways.guacamole(standIn, client, options.work()));
-            }
-            starters.removeIf(starter -> !only.isEmpty() && !only.contains(starter.name()));
-            for (Gateway.Starter starter : starters) {
-                paths.add(scenarios.run(starter));
-            }
-            if (options.peers() && (only.isEmpty() || only.contains("guacamole-lite"))) {
-                Gateway.Starter lite = Gateways.guacamoleLite(standIn, client, options.work());
-                if (lite == null) {
-                    Log.say("guacamole-lite: skipped: npm (or node) is not installed");
-                    paths.add(Results.PathResult.skipped("guacamole-lite", "npm or node is not installed"));
-                } else {
-                    paths.add(scenarios.run(lite));
+                if (only.isEmpty() || only.contains("guacamole-lite")) {
+                    Gateway.Starter lite = Gateways.guacamoleLite(standIn, client, options.work());
+                    if (lite == null) {
+                        Log.say("guacamole-lite: skipped: npm (or node) is not installed");
+                        paths.add(Results.PathResult.skipped("guacamole-lite", "npm or node is not installed"));
+                    } else {
+                        starters.add(lite);
+                    }
                 }
             }
+            starters.removeIf(starter -> !only.isEmpty() && !only.contains(starter.name()));
+            // One session on each path in turn, a few rounds: the machine's load changes over a run, and the
+            // ratios should compare paths under the same conditions.
+            Map<String, List<Results.Single>> rounds = new LinkedHashMap<>();
+            Map<String, List<Double>> starts = new LinkedHashMap<>();
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (Gateway.Starter starter : starters) {
+                    List<Double> pathStarts = starts.computeIfAbsent(starter.name(), name -> new ArrayList<>());
+                    rounds.computeIfAbsent(starter.name(), name -> new ArrayList<>())
+                            .add(scenarios.single(starter, pathStarts));
+                }
+            }
+            for (Gateway.Starter starter : starters) {
+                paths.add(scenarios.rest(starter, rounds.get(starter.name()), starts.get(starter.name())));
+            }
+            paths.sort(java.util.Comparator.comparingInt(path -> PATH_ORDER.indexOf(path.path())));
             if (options.browserRuns() > 0) {
                 firstFrame = FirstFrameBenchmark.run(options);
             }
@@ -153,6 +169,7 @@ public final class Benchmark {
         settings.put("recordingBytes", recording.bytes().length);
         settings.put("recordingInstructions", recording.instructions());
         settings.put("browserRuns", options.browserRuns());
+        settings.put("singleSessionRounds", options.rounds());
         return settings;
     }
 

@@ -40,11 +40,19 @@ final class FirstFrameBenchmark {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /**
-     * Added to every page before its own scripts: adds up the area of the images drawn on full-size canvases (the
-     * display's layers) and notes when it covers the whole screen, in ms since the page began to load.
+     * Added to every page before its own scripts: notes when the page opens its WebSocket, adds up the area of the
+     * images drawn on full-size canvases (the display's layers) and notes when it covers the whole screen; in ms
+     * since the page began to load.
      */
     private static final String WATCH_DRAWING = """
             (() => {
+              const Socket = window.WebSocket;
+              window.WebSocket = class extends Socket {
+                constructor(...args) {
+                  if (window.__keyholeSocketOpened === undefined) window.__keyholeSocketOpened = performance.now();
+                  super(...args);
+                }
+              };
               let area = 0;
               const draw = CanvasRenderingContext2D.prototype.drawImage;
               CanvasRenderingContext2D.prototype.drawImage = function (image, ...rest) {
@@ -105,36 +113,46 @@ final class FirstFrameBenchmark {
             String base = "http://127.0.0.1:" + port + "/console.html?target=";
             ChromeDriver browser = browser(work.resolve("chromium-profile"));
             try {
-                List<Double> fresh = new ArrayList<>();
+                List<double[]> fresh = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
                     fresh.add(firstFrameMs(browser, base + "new-" + i));
                 }
-                Log.say("first frame through Keyhole, new console: %s ms", fresh);
+                Log.say("first frame through Keyhole, new console: %s ms", column(fresh, 0));
                 firstFrameMs(browser, base + "live");
-                List<Double> joins = new ArrayList<>();
+                List<double[]> joins = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
                     // The page before left a moment ago: the console is live (it lingers), this page joins it.
                     joins.add(firstFrameMs(browser, base + "live"));
                 }
-                Log.say("first frame through Keyhole, joining a live console: %s ms", joins);
-                return new Results.FirstFrame(runs, Results.median(floor), Results.median(fresh),
-                        Results.median(joins), floor, fresh, joins, null);
+                Log.say("first frame through Keyhole, joining a live console: %s ms", column(joins, 0));
+                return new Results.FirstFrame(runs, Results.median(floor), Results.median(column(fresh, 0)),
+                        Results.median(column(joins, 0)), Results.median(column(fresh, 1)),
+                        Results.median(column(joins, 1)), floor, column(fresh, 0), column(joins, 0), null);
             } finally {
                 browser.quit();
             }
         }
     }
 
-    /** Opens {@code url} and returns when the first full picture was drawn, in ms since the page began to load. */
-    private static double firstFrameMs(ChromeDriver browser, String url) {
+    /**
+     * Opens {@code url} and waits for the first full picture.
+     *
+     * @return when it was drawn, in ms since the page began to load and in ms since the page opened its WebSocket
+     */
+    private static double[] firstFrameMs(ChromeDriver browser, String url) {
         browser.get(url);
-        Object at = new WebDriverWait(browser, WAIT)
+        new WebDriverWait(browser, WAIT)
                 .withMessage(() -> "no full picture drawn on the display within " + WAIT.toSeconds() + " s at "
                         + url)
                 .until(driver -> browser.executeScript("return window.__keyholeFirstFrame;"));
-        double ms = ((Number) at).doubleValue();
+        double frame = ((Number) browser.executeScript("return window.__keyholeFirstFrame;")).doubleValue();
+        double socket = ((Number) browser.executeScript("return window.__keyholeSocketOpened;")).doubleValue();
         browser.get("about:blank");
-        return ms;
+        return new double[] {frame, frame - socket};
+    }
+
+    private static List<Double> column(List<double[]> rows, int column) {
+        return rows.stream().map(row -> row[column]).toList();
     }
 
     private static ChromeDriver browser(Path profile) throws IOException {

@@ -15,26 +15,27 @@ import java.util.List;
  * @param warmupKeys      the warm-up session's keys
  * @param peers           whether Guacamole's tunnel and guacamole-lite are measured
  * @param browserRuns     browser first-frame runs per figure (0: none)
+ * @param rounds          one-session rounds per path, taken in turns across the paths
  * @param out             where the JSON goes
  * @param work            logs and generated files
  * @param repo            the repository (for the locked console script)
  * @param cache           where the recording is kept between runs
  */
 record Options(long singleBytes, int keys, List<Integer> concurrency, long concurrentBytes, int idleSessions,
-        long warmupBytes, int warmupKeys, boolean peers, int browserRuns, Path out, Path work, Path repo,
+        long warmupBytes, int warmupKeys, boolean peers, int browserRuns, int rounds, Path out, Path work, Path repo,
         Path cache) {
 
     private static final long MB = 1_000_000;
 
     /** The real benchmark. */
     static Options full(Path out, Path repo, Path cache) {
-        return new Options(200 * MB, 500, List.of(20, 200), 200 * MB, 200, 20 * MB, 200, true, 10, out,
+        return new Options(200 * MB, 500, List.of(20, 200), 200 * MB, 200, 20 * MB, 200, true, 10, 3, out,
                 out.resolve("work"), repo, cache);
     }
 
     /** Tiny sizes, the fast paths only: that each path completes and produces figures. */
     static Options smoke(Path out, Path repo, Path cache) {
-        return new Options(2 * MB, 20, List.of(3), 3 * MB, 5, MB, 10, false, 0, out, out.resolve("work"), repo,
+        return new Options(2 * MB, 20, List.of(3), 3 * MB, 5, MB, 10, false, 0, 1, out, out.resolve("work"), repo,
                 cache);
     }
 }

@@ -37,12 +37,15 @@ final class Results {
             double heapPerSessionKiB, double threadsPerSession) {
     }
 
-    /** Everything measured on one path; {@code skipped} says why a path was not measured. */
-    record PathResult(String path, Single single, List<Concurrent> concurrent, Idle idle,
+    /**
+     * Everything measured on one path; {@code skipped} says why a path was not measured. {@code single} is the
+     * round (of {@code singleRounds}, run in turns with the other paths) with the median throughput.
+     */
+    record PathResult(String path, Single single, List<Single> singleRounds, List<Concurrent> concurrent, Idle idle,
             Double startToReadyMs, String skipped) {
 
         static PathResult skipped(String path, String why) {
-            return new PathResult(path, null, List.of(), null, null, why);
+            return new PathResult(path, null, List.of(), List.of(), null, null, why);
         }
 
         Concurrent concurrent(int sessions) {
@@ -50,13 +53,17 @@ final class Results {
         }
     }
 
-    /** Browser click-to-first-frame (median of the runs), beside the same figure straight to guacd. */
+    /**
+     * Browser click-to-first-frame (median of the runs), beside the same figure straight to guacd. The
+     * {@code …FromWebSocketMs} figures start when the page opened its WebSocket, leaving out the page's own loading.
+     */
     record FirstFrame(int runs, double directGuacdFloorMs, double keyholeNewMs, double keyholeJoinMs,
-            List<Double> directGuacdSamplesMs, List<Double> keyholeNewSamplesMs, List<Double> keyholeJoinSamplesMs,
-            String skipped) {
+            double keyholeNewFromWebSocketMs, double keyholeJoinFromWebSocketMs, List<Double> directGuacdSamplesMs,
+            List<Double> keyholeNewSamplesMs, List<Double> keyholeJoinSamplesMs, String skipped) {
 
         static FirstFrame skipped(String why) {
-            return new FirstFrame(0, Double.NaN, Double.NaN, Double.NaN, List.of(), List.of(), List.of(), why);
+            return new FirstFrame(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of(),
+                    List.of(), List.of(), why);
         }
     }
 

@@ -20,11 +20,13 @@ final class Scenarios {
         this.standIn = standIn;
     }
 
-    /** Measures one path: one session, then each concurrency, then idle sessions. */
-    Results.PathResult run(Gateway.Starter starter) throws Exception {
+    /**
+     * One session alone on a fresh start of the path: its time to first byte, throughput and key round trips.
+     *
+     * @param starts where the start-to-ready time is added
+     */
+    Results.Single single(Gateway.Starter starter, List<Double> starts) throws Exception {
         String name = starter.name();
-        List<Double> starts = new ArrayList<>();
-        Results.Single single;
         Log.say("%s: one session of %,d bytes and %d keys", name, options.singleBytes(), options.keys());
         try (Gateway gateway = starter.start(List.of(options.warmupBytes(), options.singleBytes()))) {
             record(starts, gateway);
@@ -34,10 +36,22 @@ final class Scenarios {
             double seconds = (session.streamEndNanos() - session.firstByteNanos()) / 1e9;
             standIn.awaitAllStreamed();
             Results.Keys keys = Results.Keys.of(await(session.pressKeys(options.keys()), name + ": key echoes"));
-            single = new Results.Single(session.streamBytes(), Results.ms(session.timeToFirstByteNanos()),
-                    session.streamBytes() / seconds / 1e6, keys);
+            Results.Single single = new Results.Single(session.streamBytes(),
+                    Results.ms(session.timeToFirstByteNanos()), session.streamBytes() / seconds / 1e6, keys);
             session.close();
+            return single;
         }
+    }
+
+    /**
+     * The rest of a path's scenarios: each concurrency, then idle sessions.
+     *
+     * @param rounds the path's one-session figures, one per round: the round with the median throughput is
+     *               reported
+     * @param starts the start-to-ready times so far
+     */
+    Results.PathResult rest(Gateway.Starter starter, List<Results.Single> rounds, List<Double> starts)
+            throws Exception {
         List<Results.Concurrent> concurrent = new ArrayList<>();
         for (int sessions : options.concurrency()) {
             concurrent.add(concurrent(starter, sessions, starts));
@@ -46,8 +60,11 @@ final class Scenarios {
         if (options.idleSessions() > 0) {
             idle = idle(starter, starts);
         }
+        List<Results.Single> sorted = new ArrayList<>(rounds);
+        sorted.sort((x, y) -> Double.compare(x.mbPerSecond(), y.mbPerSecond()));
+        Results.Single median = sorted.get(sorted.size() / 2);
         Double start = starts.isEmpty() ? null : Results.median(starts);
-        return new Results.PathResult(name, single, concurrent, idle, start, null);
+        return new Results.PathResult(starter.name(), median, rounds, concurrent, idle, start, null);
     }
 
     private Results.Concurrent concurrent(Gateway.Starter starter, int sessions, List<Double> starts)

@@ -62,8 +62,10 @@ final class Table {
             } else {
                 out.append(String.format(Locale.ROOT,
                         "first full frame, median of %d: straight to guacd %.0f ms (floor); Keyhole in Chromium: "
-                                + "new console %.0f ms, joining a live one %.0f ms%n",
-                        frame.runs(), frame.directGuacdFloorMs(), frame.keyholeNewMs(), frame.keyholeJoinMs()));
+                                + "new console %.0f ms, joining a live one %.0f ms%n"
+                                + "  of which after the page opened its WebSocket: new console %.0f ms, joining %.0f ms%n",
+                        frame.runs(), frame.directGuacdFloorMs(), frame.keyholeNewMs(), frame.keyholeJoinMs(),
+                        frame.keyholeNewFromWebSocketMs(), frame.keyholeJoinFromWebSocketMs()));
             }
         }
         out.append('\n');
