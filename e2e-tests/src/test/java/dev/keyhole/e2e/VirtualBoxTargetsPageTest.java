@@ -1,5 +1,6 @@
 package dev.keyhole.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,7 @@ class VirtualBoxTargetsPageTest {
                       url: %s
                       username: keyhole
                       console-host: 127.0.0.1
+                      vrde-ports: 5000-5050
                 """.formatted(vbox.url()));
         keyhole = KeyholeServer.start(ConfigLoader.load(config));
     }
@@ -82,6 +84,25 @@ class VirtualBoxTargetsPageTest {
         vbox.deleteVm("Page Beta");
         machines.waitForNoRow("page-beta");
         machines.waitForRow("page-alpha", "powered-off");
+    }
+
+    @Test
+    void aVmsConsoleIsTurnedOnFromThePageInTheHostsPortRange(VirtualBoxWebService vbox, Browser browser) {
+        vbox.createVm("Console Zeta");
+        vbox.vboxManage("modifyvm", "Console Zeta", "--vrde", "off");
+        TargetsPage.open(browser, keyhole.uri());
+        MachinesSection machines = new MachinesSection(browser.driver());
+        machines.waitForRow("console-zeta", "powered-off");
+        machines.waitForLiveUpdates();
+
+        String result = machines.act("console-zeta", "enable-console");
+
+        assertEquals("Done.", result);
+        machines.waitForVrde("console-zeta", "vnc");
+        String info = vbox.vboxManage("showvminfo", "Console Zeta", "--machinereadable");
+        assertTrue(info.contains("vrde=\"on\""), info);
+        assertTrue(info.contains("vrdeports=\"5000-5050\""), info);
+        assertTrue(info.contains("vrdeaddress=\"127.0.0.1\""), info);
     }
 
     @Test

@@ -12,6 +12,7 @@ const ACTION_LABELS = {
   reset: "Reset",
   "power-button": "Power button",
   "power-off": "Power off",
+  "enable-console": "Turn console on",
 };
 
 const ACTION_PROGRESS = {
@@ -19,6 +20,7 @@ const ACTION_PROGRESS = {
   reset: "Resetting…",
   "power-button": "Pressing the power button…",
   "power-off": "Powering off…",
+  "enable-console": "Turning its console on…",
 };
 
 const HINTS = {
@@ -168,7 +170,7 @@ export class MachineList {
       }
     }
     const li = element("li", { class: "vm", "data-target": m.target, "data-state": m.state, "data-hint": m.hint,
-      "data-host": m.host, "data-title": m.title },
+      "data-host": m.host, "data-title": m.title, "data-vrde": m.vrde },
       element("div", { class: "vm-head" }, title,
         element("span", { class: `pill vm-state state-${m.state}`, text: m.stateLabel })),
       element("div", { class: "target-meta" },
@@ -180,8 +182,11 @@ export class MachineList {
         element("span", { class: "muted", text: "(a hint from the Guest Additions)" })));
     }
     if (m.vrde === "off") {
-      li.append(element("p", { class: "vm-vrde", text: "Its console is off. On the VirtualBox host: "
-        + `VBoxManage modifyvm "${m.title}" --vrde on --vrde-port 5000-5050 --vrde-address 127.0.0.1` }));
+      li.append(element("p", { class: "vm-vrde", text: m.actions.includes("enable-console")
+        ? "Its console is off: turn it on here, or on the VirtualBox host: "
+          + `VBoxManage modifyvm "${m.title}" --vrde on --vrde-port 5000-5050 --vrde-address 127.0.0.1`
+        : "Its console is off. On the VirtualBox host: "
+          + `VBoxManage modifyvm "${m.title}" --vrde on --vrde-port 5000-5050 --vrde-address 127.0.0.1` }));
     }
     const actions = element("div", { class: "vm-actions" });
     for (const action of m.actions) {

@@ -45,6 +45,15 @@ public final class MachinesSection {
                                 + "return r !== null && r.dataset.state === arguments[1];", target, state)));
     }
 
+    /** Waits until the VM's row shows its console as {@code vrde} ({@code off}, {@code rdp}, {@code vnc}). */
+    public void waitForVrde(String target, String vrde) {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for the row of VM " + target + " to show its console as " + vrde)
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "const r = document.querySelector(`#machine-list li.vm[data-target='${arguments[0]}']`);"
+                                + "return r !== null && r.dataset.vrde === arguments[1];", target, vrde)));
+    }
+
     /** Waits until the VM's row is gone. */
     public void waitForNoRow(String target) {
         new WebDriverWait(driver, WAIT)

@@ -153,7 +153,7 @@ public final class ConfigLoader {
     }
 
     private static final Set<String> VIRTUALBOX_HOST_KEYS = Set.of("name", "url", "username", "password-env",
-            "password-file", "console-host", "ignore-cert", "server-layout");
+            "password-file", "console-host", "ignore-cert", "server-layout", "vrde-ports", "vrde-address");
 
     /**
      * {@code virtualbox: hosts: [...]}: each host's web service and credentials. The password comes from an
@@ -203,6 +203,13 @@ public final class ConfigLoader {
             String consoleHost = h.value("console-host", url == null ? null : url.getHost(), ConfigLoader::host);
             boolean ignoreCert = h.value("ignore-cert", true, ConfigLoader::bool);
             String layout = h.value("server-layout", "en-us-qwerty", v -> oneOf(v, SERVER_LAYOUTS));
+            String vrdePorts = h.value("vrde-ports", "", v -> {
+                if (!v.matches("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*")) {
+                    throw new IllegalArgumentException("must be ports and ranges like 5000-5050 or 5000,5002");
+                }
+                return v;
+            });
+            String vrdeAddress = h.value("vrde-address", "127.0.0.1", v -> v.isBlank() ? "" : host(v));
             h.reportUnknown(VIRTUALBOX_HOST_KEYS);
             if (passwordEnv != null && passwordFile != null) {
                 h.rejectIfPresent("password-file", "give password-env or password-file, not both");
@@ -216,7 +223,8 @@ public final class ConfigLoader {
             }
             String password = passwordEnv != null ? environment.get(passwordEnv)
                     : passwordFile != null ? passwordFromFile(passwordFile) : "";
-            hosts.add(new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, layout));
+            hosts.add(new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, layout,
+                    vrdePorts, vrdeAddress));
         }
         return hosts;
     }

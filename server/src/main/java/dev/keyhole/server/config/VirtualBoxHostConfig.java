@@ -13,9 +13,18 @@ import java.net.URI;
  * @param consoleHost the address guacd reaches the VMs' VRDE ports at (default: the URL's host)
  * @param ignoreCert  RDP: accept the VRDE server's certificate unchecked (VirtualBox's is self-signed)
  * @param serverLayout the consoles' keyboard layout as guacd names it
+ * @param vrdePorts   the port range Keyhole may give a VM whose console is off (e.g. {@code 5000-5050}); empty:
+ *                    Keyhole only says how to turn it on
+ * @param vrdeAddress the address such a console listens on (default {@code 127.0.0.1}; empty: every address)
  */
 public record VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
-        boolean ignoreCert, String serverLayout) {
+        boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress) {
+
+    /** A host whose VMs' consoles Keyhole does not turn on. */
+    public VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
+            boolean ignoreCert, String serverLayout) {
+        this(name, url, username, password, consoleHost, ignoreCert, serverLayout, "", "127.0.0.1");
+    }
 
     /** Leaves the password out. */
     @Override

@@ -102,7 +102,7 @@ final class MachineEventsServlet extends HttpServlet {
         String message;
         try {
             if (change instanceof MachineChange.Updated u) {
-                message = frame("machine", MachineView.of(u.machine()));
+                message = frame("machine", MachineView.of(u.machine(), machines));
             } else if (change instanceof MachineChange.Removed r) {
                 message = frame("removed", Map.of("target", r.target(), "host", r.host()));
             } else if (change instanceof MachineChange.HostChanged h) {

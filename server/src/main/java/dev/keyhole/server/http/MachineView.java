@@ -5,7 +5,6 @@ import dev.keyhole.server.virtualbox.Machine;
 import dev.keyhole.server.virtualbox.MachineState;
 import dev.keyhole.server.virtualbox.MachineTarget;
 import dev.keyhole.server.virtualbox.VirtualMachines;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,18 +22,17 @@ import java.util.Locale;
  * @param vrde       {@code off}, {@code rdp} or {@code vnc}
  * @param consoleReady whether the VM's console port is known (it runs and its VRDE server listens)
  * @param actions    the actions its state allows ({@code start}, {@code reset}, {@code power-button},
- *                   {@code power-off})
+ *                   {@code power-off}, {@code enable-console})
  */
 record MachineView(String target, String title, String host, String state, String stateLabel, String hint,
         String vrde, boolean consoleReady, List<String> actions) {
 
-    static MachineView of(MachineTarget t) {
+    static MachineView of(MachineTarget t, VirtualMachines machines) {
         Machine m = t.machine();
         MachineState s = m.state();
         String label = s == MachineState.UNKNOWN ? "unknown (" + m.stateName() + ")" : s.label();
         String vrde = m.vrde().enabled() ? m.vrde().protocol().name().toLowerCase(Locale.ROOT) : "off";
-        List<String> actions = Arrays.stream(VirtualMachines.Action.values()).filter(a -> a.allowedIn(s))
-                .map(VirtualMachines.Action::id).toList();
+        List<String> actions = machines.actions(t).stream().map(VirtualMachines.Action::id).toList();
         return new MachineView(t.target(), m.name(), t.host(), s.id(), label,
                 m.guest().name().toLowerCase(Locale.ROOT).replace('_', '-'), vrde,
                 m.vrde().enabled() && m.vrde().activePort().isPresent(), actions);

@@ -17,7 +17,7 @@ import java.util.Optional;
  * <ul>
  * <li>{@code GET /api/machines}: {@code {"hosts":[{name,state,message}],"machines":[MachineView…]}};</li>
  * <li>{@code POST /api/machines/NAME/ACTION} ({@code start}, {@code reset}, {@code power-button},
- * {@code power-off}) with the header {@code X-Keyhole-Action: ACTION}: waits for VirtualBox's result;
+ * {@code power-off}, {@code enable-console}) with the header {@code X-Keyhole-Action: ACTION}: waits for VirtualBox's result;
  * {@code 200 {"machine":…}} or {@code 409 {"error":"VirtualBox's own text"}};</li>
  * <li>{@code GET /api/machines/NAME/screenshot}: a PNG thumbnail of the running VM's screen.</li>
  * </ul>
@@ -43,7 +43,7 @@ final class MachinesServlet extends HttpServlet {
         if (path.length == 0) {
             send(response, 200, new MachineView.MachineList(
                     machines.hosts().stream().map(MachineView.HostView::of).toList(),
-                    machines.machines().stream().map(MachineView::of).toList()));
+                    machines.machines().stream().map(m -> MachineView.of(m, machines)).toList()));
             return;
         }
         if (path.length == 2 && "screenshot".equals(path[1])) {
@@ -93,7 +93,7 @@ final class MachinesServlet extends HttpServlet {
             error(response, 404, "No VM named \"" + path[0] + "\"");
             return;
         }
-        if (!action.get().allowedIn(t.get().machine().state())) {
+        if (!machines.actions(t.get()).contains(action.get())) {
             error(response, 409, "Cannot " + action.get().id().replace('-', ' ') + " a VM that is "
                     + t.get().machine().state().label() + ".");
             return;

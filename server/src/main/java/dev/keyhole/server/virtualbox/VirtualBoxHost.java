@@ -46,6 +46,15 @@ public interface VirtualBoxHost extends AutoCloseable {
     /** Starts the VM headless ({@code launchVMProcess} with the {@code headless} frontend) and waits for the result. */
     void startHeadless(String id);
 
+    /**
+     * Turns the VM's VRDE (remote console) on, listening on {@code ports} at {@code address}, and saves its
+     * settings. Only for a VM that is not running.
+     *
+     * @param ports   VRDE's {@code TCP/Ports}, e.g. {@code 5000-5050}
+     * @param address VRDE's {@code TCP/Address}; empty for every address of the host
+     */
+    void enableVrde(String id, String ports, String address);
+
     /** Resets the running VM (like its reset button). */
     void reset(String id);
 

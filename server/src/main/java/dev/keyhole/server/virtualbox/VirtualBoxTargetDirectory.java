@@ -255,8 +255,23 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
             case RESET -> host.reset(id);
             case POWER_BUTTON -> host.powerButton(id);
             case POWER_OFF -> host.powerOff(id);
+            case ENABLE_CONSOLE -> {
+                VirtualBoxHostConfig config = hosts.get(t.host()).config();
+                if (config.vrdePorts().isEmpty()) {
+                    throw new VirtualBoxException("the host " + t.host() + " has no vrde-ports configured: turn the "
+                            + "console on on the host itself");
+                }
+                host.enableVrde(id, config.vrdePorts(), config.vrdeAddress());
+            }
             default -> throw new IllegalArgumentException(action.id());
         }
+    }
+
+    @Override
+    public List<Action> actions(MachineTarget machine) {
+        boolean canEnable = !hosts.get(machine.host()).config().vrdePorts().isEmpty();
+        return java.util.Arrays.stream(Action.values())
+                .filter(a -> (a != Action.ENABLE_CONSOLE || canEnable) && a.allowedFor(machine.machine())).toList();
     }
 
     @Override

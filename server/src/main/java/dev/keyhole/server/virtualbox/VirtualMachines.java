@@ -16,7 +16,9 @@ public interface VirtualMachines {
         /** Press the ACPI power button. */
         POWER_BUTTON("power-button"),
         /** Power off at once. */
-        POWER_OFF("power-off");
+        POWER_OFF("power-off"),
+        /** Turn the VM's console (VRDE) on, in the host's configured port range. */
+        ENABLE_CONSOLE("enable-console");
 
         private final String id;
 
@@ -39,10 +41,14 @@ public interface VirtualMachines {
             return Optional.empty();
         }
 
-        /** @return whether the action makes sense in {@code state} */
-        public boolean allowedIn(MachineState state) {
-            return this == START ? state.kind() == MachineState.Kind.OFF
-                    : state.kind() == MachineState.Kind.ONLINE || (this == POWER_OFF && state == MachineState.STUCK);
+        /** @return whether the action makes sense for {@code machine} in its state */
+        public boolean allowedFor(Machine machine) {
+            MachineState state = machine.state();
+            return switch (this) {
+                case START -> state.kind() == MachineState.Kind.OFF;
+                case ENABLE_CONSOLE -> state.kind() == MachineState.Kind.OFF && !machine.vrde().enabled();
+                default -> state.kind() == MachineState.Kind.ONLINE;
+            };
         }
     }
 
@@ -78,6 +84,15 @@ public interface VirtualMachines {
             return () -> { };
         }
     };
+
+    /**
+     * @return the actions offered for the VM now: what its state allows, and turning its console on only when its
+     *         host has a configured port range for that
+     */
+    default List<Action> actions(MachineTarget machine) {
+        return java.util.Arrays.stream(Action.values())
+                .filter(a -> a != Action.ENABLE_CONSOLE && a.allowedFor(machine.machine())).toList();
+    }
 
     /** @return every VM of every reachable host, in a stable order */
     List<MachineTarget> machines();

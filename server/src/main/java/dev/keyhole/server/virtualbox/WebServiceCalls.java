@@ -129,6 +129,22 @@ final class WebServiceCalls {
         return returnval(call("IVRDEServer_getVRDEProperty", arg("_this", vrde), arg("key", key)));
     }
 
+    void setVrdeEnabled(String vrde, boolean enabled) {
+        call("IVRDEServer_setEnabled", arg("_this", vrde), arg("enabled", enabled));
+    }
+
+    void setVrdeProperty(String vrde, String key, String value) {
+        call("IVRDEServer_setVRDEProperty", arg("_this", vrde), arg("key", key), arg("value", value));
+    }
+
+    String sessionMachine(String session) {
+        return ret("ISession_getMachine", session);
+    }
+
+    void saveSettings(String machine) {
+        call("IMachine_saveSettings", arg("_this", machine));
+    }
+
     // IConsole
 
     /** {@code IConsole_getVRDEServerInfo}: a struct in the web service, read whole. */

@@ -255,8 +255,6 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
             } catch (VirtualBoxException e) {
                 // Unregistered while we read it: leave it out, the event tells the rest.
                 log.debug("VirtualBox host {}: a machine vanished while being read", config.name());
-            } finally {
-                releaseQuietly(ref);
             }
         }
         return out;
@@ -272,11 +270,7 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         } catch (VirtualBoxException e) {
             return Optional.empty(); // VBOX_E_OBJECT_NOT_FOUND
         }
-        try {
-            return Optional.of(read(ref));
-        } finally {
-            releaseQuietly(ref);
-        }
+        return Optional.of(read(ref));
     }
 
     private Machine read(String ref) {
@@ -284,19 +278,11 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         String name = calls.machineName(ref);
         String stateName = calls.machineState(ref);
         MachineState state = MachineState.fromApi(stateName);
-        String vrdeRef = calls.vrdeServer(ref);
-        boolean enabled;
-        String ports;
-        String address;
-        String extPack;
-        try {
-            enabled = calls.vrdeEnabled(vrdeRef);
-            ports = nullToEmpty(calls.vrdeProperty(vrdeRef, "TCP/Ports"));
-            address = nullToEmpty(calls.vrdeProperty(vrdeRef, "TCP/Address"));
-            extPack = nullToEmpty(calls.vrdeExtPack(vrdeRef));
-        } finally {
-            releaseQuietly(vrdeRef);
-        }
+        String vrdeRef = calls.vrdeServer(ref); // shared with other callers: not released (see releaseQuietly)
+        boolean enabled = calls.vrdeEnabled(vrdeRef);
+        String ports = nullToEmpty(calls.vrdeProperty(vrdeRef, "TCP/Ports"));
+        String address = nullToEmpty(calls.vrdeProperty(vrdeRef, "TCP/Address"));
+        String extPack = nullToEmpty(calls.vrdeExtPack(vrdeRef));
         OptionalInt activePort = OptionalInt.empty();
         Machine.GuestStatus guest = Machine.GuestStatus.NOT_RUNNING;
         if (state.kind() == MachineState.Kind.ONLINE) {
@@ -367,7 +353,31 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
                 awaitProgress(progress, "starting");
             } finally {
                 unlockIfLocked(session);
-                releaseQuietly(machine);
+            }
+        } finally {
+            sessionLock.unlock();
+        }
+    }
+
+    @Override
+    public void enableVrde(String id, String ports, String address) {
+        sessionLock.lock();
+        try {
+            String vbox = vbox();
+            String machine = find(vbox, id);
+            String session = calls.getSessionObject(vbox);
+            try {
+                calls.lockMachine(machine, session, "Write");
+                String mutable = calls.sessionMachine(session);
+                String vrde = calls.vrdeServer(mutable);
+                calls.setVrdeEnabled(vrde, true);
+                calls.setVrdeProperty(vrde, "TCP/Ports", ports);
+                calls.setVrdeProperty(vrde, "TCP/Address", address);
+                calls.saveSettings(mutable);
+                releaseQuietly(vrde);
+                releaseQuietly(mutable);
+            } finally {
+                unlockIfLocked(session);
             }
         } finally {
             sessionLock.unlock();
@@ -419,12 +429,7 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
 
     private <T> T consoleAction(String id, ConsoleCall<T> action) {
         String vbox = vbox();
-        String machine = find(vbox, id);
-        try {
-            return withConsole(machine, action);
-        } finally {
-            releaseQuietly(machine);
-        }
+        return withConsole(find(vbox, id), action);
     }
 
     /** Locks the VM shared with the websession's ISession, runs {@code action} on its console, unlocks. */
@@ -489,6 +494,13 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         }
     }
 
+    /**
+     * Frees a managed object reference that only this call used. The web service hands out one reference per
+     * object and websession, so references to shared objects (a machine, its VRDE server) are never released here:
+     * another thread may be using the same one; they are bounded by the number of VMs and freed at logoff. Events,
+     * progress objects and what is obtained under the session lock (console, guest, display, the session's
+     * machine) are used by one caller only and released at once.
+     */
     private void releaseQuietly(String ref) {
         if (ref == null || ref.isEmpty()) {
             return;

@@ -70,6 +70,27 @@ class VirtualBoxConfigTest {
     }
 
     @Test
+    void aPortRangeForConsolesKeyholeMayTurnOn() {
+        VirtualBoxHostConfig host = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      vrde-ports: 5000-5050,5100
+                """, Map.of()).virtualboxHosts().get(0);
+        assertEquals("5000-5050,5100", host.vrdePorts());
+        assertEquals("127.0.0.1", host.vrdeAddress());
+        assertEquals(List.of("k.yaml:5: virtualbox.hosts[0].vrde-ports = 5000 to 5050: must be ports and ranges like "
+                + "5000-5050 or 5000,5002"), problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      vrde-ports: 5000 to 5050
+                """, Map.of()));
+    }
+
+    @Test
     void noSectionMeansNoHosts() {
         assertEquals(List.of(), parse("http:\n  port: 0\n", Map.of()).virtualboxHosts());
     }
@@ -94,7 +115,7 @@ class VirtualBoxConfigTest {
                         + "web service, e.g. http://127.0.0.1:18083/",
                 "k.yaml:5: virtualbox.hosts[0].password-env = MISSING_VAR: the environment variable is not set",
                 "k.yaml:6: virtualbox.hosts[0].passwd = x: unknown key; known keys here: console-host, ignore-cert, "
-                        + "name, password-env, password-file, server-layout, url, username",
+                        + "name, password-env, password-file, server-layout, url, username, vrde-address, vrde-ports",
                 "k.yaml:7: virtualbox.hosts[1].name = (missing): is required"), problems);
     }
 

@@ -59,6 +59,10 @@ class VirtualBoxTargetDirectoryTest {
         }
 
         @Override
+        public void enableVrde(String id, String ports, String address) {
+        }
+
+        @Override
         public void reset(String id) {
         }
 
