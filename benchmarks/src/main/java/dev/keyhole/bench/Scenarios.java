@@ -81,23 +81,24 @@ final class Scenarios {
         try (Gateway gateway = starter.start(sizes)) {
             record(starts, gateway);
             warmUp(gateway);
+            // The key session first, so that its keys run all the while the others connect and stream.
+            Session probe = await(gateway.open(sessions + 1), name + ": the key session to open");
+            await(probe.streamEnded(), name + ": the key session's (empty) stream");
             List<CompletableFuture<? extends Session>> opening = new ArrayList<>();
-            for (int i = 1; i <= sessions + 1; i++) {
+            for (int i = 1; i <= sessions; i++) {
                 opening.add(gateway.open(i));
             }
-            List<Session> streaming = new ArrayList<>();
-            for (int i = 0; i < sessions; i++) {
-                streaming.add(await(opening.get(i), name + ": session " + (i + 1) + " to open"));
-            }
-            Session probe = await(opening.get(sessions), name + ": the key session to open");
-            await(probe.streamEnded(), name + ": the key session's (empty) stream");
-            CompletableFuture<Void> allEnded = CompletableFuture.allOf(
-                    streaming.stream().map(Session::streamEnded).toArray(CompletableFuture[]::new));
+            CompletableFuture<Void> allEnded = CompletableFuture.allOf(opening.stream()
+                    .map(open -> open.thenCompose(Session::streamEnded)).toArray(CompletableFuture[]::new));
             List<Long> keys = new ArrayList<>();
             while (!allEnded.isDone()) {
                 keys.addAll(await(probe.pressKeys(5), name + ": key echoes while the others stream"));
             }
             await(allEnded, name + ": every stream to end");
+            List<Session> streaming = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                streaming.add(await(opening.get(i), name + ": session " + (i + 1) + " to open"));
+            }
             long first = Long.MAX_VALUE;
             long last = 0;
             long bytes = 0;

@@ -93,7 +93,7 @@ final class Table {
             if (path == null) {
                 continue;
             }
-            ratios.put("throughput 1× Keyhole/" + other, keyhole.single().mbPerSecond() / path.single().mbPerSecond());
+            ratios.put("throughput 1× Keyhole/" + other, roundRatio(keyhole, path));
             for (Results.Concurrent c : keyhole.concurrent()) {
                 Results.Concurrent o = path.concurrent(c.sessions());
                 if (o != null) {
@@ -107,6 +107,19 @@ final class Table {
         return ratios;
     }
 
+    /**
+     * The median over the rounds of Keyhole's one-session throughput over the other path's in the same round (the
+     * paths of a round ran one after the other, so they saw much the same load on the machine).
+     */
+    static double roundRatio(Results.PathResult keyhole, Results.PathResult other) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(keyhole.singleRounds().size(), other.singleRounds().size()); i++) {
+            ratios.add(keyhole.singleRounds().get(i).mbPerSecond() / other.singleRounds().get(i).mbPerSecond());
+        }
+        return ratios.isEmpty() ? keyhole.single().mbPerSecond() / other.single().mbPerSecond()
+                : Results.median(ratios);
+    }
+
     /** Each target of the issue, with the figure it is judged on. */
     static List<String> targets(List<Results.PathResult> paths, Results.FirstFrame frame) {
         List<String> targets = new ArrayList<>();
@@ -116,9 +129,10 @@ final class Table {
         if (keyhole == null || direct == null || ceiling == null) {
             return targets;
         }
-        double share = keyhole.single().mbPerSecond() / ceiling.single().mbPerSecond();
-        targets.add(line(share >= 0.5, "1-session throughput >= 50%% of the WebSocket ceiling: %.0f%% (%.0f of %.0f MB/s)",
-                share * 100, keyhole.single().mbPerSecond(), ceiling.single().mbPerSecond()));
+        double share = roundRatio(keyhole, ceiling);
+        targets.add(line(share >= 0.5, "1-session throughput >= 50%% of the WebSocket ceiling: %.0f%% (median of the "
+                + "rounds' ratios; medians %.0f and %.0f MB/s)", share * 100, keyhole.single().mbPerSecond(),
+                ceiling.single().mbPerSecond()));
         double added = keyhole.single().keys().p99Ms() - direct.single().keys().p99Ms();
         targets.add(line(added <= 1, "key p99 added over direct, 1 session <= 1 ms: %.2f ms", added));
         Results.Concurrent most = keyhole.concurrent().stream()
