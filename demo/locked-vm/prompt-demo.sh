@@ -1,6 +1,9 @@
 #!/bin/sh
 # Demo mode: cryptsetup's own prompt on the console, as an initramfs shows it. The serial port gets only
 # the prompt number and cryptsetup's exit status, never anything typed.
+printf '\033[H\033[J'   # a clean screen: only the prompt, as a guest that boots quietly shows it
+echo "This disk is encrypted. Type its passphrase to unlock it."
+echo
 n=0
 while :; do
     n=$((n + 1))

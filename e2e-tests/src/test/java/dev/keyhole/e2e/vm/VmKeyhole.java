@@ -2,6 +2,7 @@ package dev.keyhole.e2e.vm;
 
 import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.ConfigLoader;
 import java.io.IOException;
@@ -23,6 +24,8 @@ final class VmKeyhole implements AutoCloseable {
     /** A target: a VM and the layout the configuration declares for it. */
     record VmTarget(String name, LockedVm vm, String declaredLayout) {
     }
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(120);
 
     private final KeyholeServer server;
 
@@ -72,41 +75,64 @@ final class VmKeyhole implements AutoCloseable {
     }
 
     /**
-     * Types {@code text} and Enter into a target from the browser: opens its console page, plans the keys with
-     * the page's keys.js for the layout /api/targets reports, and sends them with a Guacamole client.
+     * Types {@code text} and Enter into a target from the browser: on a page of Keyhole's, plans the keys with
+     * the web app's keys.js for the layout /api/targets reports and sends them, paced, with a Guacamole client
+     * (the page's guacamole-common-js). Waits until every key went out.
      *
-     * @return what the page reports: {@code {sent: N}} or {@code {error: ...}}
+     * @return what the page reports: {@code {sent: N, total: N}}, or {@code {error: ...}}
      */
     @SuppressWarnings("unchecked")
     Map<String, Object> type(Browser browser, String target, String text) {
-        browser.driver().get(uri().resolve("/console.html?target=" + target).toString());
-        browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        return (Map<String, Object>) browser.asyncScript("""
-                const [target, text, done] = arguments;
+        // A page of Keyhole's own (same origin) without a console of its own: this client is the only viewer.
+        browser.driver().get(uri().resolve("/").toString());
+        browser.script("""
+                const [target, text] = arguments;
+                const progress = { state: "planning", sent: 0, total: 0 };
+                window.keyholeTestSend = progress;
                 (async () => {
+                  if (!window.Guacamole) {
+                    await new Promise((resolve, reject) => {
+                      const script = document.createElement("script");
+                      script.src = "/vendor/guacamole-common-js/all.min.js";
+                      script.onload = resolve;
+                      script.onerror = () => reject(new Error("cannot load guacamole-common-js"));
+                      document.head.append(script);
+                    });
+                  }
                   const { planKeys } = await import("/js/keys.js");
                   const list = await (await fetch("/api/targets")).json();
                   const t = list.targets.find((x) => x.name === target);
                   const plan = planKeys(text + "\\n", t.keyboard.layout, t.protocol);
-                  if (!plan.ok) return done({ error: "untypeable at " + plan.untypeable.join(",") });
+                  if (!plan.ok) throw new Error("untypeable at " + plan.untypeable.join(","));
+                  // Ctrl-U first: the terminal forgets whatever an earlier test left on the prompt's line.
+                  const events = [[0xffe3, true], [0x75, true], [0x75, false], [0xffe3, false]].concat(plan.events);
+                  progress.total = events.length;
+                  progress.state = "connecting";
                   const client = new Guacamole.Client(new Guacamole.WebSocketTunnel("tunnel"));
                   window.keyholeTestClient = client;
-                  client.onerror = (s) => done({ error: "client error " + s.code + " " + s.message });
+                  client.onerror = (s) => { progress.state = "error"; progress.error = "client error " + s.code + " " + s.message; };
                   client.onstatechange = async (state) => {
-                    if (state !== Guacamole.Client.State.CONNECTED) return;
-                    // Ctrl-U first: the terminal forgets whatever an earlier test left on the prompt's line.
-                    const clearLine = [[0xffe3, true], [0x75, true], [0x75, false], [0xffe3, false]];
+                    if (state !== Guacamole.Client.State.CONNECTED || progress.state !== "connecting") return;
+                    progress.state = "sending";
                     // Paced: QEMU delivers one key event per 10 ms and drops what its queue (1024 entries,
                     // about 340 events) cannot hold, so a long burst loses its tail.
-                    for (const [keysym, pressed] of clearLine.concat(plan.events)) {
+                    for (const [keysym, pressed] of events) {
                       client.sendKeyEvent(pressed ? 1 : 0, keysym);
+                      progress.sent++;
                       await new Promise((resolve) => setTimeout(resolve, 12));
                     }
-                    done({ sent: plan.events.length, layout: t.keyboard.layout });
+                    progress.state = "sent";
                   };
                   client.connect("target=" + encodeURIComponent(target));
-                })().catch((e) => done({ error: String(e) }));
+                })().catch((e) => { progress.state = "error"; progress.error = String(e); });
                 """, target, text);
+        Waits.until("the page to send " + text.codePointCount(0, text.length()) + " characters to " + target,
+                SEND_TIMEOUT, () -> String.valueOf(browser.script("return JSON.stringify(window.keyholeTestSend);")),
+                () -> {
+                    Map<String, Object> progress = (Map<String, Object>) browser.script("return window.keyholeTestSend;");
+                    return progress != null && ("sent".equals(progress.get("state")) || "error".equals(progress.get("state")));
+                });
+        return (Map<String, Object>) browser.script("return window.keyholeTestSend;");
     }
 
     @Override
