@@ -12,8 +12,11 @@ import { element } from "./dom.js";
 
 const ENTER = 0xff0d;
 
-/** Pause after each key (press and release): consoles take bursts, but a steady pace is kinder to slow ones. */
-const PACE_MS = 8;
+/**
+ * Pause after each key event. QEMU's VNC server hands the guest one key event per 10 ms and drops what its
+ * queue cannot hold, so a long passphrase sent in one burst would lose its tail; a steady pace loses nothing.
+ */
+const PACE_MS = 12;
 
 /**
  * @param {{form: HTMLFormElement, input: HTMLInputElement, enter: HTMLInputElement,
@@ -141,10 +144,8 @@ async function sendEvents(events, client, currentClient, progress) {
     const [keysym, pressed] = events[i];
     client.sendKeyEvent(pressed ? 1 : 0, keysym);
     i++;
-    if (!pressed || i === events.length) {
-      progress(i);
-      await new Promise((resolve) => setTimeout(resolve, PACE_MS));
-    }
+    progress(i);
+    await new Promise((resolve) => setTimeout(resolve, PACE_MS));
   }
   if (i < events.length) releaseHeld(events.slice(0, i), client);
   return i;

@@ -265,9 +265,33 @@ public final class ConsolePage {
         return waitForPassphraseSent();
     }
 
+    /**
+     * Pastes {@code passphrase} into the passphrase box (as a paste does: the field's value changes at once, one
+     * input event), sets "press Enter after" and presses Send.
+     */
+    public ConsolePage pastePassphraseInBox(String passphrase, boolean pressEnterAfter) {
+        WebElement enter = driver.findElement(By.id("passphrase-enter"));
+        if (enter.isSelected() != pressEnterAfter) {
+            enter.click();
+        }
+        ((JavascriptExecutor) driver).executeScript("""
+                const input = document.getElementById('passphrase-input');
+                input.focus();
+                input.value = arguments[0];
+                input.dispatchEvent(new InputEvent('input', {inputType: 'insertFromPaste', bubbles: true}));
+                """, passphrase);
+        driver.findElement(By.id("passphrase-send")).click();
+        return this;
+    }
+
     /** Waits until the box has sent all its keys (its message says "Sent"). */
     public ConsolePage waitForPassphraseSent() {
-        new WebDriverWait(driver, Duration.ofSeconds(20))
+        return waitForPassphraseSent(Duration.ofSeconds(20));
+    }
+
+    /** Waits up to {@code timeout} until the box has sent all its keys (its message says "Sent"). */
+    public ConsolePage waitForPassphraseSent(Duration timeout) {
+        new WebDriverWait(driver, timeout)
                 .withMessage(() -> "waiting for the passphrase box to finish sending; its message: \""
                         + passphraseMessage() + "\"; page: " + describe())
                 .until(d -> "sent".equals(d.findElement(By.id("passphrase-message")).getDomAttribute("data-kind"))
