@@ -94,8 +94,10 @@ final class MachinesServlet extends HttpServlet {
             return;
         }
         if (!machines.actions(t.get()).contains(action.get())) {
-            error(response, 409, "Cannot " + action.get().id().replace('-', ' ') + " a VM that is "
-                    + t.get().machine().state().label() + ".");
+            error(response, 409, "\"" + action.get().id() + "\" is not possible for this VM now (it is "
+                    + t.get().machine().state().label() + (action.get() == VirtualMachines.Action.ENABLE_CONSOLE
+                            ? "; its console is turned on here only while it is off, and only when its host has "
+                                    + "vrde-ports configured" : "") + ").");
             return;
         }
         try {
