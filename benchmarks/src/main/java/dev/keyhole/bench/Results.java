@@ -54,16 +54,18 @@ final class Results {
     }
 
     /**
-     * Browser click-to-first-frame (median of the runs), beside the same figure straight to guacd. The
+     * Browser click-to-first-frame (median of the runs), beside the same figure straight to guacd (a new
+     * connection, the floor, and joining a live one). The
      * {@code …FromWebSocketMs} figures start when the page opened its WebSocket, leaving out the page's own loading.
      */
-    record FirstFrame(int runs, double directGuacdFloorMs, double keyholeNewMs, double keyholeJoinMs,
-            double keyholeNewFromWebSocketMs, double keyholeJoinFromWebSocketMs, List<Double> directGuacdSamplesMs,
-            List<Double> keyholeNewSamplesMs, List<Double> keyholeJoinSamplesMs, String skipped) {
+    record FirstFrame(int runs, double directGuacdFloorMs, double directGuacdJoinMs, double keyholeNewMs,
+            double keyholeJoinMs, double keyholeNewFromWebSocketMs, double keyholeJoinFromWebSocketMs,
+            List<Double> directGuacdSamplesMs, List<Double> directGuacdJoinSamplesMs, List<Double> keyholeNewSamplesMs,
+            List<Double> keyholeJoinSamplesMs, String skipped) {
 
         static FirstFrame skipped(String why) {
-            return new FirstFrame(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of(),
-                    List.of(), List.of(), why);
+            return new FirstFrame(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    List.of(), List.of(), List.of(), List.of(), why);
         }
     }
 

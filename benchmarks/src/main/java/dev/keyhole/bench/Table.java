@@ -63,9 +63,11 @@ final class Table {
                 out.append(String.format(Locale.ROOT,
                         "first full frame, median of %d: straight to guacd %.0f ms (floor); Keyhole in Chromium: "
                                 + "new console %.0f ms, joining a live one %.0f ms%n"
-                                + "  of which after the page opened its WebSocket: new console %.0f ms, joining %.0f ms%n",
+                                + "  of which after the page opened its WebSocket: new console %.0f ms, joining %.0f ms%n"
+                                + "  joining a live connection straight to guacd: %.0f ms%n",
                         frame.runs(), frame.directGuacdFloorMs(), frame.keyholeNewMs(), frame.keyholeJoinMs(),
-                        frame.keyholeNewFromWebSocketMs(), frame.keyholeJoinFromWebSocketMs()));
+                        frame.keyholeNewFromWebSocketMs(), frame.keyholeJoinFromWebSocketMs(),
+                        frame.directGuacdJoinMs()));
             }
         }
         out.append('\n');
