@@ -8,9 +8,12 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleStatus;
@@ -56,6 +59,8 @@ final class LiveConsole implements GuacdConnection.Reader {
     }
 
     private final Set<Viewer> viewers = new LinkedHashSet<>();
+    /** Done at guacd's first {@code sync} (the console is connected and drawn) or when the connection ends. */
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private ScheduledFuture<?> lingering;
     /** Set once the connection is known to be going: nobody may join any more. */
     private boolean ending;
@@ -107,6 +112,24 @@ final class LiveConsole implements GuacdConnection.Reader {
             lingering = null;
         }
         return true;
+    }
+
+    /**
+     * Waits until guacd has connected the console (its first frame ended), or the connection ended, or
+     * {@code timeout} passed. Viewers join only then: guacd 1.3 can lose a VNC connection that a user joins
+     * before it has connected to the console.
+     */
+    void awaitConnected(Duration timeout) {
+        try {
+            connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.info("Console {} shows no frame after {} s; letting the viewer join anyway", target.name(),
+                    timeout.toSeconds());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Counts a viewer out; the last one out starts the linger, after which the connection closes. */
@@ -178,6 +201,7 @@ final class LiveConsole implements GuacdConnection.Reader {
             while (start < end) {
                 int next = boundaries.scanOne(bytes, start, end);
                 if (startsWith(bytes, start, next, SYNC)) {
+                    connected.complete(null);
                     // Answer at once with the same timestamp: this owner is never behind.
                     owner.write(ByteBuffer.wrap(Arrays.copyOfRange(bytes, start, next)));
                 } else if (startsWith(bytes, start, next, ERROR)) {
@@ -230,6 +254,7 @@ final class LiveConsole implements GuacdConnection.Reader {
         } else {
             log.warn("The console connection of {} broke: {}", target.name(), cause.toString());
         }
+        connected.complete(null);
         onEnding.accept(this);
         left.forEach(viewer -> viewer.consoleEnded(status, message));
     }

@@ -130,6 +130,7 @@ public final class TunnelService implements AutoCloseable {
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
                     GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + Printable.of(request.target(), 64) + "\""));
             LiveConsole console = consoles.join(target, tunnel);
+            console.awaitConnected(timeout);
             GuacdConnection connection;
             try {
                 connection = GuacdConnection.open(group, guacd, console.connectionId(), parameters(target),
