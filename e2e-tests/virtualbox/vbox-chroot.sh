@@ -21,41 +21,8 @@ readonly READY="$DIR/.keyhole-ready"
 log() { printf 'vbox-chroot: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-# Prints the URI of the machine's main Debian archive, read from its apt sources (one-line and deb822).
-debian_mirror_uri() {
-    local codename files=() f
-    codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
-    [[ -n "$codename" ]] || die "cannot read VERSION_CODENAME from /etc/os-release"
-    [[ -f /etc/apt/sources.list ]] && files+=(/etc/apt/sources.list)
-    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-        [[ -f "$f" ]] && files+=("$f")
-    done
-    [[ ${#files[@]} -gt 0 ]] || die "no apt sources found under /etc/apt"
-    awk -v codename="$codename" '
-        function flush() {
-            if (types ~ /(^|[ \t])deb([ \t]|$)/ && (" " suites " ") ~ ("[ \t]" codename "[ \t]"))
-                { split(uris, u, /[ \t]+/); if (u[1] != "") { print u[1]; found = 1; exit } }
-            types = ""; uris = ""; suites = ""
-        }
-        FILENAME ~ /\.sources$/ {
-            if ($0 ~ /^[ \t]*$/) { flush(); next }
-            if ($0 ~ /^[ \t]*#/) next
-            if (tolower($1) == "types:")  { $1 = ""; types = $0 }
-            if (tolower($1) == "uris:")   { $1 = ""; sub(/^[ \t]+/, ""); uris = $0 }
-            if (tolower($1) == "suites:") { $1 = ""; suites = $0 }
-            next
-        }
-        FNR == 1 { flush() }
-        /^[ \t]*deb[ \t]/ {
-            line = $0
-            gsub(/\[[^]]*\]/, "", line)
-            n = split(line, w, /[ \t]+/)
-            i = (w[1] == "") ? 2 : 1
-            if (w[i] == "deb" && w[i + 2] == codename) { print w[i + 1]; found = 1; exit }
-        }
-        END { if (!found) flush() }
-    ' "${files[@]}" | head -n 1
-}
+# shellcheck source=../../lib/debian-mirror.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../lib/debian-mirror.sh"
 
 # Unmounts whatever is still mounted under $1 (deepest first): leftovers of a run that was killed.
 unmount_stale() {
