@@ -81,23 +81,8 @@ final class VmKeyhole implements AutoCloseable {
      *
      * @return what the page reports: {@code {sent: N, total: N}}, or {@code {error: ...}}
      */
-    Map<String, Object> type(Browser browser, String target, String text) {
-        // A connection guacd drops midway (a loaded machine) is tried again: the next try's Ctrl-U erases
-        // what the dropped one typed.
-        Map<String, Object> result = typeOnce(browser, target, text);
-        for (int tries = 1; tries < 3 && droppedMidway(result); tries++) {
-            result = typeOnce(browser, target, text);
-        }
-        return result;
-    }
-
-    private static boolean droppedMidway(Map<String, Object> result) {
-        String error = String.valueOf(result.get("error"));
-        return error.startsWith("disconnected") || error.startsWith("client error");
-    }
-
     @SuppressWarnings("unchecked")
-    private Map<String, Object> typeOnce(Browser browser, String target, String text) {
+    Map<String, Object> type(Browser browser, String target, String text) {
         // A page of Keyhole's own (same origin) without a console of its own: this client is the only viewer.
         browser.driver().get(uri().resolve("/").toString());
         browser.script("""
