@@ -116,7 +116,7 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     /**
      * Waits until guacd has connected the console (its first frame ended), or the connection ended, or
-     * {@code timeout} passed. Viewers join only then: guacd 1.3 can lose a VNC connection that a user joins
+     * {@code timeout} passed. VNC viewers join only then: guacd 1.3 can lose a VNC connection that a user joins
      * before it has connected to the console.
      */
     void awaitConnected(Duration timeout) {

@@ -130,7 +130,12 @@ public final class TunnelService implements AutoCloseable {
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
                     GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + Printable.of(request.target(), 64) + "\""));
             LiveConsole console = consoles.join(target, tunnel);
-            console.awaitConnected(timeout);
+            if (target.protocol() == Protocol.VNC) {
+                // guacd 1.3 loses a VNC connection that a user joins before it has connected to the console. Over
+                // RDP a viewer joins at once: joining while guacd receives the first frame can lose that frame for
+                // the viewer, and a console that only redraws what changes would never send it again.
+                console.awaitConnected(timeout);
+            }
             GuacdConnection connection;
             try {
                 connection = GuacdConnection.open(group, guacd, console.connectionId(), parameters(target),
