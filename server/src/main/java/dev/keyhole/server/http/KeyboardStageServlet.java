@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,19 +38,20 @@ final class KeyboardStageServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String origin = request.getHeader("Origin");
-        if (origin != null && !SecurityHeadersFilter.sameOrigin(origin, request.getHeader("Host"))) {
-            answer(response, HttpServletResponse.SC_FORBIDDEN, "Only Keyhole's own pages may switch a keyboard stage");
+        if (!SecurityHeadersFilter.fromThisServer(request)) {
+            JsonResponses.error(response, json, HttpServletResponse.SC_FORBIDDEN,
+                    "Only Keyhole's own pages may switch a keyboard stage");
             return;
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            answer(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Send {\"stage\":\"NAME\"} as application/json");
+            JsonResponses.error(response, json, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                    "Send {\"stage\":\"NAME\"} as application/json");
             return;
         }
         Matcher path = PATH.matcher(String.valueOf(request.getPathInfo()));
         if (!path.matches()) {
-            answer(response, HttpServletResponse.SC_NOT_FOUND, "No such API");
+            JsonResponses.error(response, json, HttpServletResponse.SC_NOT_FOUND, "No such API");
             return;
         }
         String stage;
@@ -62,31 +62,21 @@ final class KeyboardStageServlet extends HttpServlet {
             stage = null;
         }
         if (stage == null) {
-            answer(response, HttpServletResponse.SC_BAD_REQUEST, "Send {\"stage\":\"NAME\"}");
+            JsonResponses.error(response, json, HttpServletResponse.SC_BAD_REQUEST, "Send {\"stage\":\"NAME\"}");
             return;
         }
         KeyboardState state;
         try {
             state = keyboards.switchTo(path.group(1), stage);
         } catch (NoSuchElementException e) {
-            answer(response, HttpServletResponse.SC_NOT_FOUND, "No target named \"" + path.group(1) + "\"");
+            JsonResponses.error(response, json, HttpServletResponse.SC_NOT_FOUND,
+                    "No target named \"" + path.group(1) + "\"");
             return;
         } catch (IllegalArgumentException e) {
-            answer(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            JsonResponses.error(response, json, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             return;
         }
-        respond(response, HttpServletResponse.SC_OK, state);
+        JsonResponses.send(response, json, HttpServletResponse.SC_OK, state);
     }
 
-    private void answer(HttpServletResponse response, int status, String error) throws IOException {
-        respond(response, status, Map.of("error", error));
-    }
-
-    private void respond(HttpServletResponse response, int status, Object body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getOutputStream(), body);
-    }
 }

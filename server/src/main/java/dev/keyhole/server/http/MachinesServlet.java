@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,7 +40,7 @@ final class MachinesServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String[] path = path(request);
         if (path.length == 0) {
-            send(response, 200, new MachineView.MachineList(
+            JsonResponses.send(response, json, 200, new MachineView.MachineList(
                     machines.hosts().stream().map(MachineView.HostView::of).toList(),
                     machines.machines().stream().map(m -> MachineView.of(m, machines)).toList()));
             return;
@@ -49,18 +48,18 @@ final class MachinesServlet extends HttpServlet {
         if (path.length == 2 && "screenshot".equals(path[1])) {
             Optional<MachineTarget> t = machines.machine(path[0]);
             if (t.isEmpty()) {
-                error(response, 404, "No VM named \"" + path[0] + "\"");
+                JsonResponses.error(response, json, 404, "No VM named \"" + path[0] + "\"");
                 return;
             }
             if (t.get().machine().state().kind() != dev.keyhole.server.virtualbox.MachineState.Kind.ONLINE) {
-                error(response, 409, "The VM is not running: there is no screen to show.");
+                JsonResponses.error(response, json, 409, "The VM is not running: there is no screen to show.");
                 return;
             }
             byte[] png;
             try {
                 png = machines.screenshot(path[0], THUMBNAIL_WIDTH);
             } catch (VirtualBoxException e) {
-                error(response, 409, e.getMessage());
+                JsonResponses.error(response, json, 409, e.getMessage());
                 return;
             }
             response.setContentType("image/png");
@@ -69,32 +68,35 @@ final class MachinesServlet extends HttpServlet {
             response.getOutputStream().write(png);
             return;
         }
-        error(response, 404, "Not found");
+        JsonResponses.error(response, json, 404, "Not found");
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String[] path = path(request);
         if (path.length != 2) {
-            error(response, 404, "Not found");
+            JsonResponses.error(response, json, 404, "Not found");
             return;
         }
         Optional<VirtualMachines.Action> action = VirtualMachines.Action.of(path[1]);
         if (action.isEmpty()) {
-            error(response, 404, "Unknown action \"" + path[1] + "\"");
+            JsonResponses.error(response, json, 404, "Unknown action \"" + path[1] + "\"");
             return;
         }
-        if (!path[1].equals(request.getHeader("X-Keyhole-Action")) || !sameOrigin(request)) {
-            error(response, 403, "Actions need the X-Keyhole-Action header and a page of this server");
+        if (!path[1].equals(request.getHeader("X-Keyhole-Action"))
+                || !SecurityHeadersFilter.fromThisServer(request)) {
+            JsonResponses.error(response, json, 403,
+                    "Actions need the X-Keyhole-Action header and a page of this server");
             return;
         }
         Optional<MachineTarget> t = machines.machine(path[0]);
         if (t.isEmpty()) {
-            error(response, 404, "No VM named \"" + path[0] + "\"");
+            JsonResponses.error(response, json, 404, "No VM named \"" + path[0] + "\"");
             return;
         }
         if (!machines.actions(t.get()).contains(action.get())) {
-            error(response, 409, "\"" + action.get().id() + "\" is not possible for this VM now (it is "
+            JsonResponses.error(response, json, 409,
+                    "\"" + action.get().id() + "\" is not possible for this VM now (it is "
                     + t.get().machine().state().label() + (action.get() == VirtualMachines.Action.ENABLE_CONSOLE
                             ? "; its console is turned on here only while it is off, and only when its host has "
                                     + "vrde-ports configured" : "") + ").");
@@ -103,13 +105,13 @@ final class MachinesServlet extends HttpServlet {
         try {
             machines.perform(path[0], action.get());
         } catch (VirtualBoxException e) {
-            error(response, 409, e.getMessage());
+            JsonResponses.error(response, json, 409, e.getMessage());
             return;
         } catch (IllegalArgumentException e) {
-            error(response, 404, e.getMessage());
+            JsonResponses.error(response, json, 404, e.getMessage());
             return;
         }
-        send(response, 200, Map.of("ok", true));
+        JsonResponses.send(response, json, 200, Map.of("ok", true));
     }
 
     private static String[] path(HttpServletRequest request) {
@@ -120,30 +122,4 @@ final class MachinesServlet extends HttpServlet {
         return info.substring(1).split("/", -1);
     }
 
-    private static boolean sameOrigin(HttpServletRequest request) {
-        String origin = request.getHeader("Origin");
-        if (origin == null) {
-            return true;
-        }
-        try {
-            URI uri = URI.create(origin);
-            String host = request.getHeader("Host");
-            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            return host != null && host.equalsIgnoreCase(authority);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private void error(HttpServletResponse response, int status, String message) throws IOException {
-        send(response, status, Map.of("error", message));
-    }
-
-    private void send(HttpServletResponse response, int status, Object body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getOutputStream(), body);
-    }
 }

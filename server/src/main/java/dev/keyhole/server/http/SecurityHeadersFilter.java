@@ -25,13 +25,20 @@ final class SecurityHeadersFilter extends HttpFilter {
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data: "
                 + "blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-        String origin = request.getHeader("Origin");
-        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && origin != null
-                && !sameOrigin(origin, request.getHeader("Host"))) {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && !fromThisServer(request)) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "WebSocket from another origin");
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * @return whether a request comes from a page this server served, or from a client that is not a browser
+     *         (it sends no {@code Origin}); a browser's request from any other site is not
+     */
+    static boolean fromThisServer(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        return origin == null || sameOrigin(origin, request.getHeader("Host"));
     }
 
     /**

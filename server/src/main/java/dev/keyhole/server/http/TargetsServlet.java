@@ -43,10 +43,7 @@ final class TargetsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getOutputStream(),
+        JsonResponses.send(response, json, HttpServletResponse.SC_OK,
                 new TargetList(targets.list().stream().map(t -> TargetView.of(t, keyboards.state(t))).toList()));
     }
 }
