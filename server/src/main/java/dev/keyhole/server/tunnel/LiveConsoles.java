@@ -2,7 +2,6 @@ package dev.keyhole.server.tunnel;
 
 import dev.keyhole.server.targets.Target;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -79,18 +78,6 @@ final class LiveConsoles {
         if (future != null) {
             future.thenAccept(console -> console.end(status, message));
         }
-    }
-
-    /** @return how many viewers each live console has, by target name (for logs and tests of this package) */
-    Map<String, Integer> viewers() {
-        Map<String, Integer> counts = new TreeMap<>();
-        consoles.forEach((name, future) -> {
-            LiveConsole console = future.getNow(null);
-            if (console != null) {
-                counts.put(name, console.viewers());
-            }
-        });
-        return counts;
     }
 
     /** Closes every live console (server shutdown). */
