@@ -49,7 +49,8 @@ public final class ConfigLoader {
     private static final Pattern TARGET_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private static final Set<String> TARGET_KEYS = Set.of("name", "title", "protocol", "host", "port", "width",
-            "height", "dpi", "security", "ignore-cert", "server-layout", "keyboard", "disable-audio");
+            "height", "dpi", "security", "ignore-cert", "server-layout", "keyboard", "disable-audio", "username",
+            "password-env", "password-file");
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class ConfigLoader {
         Section top = root == null ? Section.EMPTY : section(root, "");
         HttpConfig http = readHttp(top);
         GuacdConfig guacd = readGuacd(top);
-        List<TargetConfig> targets = readTargets(top);
+        List<TargetConfig> targets = readTargets(top, environment);
         List<VirtualBoxHostConfig> virtualbox = readVirtualBox(top, environment);
         top.reportUnknown(Set.of("http", "guacd", "targets", "virtualbox"));
 
@@ -190,15 +191,7 @@ public final class ConfigLoader {
             });
             java.net.URI url = h.required("url", ConfigLoader::webServiceUrl);
             String username = h.value("username", "", v -> v);
-            String passwordEnv = h.value("password-env", null, v -> {
-                if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    throw new IllegalArgumentException("must be the name of an environment variable");
-                }
-                if (environment.get(v) == null) {
-                    throw new IllegalArgumentException("the environment variable is not set");
-                }
-                return v;
-            });
+            String passwordEnv = h.value("password-env", null, v -> passwordVariable(v, environment));
             String passwordFile = h.value("password-file", null, ConfigLoader::readablePasswordFile);
             String consoleHost = h.value("console-host", url == null ? null : url.getHost(), ConfigLoader::host);
             boolean ignoreCert = h.value("ignore-cert", true, ConfigLoader::bool);
@@ -243,6 +236,16 @@ public final class ConfigLoader {
         }
     }
 
+    private static String passwordVariable(String value, Map<String, String> environment) {
+        if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("must be the name of an environment variable");
+        }
+        if (environment.get(value) == null) {
+            throw new IllegalArgumentException("the environment variable is not set");
+        }
+        return value;
+    }
+
     private static String readablePasswordFile(String value) {
         Path path = Path.of(value);
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
@@ -263,7 +266,7 @@ public final class ConfigLoader {
         }
     }
 
-    private List<TargetConfig> readTargets(Section top) {
+    private List<TargetConfig> readTargets(Section top, Map<String, String> environment) {
         Node node = top.node("targets");
         if (node == null) {
             return List.of();
@@ -281,7 +284,7 @@ public final class ConfigLoader {
                 problem(item, path, shown(item), "must be a mapping of keys (name, protocol, host, port, …)");
                 continue;
             }
-            TargetConfig target = readTarget(section(item, path + "."), path);
+            TargetConfig target = readTarget(section(item, path + "."), path, environment);
             if (target == null) {
                 continue;
             }
@@ -294,7 +297,7 @@ public final class ConfigLoader {
         return targets;
     }
 
-    private TargetConfig readTarget(Section t, String path) {
+    private TargetConfig readTarget(Section t, String path, Map<String, String> environment) {
         int before = problems.size();
         String name = t.required("name", v -> {
             if (!TARGET_NAME.matcher(v).matches()) {
@@ -328,11 +331,25 @@ public final class ConfigLoader {
                     + "boot stage), not both");
         }
         boolean disableAudio = t.value("disable-audio", true, ConfigLoader::bool);
+        // A console that asks for a logon (xrdp, VRDE with external authentication): the password comes from
+        // an environment variable or a file (read here, once), never from this file.
+        String username = t.value("username", "", v -> {
+            if (v.isBlank()) {
+                throw new IllegalArgumentException("must not be empty (leave it out when the console asks for none)");
+            }
+            return v;
+        });
+        String passwordEnv = t.value("password-env", null, v -> passwordVariable(v, environment));
+        String passwordFile = t.value("password-file", null, ConfigLoader::readablePasswordFile);
+        if (passwordEnv != null && passwordFile != null) {
+            t.rejectIfPresent("password-file", "give password-env or password-file, not both");
+        }
         t.reportUnknown(TARGET_KEYS);
 
         if (protocol == Protocol.VNC) {
             t.rejectIfPresent("security", "applies to RDP consoles only");
             t.rejectIfPresent("ignore-cert", "applies to RDP consoles only");
+            t.rejectIfPresent("username", "applies to RDP consoles only (a VNC console asks for a password alone)");
         }
         if (problems.size() > before || name == null || protocol == null || host == null || port == null) {
             return null;
@@ -340,8 +357,10 @@ public final class ConfigLoader {
         if (protocol == Protocol.RDP && security.isEmpty()) {
             security = Optional.of("any");
         }
+        String password = passwordEnv != null ? environment.get(passwordEnv)
+                : passwordFile != null ? passwordFromFile(passwordFile) : "";
         return new TargetConfig(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, layout,
-                disableAudio, keyboard);
+                disableAudio, keyboard, username, password);
     }
 
     /**

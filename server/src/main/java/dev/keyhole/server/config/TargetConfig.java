@@ -20,6 +20,11 @@ import java.util.Optional;
  * @param disableAudio whether guacd should leave the console's sound out
  * @param keyboard     the console's boot stages and their keyboard layouts, in boot order, never empty; the first is
  *                     in effect when Keyhole starts ({@code server-layout} alone is one stage named {@code console})
+ * @param username     RDP: the user to log on to the console as (xrdp, VRDE with external authentication); empty:
+ *                     none (the console asks for no logon)
+ * @param password     the password the console asks for (RDP with a username, or a VNC password), read from
+ *                     {@code password-env} or {@code password-file} at start-up; empty: none. Never logged:
+ *                     {@link #toString()} leaves it out
  */
 public record TargetConfig(
         String name,
@@ -34,7 +39,9 @@ public record TargetConfig(
         boolean ignoreCert,
         String serverLayout,
         boolean disableAudio,
-        List<KeyboardStage> keyboard) {
+        List<KeyboardStage> keyboard,
+        String username,
+        String password) {
 
     /** The stage name of a target configured with {@code server-layout} alone. */
     public static final String SINGLE_STAGE = "console";
@@ -48,6 +55,16 @@ public record TargetConfig(
                 ? List.of(new KeyboardStage(SINGLE_STAGE, serverLayout))
                 : List.copyOf(keyboard);
         serverLayout = keyboard.get(0).layout();
+        username = username == null ? "" : username;
+        password = password == null ? "" : password;
+    }
+
+    /** A target whose console asks for no logon. */
+    public TargetConfig(String name, String title, Protocol protocol, String host, int port, int width, int height,
+            int dpi, Optional<String> security, boolean ignoreCert, String serverLayout, boolean disableAudio,
+            List<KeyboardStage> keyboard) {
+        this(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, serverLayout,
+                disableAudio, keyboard, "", "");
     }
 
     /** A target with a single keyboard stage, {@code serverLayout}. */
@@ -55,5 +72,15 @@ public record TargetConfig(
             int dpi, Optional<String> security, boolean ignoreCert, String serverLayout, boolean disableAudio) {
         this(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, serverLayout,
                 disableAudio, List.of());
+    }
+
+    /** Leaves the password out (says only whether there is one). */
+    @Override
+    public String toString() {
+        return "TargetConfig[name=" + name + ", title=" + title + ", protocol=" + protocol + ", host=" + host
+                + ", port=" + port + ", width=" + width + ", height=" + height + ", dpi=" + dpi + ", security="
+                + security + ", ignoreCert=" + ignoreCert + ", serverLayout=" + serverLayout + ", disableAudio="
+                + disableAudio + ", keyboard=" + keyboard + ", username=" + username + ", password="
+                + (password.isEmpty() ? "(none)" : "(hidden)") + "]";
     }
 }

@@ -47,10 +47,16 @@ public final class ConfiguredTargetDirectory implements TargetDirectory {
             p.put("disable-copy", "true");
             p.put("disable-paste", "true");
             p.put("resize-method", "");
+            if (!config.username().isEmpty()) {
+                p.put("username", config.username());
+            }
         } else {
             p.put("disable-audio", Boolean.toString(config.disableAudio()));
             p.put("disable-copy", "true");
             p.put("disable-paste", "true");
+        }
+        if (!config.password().isEmpty()) {
+            p.put("password", config.password());
         }
         return new Target(config.name(), config.title(), config.protocol(), p, config.keyboard());
     }

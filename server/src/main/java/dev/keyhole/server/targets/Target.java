@@ -12,7 +12,8 @@ import java.util.Map;
  * @param title      what people see
  * @param protocol   how guacd reaches it
  * @param parameters guacd's connection parameters for it ({@code hostname}, {@code port}, {@code width}, …);
- *                   they hold the console's address and are never sent to a browser; for RDP their
+ *                   they hold the console's address (and password, if it asks for one) and are never sent to
+ *                   a browser or logged; for RDP their
  *                   {@code server-layout} is the first stage's layout (see {@link KeyboardStages} for the current one)
  * @param keyboard   the console's boot stages and their keyboard layouts, in boot order; never empty
  */
@@ -25,6 +26,13 @@ public record Target(String name, String title, Protocol protocol, Map<String, S
         keyboard = keyboard == null || keyboard.isEmpty()
                 ? List.of(new KeyboardStage("console", parameters.getOrDefault("server-layout", "en-us-qwerty")))
                 : List.copyOf(keyboard);
+    }
+
+    /** Leaves the parameters out but their names: they may hold the console's password. */
+    @Override
+    public String toString() {
+        return "Target[name=" + name + ", title=" + title + ", protocol=" + protocol + ", parameters="
+                + parameters.keySet().stream().sorted().toList() + ", keyboard=" + keyboard + "]";
     }
 
     /** A target with one keyboard stage (its {@code server-layout}, else US). */
