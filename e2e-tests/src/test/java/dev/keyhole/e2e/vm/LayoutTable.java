@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * The web app's keyboard layout table ({@code keyhole/webapp/js/keymaps.js} from the web app jar), read to
  * know which characters a layout types: a layout test types all of them.
  */
-final class LayoutTable {
+public final class LayoutTable {
 
     private static final String RESOURCE = "keyhole/webapp/js/keymaps.js";
     private static final Pattern ENTRY = Pattern.compile("(\"(?:[^\"\\\\]|\\\\.)*\"): ([0-3])");
@@ -25,7 +25,7 @@ final class LayoutTable {
     }
 
     /** Character -> level (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr) of one layout, in the table's order. */
-    static Map<String, Integer> levels(String layout) {
+    public static Map<String, Integer> levels(String layout) {
         String text = read();
         int start = text.indexOf("\n  \"" + layout + "\": {");
         if (start < 0) {
@@ -46,7 +46,7 @@ final class LayoutTable {
     }
 
     /** Every character the layout types, in the table's order (by code point). */
-    static String everyCharacter(String layout) {
+    public static String everyCharacter(String layout) {
         return levels(layout).keySet().stream().collect(Collectors.joining());
     }
 

@@ -1,0 +1,216 @@
+package dev.keyhole.e2e;
+
+import static dev.keyhole.e2e.pages.ConsolePage.State.CONNECTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.E2ePaths;
+import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.e2e.fixtures.XrdpSession;
+import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.e2e.vm.LayoutTable;
+import dev.keyhole.server.KeyholeServer;
+import dev.keyhole.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+
+/**
+ * Layout fidelity over RDP, with real parts: the passphrase box sends each character's key symbol, guacd 1.3
+ * turns it into scancodes with the Shift/AltGr its {@code server-layout} needs, and an xrdp session (xorgxrdp)
+ * whose X keyboard takes the layout guacd declares reads the line in a terminal and records its bytes.
+ *
+ * <p>Every character of a layout (the web app's layout table) that guacd's keymap for that layout has a key
+ * for arrives byte for byte, {@code €} included. The rest go another way, documented here rather than skipped:
+ * guacd 1.3 sends a key symbol its keymap lacks as an RDP Unicode event (its keymaps hold only the unshifted,
+ * Shift and a few AltGr characters of each layout: {@code src/protocols/rdp/keymaps/*.keymap} at 1.3.0), and
+ * sends only the press. xrdp 0.9 replays a Unicode event as the key presses its own key table
+ * ({@code /etc/xrdp/km-*.ini}) gives for the character, Shift/AltGr included, and never releases them
+ * (guacd sent no release): the modifiers stay down and garble what follows. A console that ignores Unicode
+ * events (VirtualBox's) loses those characters outright. guacd's debug log names each one it sent so.
+ */
+@KeyholeE2E
+class RdpLayoutFidelityTest {
+
+    private static final List<String> LAYOUTS = List.of("en-us-qwerty", "de-de-qwertz", "fr-fr-azerty");
+    private static final Duration LOGON_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern UNICODE_LOG = Pattern.compile("Sending keysym 0x([0-9a-f]+) as Unicode");
+
+    /**
+     * The characters of each layout's table that guacd 1.3.0's keymap for the layout has no key for (its
+     * {@code de_de_qwertz.keymap}, {@code fr_fr_azerty.keymap}; {@code en_us_qwerty.keymap} has every one):
+     * guacd sends them as RDP Unicode events.
+     */
+    static final Map<String, String> GUACD_HAS_NO_KEY_FOR = Map.of(
+            "de-de-qwertz", "¡¢£¤¥©ª«¬®¯±¶·¹º»¼½¿ÆÐ×ØÞæð÷øþđĦħıĸŁłŊŋŦŧſΩẞ–—‘’‚“”„…′″‹›™⅛⅜⅝⅞←↑→↓",
+            "fr-fr-azerty", "¡¢¥¦©ª«¬®±¶·¹º»¿ÆÐ×ØÞßæð÷øþđĦħıĸŁłŊŋŦŧΩẞ‘’‚“”„•™⅛⅜⅝⅞←↑→↓");
+
+    private static final Map<String, XrdpSession> sessions = new LinkedHashMap<>();
+    private static KeyholeServer server;
+
+    @BeforeAll
+    static void start(Guacd guacd) throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                http:
+                  bind: 127.0.0.1
+                  port: 0
+                guacd:
+                  host: %s
+                  port: %d
+                targets:
+                """.formatted(guacd.host(), guacd.port()));
+        for (String layout : LAYOUTS) {
+            // One xrdp per layout: each session's keyboard keeps the layout of the client that started it.
+            XrdpSession session = XrdpSession.start(E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "xrdp-" + layout));
+            sessions.put(layout, session);
+            yaml.append("""
+                      - name: %s
+                        title: xrdp session (%s)
+                        protocol: rdp
+                        host: 127.0.0.1
+                        port: %d
+                        security: any
+                        ignore-cert: true
+                        server-layout: %s
+                        username: %s
+                        password-file: %s
+                    """.formatted(layout, layout, session.rdpPort(), layout, XrdpSession.USERNAME,
+                    session.passwordFile()));
+        }
+        Path config = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "server").resolve("keyhole.yaml");
+        Files.writeString(config, yaml);
+        server = KeyholeServer.start(ConfigLoader.load(config));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            sessions.values().parallelStream().forEach(XrdpSession::close);
+            sessions.clear();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-us-qwerty", "de-de-qwertz", "fr-fr-azerty"})
+    void everyCharacterGuacdHasAKeyForArrivesExactly(String layout, Guacd guacd, Browser browser) {
+        XrdpSession session = sessions.get(layout);
+        String every = LayoutTable.everyCharacter(layout);
+        String noKey = GUACD_HAS_NO_KEY_FOR.getOrDefault(layout, "");
+        assertTrue(noKey.codePoints().allMatch(cp -> every.indexOf(cp) >= 0),
+                "the characters guacd has no key for are all in the " + layout + " table: " + noKey);
+        String keyed = without(every, noKey);
+        assertTrue(keyed.codePointCount(0, keyed.length()) >= 95, "too few characters for " + layout + ": " + keyed);
+        assertEquals(every.contains("€"), keyed.contains("€"), "guacd has a key for € wherever the layout has one");
+
+        inFreshTab(browser, () -> {
+            ConsolePage page = ConsolePage.open(browser, server.uri(), layout).waitForState(CONNECTED);
+            int line = session.nextLine();
+            session.awaitReadyForLine(line, LOGON_TIMEOUT);
+            page.pastePassphraseInBox(keyed, true).waitForPassphraseSent(Duration.ofSeconds(60));
+            assertEquals(hex(keyed), HexFormat.of().formatHex(session.awaitLine(line, ANSWER_TIMEOUT)),
+                    "the " + layout + " session read other bytes than the box was given");
+
+            if (!every.contains("€")) {
+                // A layout without € (the US one): the box refuses it before any key is sent.
+                page.enterPassphraseInBox("€", true);
+                assertFalse(page.waitForRefusal().isBlank(), "the box refuses € for " + layout + " with a message");
+            }
+            if (!noKey.isEmpty()) {
+                // Last in this session: the keys xrdp leaves pressed garble whatever is typed after them.
+                long logMark = size(guacd.log());
+                session.awaitReadyForLine(line + 1, ANSWER_TIMEOUT);
+                page.pastePassphraseInBox(noKey, true).waitForPassphraseSent(Duration.ofSeconds(60));
+                byte[] read = session.awaitLine(line + 1, ANSWER_TIMEOUT);
+
+                List<String> expected = noKey.codePoints().mapToObj(RdpLayoutFidelityTest::keysymHex).toList();
+                Waits.until("guacd's log to name the " + expected.size() + " key symbols it sent as Unicode events",
+                        Duration.ofSeconds(10), () -> unicodeKeysymsLogged(guacd.log(), logMark).toString(),
+                        () -> unicodeKeysymsLogged(guacd.log(), logMark).size() >= expected.size());
+                assertEquals(expected, unicodeKeysymsLogged(guacd.log(), logMark),
+                        "guacd sends exactly the characters it has no " + layout + " key for as Unicode events");
+                assertNotEquals(hex(noKey), HexFormat.of().formatHex(read),
+                        "xrdp 0.9 was expected to garble the Unicode events (keys it presses and never releases)");
+            }
+            return null;
+        });
+    }
+
+    private static String without(String text, String left) {
+        return text.codePoints().filter(cp -> left.indexOf(cp) < 0)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /** The key symbol the page sends for a code point (keys.js keysymOf), as guacd logs it. */
+    private static String keysymHex(int cp) {
+        boolean latin1 = (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff);
+        return Integer.toHexString(latin1 ? cp : 0x01000000 + cp);
+    }
+
+    private static List<String> unicodeKeysymsLogged(Path log, long from) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                    StandardCharsets.ISO_8859_1);
+            List<String> keysyms = new ArrayList<>();
+            Matcher m = UNICODE_LOG.matcher(text);
+            while (m.find()) {
+                keysyms.add(m.group(1));
+            }
+            return keysyms;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code work} in a new tab of the shared browser (see VncLayoutFidelityTest), closed afterwards. */
+    private static <T> T inFreshTab(Browser browser, Supplier<T> work) {
+        WebDriver driver = browser.driver();
+        String original = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        try {
+            return work.get();
+        } finally {
+            driver.close();
+            driver.switchTo().window(original);
+        }
+    }
+
+    private static String hex(String text) {
+        return HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
