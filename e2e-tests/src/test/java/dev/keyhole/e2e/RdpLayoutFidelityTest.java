@@ -68,6 +68,10 @@ class RdpLayoutFidelityTest {
             "de-de-qwertz", "¡¢£¤¥©ª«¬®¯±¶·¹º»¼½¿ÆÐ×ØÞæð÷øþđĦħıĸŁłŊŋŦŧſΩẞ–—‘’‚“”„…′″‹›™⅛⅜⅝⅞←↑→↓",
             "fr-fr-azerty", "¡¢¥¦©ª«¬®±¶·¹º»¿ÆÐ×ØÞßæð÷øþđĦħıĸŁłŊŋŦŧΩẞ‘’‚“”„•™⅛⅜⅝⅞←↑→↓");
 
+    /** The X keyboard layout xrdp's xrdp_keyboard.ini gives the RDP keyboard layout guacd declares for each. */
+    private static final Map<String, String> XKB_LAYOUTS = Map.of(
+            "en-us-qwerty", "us", "de-de-qwertz", "de", "fr-fr-azerty", "fr");
+
     private static final Map<String, XrdpSession> sessions = new LinkedHashMap<>();
     private static KeyholeServer server;
 
@@ -133,6 +137,8 @@ class RdpLayoutFidelityTest {
             ConsolePage page = ConsolePage.open(browser, server.uri(), layout).waitForState(CONNECTED);
             int line = session.nextLine();
             session.awaitReadyForLine(line, LOGON_TIMEOUT);
+            assertEquals(XKB_LAYOUTS.get(layout), session.xkbLayout(),
+                    "xrdp gives the session the X keyboard layout of the RDP layout guacd declares for " + layout);
             page.pastePassphraseInBox(keyed, true).waitForPassphraseSent(Duration.ofSeconds(60));
             assertEquals(hex(keyed), HexFormat.of().formatHex(session.awaitLine(line, ANSWER_TIMEOUT)),
                     "the " + layout + " session read other bytes than the box was given");
