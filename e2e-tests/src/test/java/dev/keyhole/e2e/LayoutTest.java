@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.Dimension;
 
 /**
- * The pages as people see them, on a desktop and on a phone: the whole console is visible (scaled, never
- * clipped, no sideways scrolling) and its prompt readable. Screenshots of each page are kept under
+ * The pages as people see them, on a desktop and on phones from 320 to 430 px wide: the whole console is visible
+ * (scaled, never clipped, no sideways scrolling) and its prompt readable, and every key of the key bar is on the
+ * screen. Screenshots of each page are kept under
  * {@code target/screenshots/} for people to look at.
  */
 @KeyholeE2E
@@ -33,7 +34,8 @@ class LayoutTest {
     private Browser browser;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"desktop, 1280, 900", "phone, 390, 844"})
+    @CsvSource({"desktop, 1280, 900", "phone, 390, 844", "phone-320, 320, 640", "phone-360, 360, 740",
+            "phone-430, 430, 932"})
     void theConsoleFitsTheWindow(String device, int width, int height, RunningKeyhole keyhole, LockedConsole console,
             Browser browser) throws IOException {
         this.browser = browser;
@@ -60,6 +62,7 @@ class LayoutTest {
         // Scaled to fit, but no smaller than it must be: it takes the full width or the full height available.
         assertTrue(number(box, "width") >= Math.min(1024, width) * 0.9 || number(box, "bottom") > height * 0.8,
                 "the console is smaller than the window allows; " + seen);
+        KeyBarGeometry.assertEveryKeyFits(page, device);
     }
 
     @AfterEach

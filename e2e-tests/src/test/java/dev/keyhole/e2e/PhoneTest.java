@@ -11,6 +11,7 @@ import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.Passphrases;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
+import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.server.KeyholeServer;
 import java.nio.file.Files;
@@ -23,11 +24,15 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * A phone (Chrome's mobile emulation: a phone's viewport, touch events and user agent) unlocks the locked
- * console through the passphrase box and the key bar's Enter; the display fits the width and the typing controls
- * are on the screen.
+ * console through the passphrase box and the key bar's Enter; the display fits the width, the typing controls
+ * are on the screen, every key of the key bar is within the screen's width, and with the on-screen keyboard
+ * open the box, its Send button and the key bar stay above the keyboard and work.
  */
 @KeyholeE2E
 class PhoneTest {
+
+    /** How much of a 844 px tall phone screen an on-screen keyboard takes (CSS px; Android's is about this). */
+    private static final int KEYBOARD_HEIGHT = 336;
 
     @Test
     void aPhoneUnlocksTheConsoleThroughThePassphraseBoxAndTheKeyBar(
@@ -52,6 +57,7 @@ class PhoneTest {
                 assertTrue(box.get(1).doubleValue() >= 0 && box.get(3).doubleValue() <= box.get(5).doubleValue()
                         && box.get(2).doubleValue() <= box.get(4).doubleValue(), () -> control + " is on the screen: " + box);
             }
+            KeyBarGeometry.assertEveryKeyFits(page, "a " + Browser.PHONE_WIDTH + " px wide phone");
             // Two fingers zoom the display in (it becomes wider than the screen and pans), and back out to fit.
             pinch(phone, 150, 240, 100, 290);
             List<Number> zoomed = page.boxOf("#display > *");
@@ -66,6 +72,20 @@ class PhoneTest {
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, phone.screenshot());
 
+            // The on-screen keyboard opens for the box: the box, Send and every key stay visible above it.
+            page.focusPassphraseBox();
+            openOnScreenKeyboard(phone, page);
+            assertEquals("passphrase-input", page.focusedId(), "the box keeps the focus (the keyboard stays open)");
+            String[] typing = new String[2 + KeyBarGeometry.KEYS.size()];
+            typing[0] = "#passphrase-input";
+            typing[1] = "#passphrase-send";
+            for (int i = 0; i < KeyBarGeometry.KEYS.size(); i++) {
+                typing[2 + i] = "#key-bar [data-key='" + KeyBarGeometry.KEYS.get(i) + "']";
+            }
+            KeyBarGeometry.assertInsideVisualViewport(page, "on-screen keyboard open", typing);
+            KeyBarGeometry.assertEveryKeyFits(page, "on-screen keyboard open");
+            Files.write(screenshot.resolveSibling("console-phone-keyboard.png"), phone.screenshot());
+
             page.enterPassphraseInBox(Passphrases.right(), false).waitForPassphraseSent();
             assertEquals("", page.passphraseBoxValue(), "the box is empty once sent");
             assertEquals(List.of("prompt 1"), console.events(), "without Enter the console has not checked it yet");
@@ -74,6 +94,22 @@ class PhoneTest {
             console.awaitUnlocked(Duration.ofSeconds(30));
             assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
         }
+    }
+
+    /**
+     * Makes the page see what an on-screen keyboard does on Android, where Chrome honours the page's
+     * {@code interactive-widget=resizes-content}: the layout and visual viewports shrink to the part of the screen
+     * above the keyboard. Headless Chromium shows no keyboard, and {@code Emulation.setVisibleSize} changes nothing
+     * the page sees; a device metrics override of the phone with a shorter screen shrinks
+     * {@code visualViewport.height} (and {@code innerHeight}) exactly so, with the same resize events.
+     */
+    private static void openOnScreenKeyboard(Browser phone, ConsolePage page) {
+        int visible = Browser.PHONE_HEIGHT - KEYBOARD_HEIGHT;
+        ((ChromeDriver) phone.driver()).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", Browser.PHONE_WIDTH, "height", visible, "deviceScaleFactor", 3.0, "mobile", true));
+        Waits.until("the visual viewport to shrink to " + visible + " px (the keyboard open)", Duration.ofSeconds(10),
+                () -> "the visual viewport is " + page.visualViewport(),
+                () -> page.visualViewport().get("height").doubleValue() <= visible + 0.5);
     }
 
     /** Two fingers on the display at y=300, from x = a1, a2 to x = b1, b2 (real touch events through DevTools). */

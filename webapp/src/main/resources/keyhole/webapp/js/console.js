@@ -225,8 +225,9 @@ passphraseBox({
 }, connectedClient, () => keyboardPanel.current());
 keyBar(byId("key-bar"), connectedClient, (text) => {
   byId("passphrase-message").textContent = text;
-});
-followVisualViewport();
+  byId("passphrase-message").dataset.kind = "key";
+}, byId("cad-dialog"));
+followVisualViewport(byId("typing"));
 
 /** Shows the target's title; the name alone is fine if the list cannot be read. */
 async function showTitle() {

@@ -383,6 +383,67 @@ public final class ConsolePage {
         return this;
     }
 
+    /** Taps the passphrase box (it takes the focus: a phone opens its on-screen keyboard). */
+    public ConsolePage focusPassphraseBox() {
+        passphraseInput().click();
+        return this;
+    }
+
+    /** Waits until the page asks whether to send Ctrl-Alt-Del (its dialog is open). */
+    public ConsolePage waitForRestartQuestion() {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .withMessage(() -> "waiting for the page to ask before sending Ctrl-Alt-Del (#cad-dialog open)")
+                .until(d -> d.findElement(By.id("cad-dialog")).isDisplayed());
+        return this;
+    }
+
+    /** True while the Ctrl-Alt-Del question is open. */
+    public boolean restartQuestionOpen() {
+        return driver.findElement(By.id("cad-dialog")).getDomAttribute("open") != null;
+    }
+
+    /** Answers the open Ctrl-Alt-Del question: "Send Ctrl-Alt-Del" or "Cancel"; waits until it has closed. */
+    public ConsolePage answerRestartQuestion(boolean send) {
+        driver.findElement(By.id(send ? "cad-confirm" : "cad-cancel")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .withMessage(() -> "waiting for the Ctrl-Alt-Del question to close")
+                .until(d -> !restartQuestionOpen());
+        return this;
+    }
+
+    /**
+     * The key bar's buttons as laid out now: for each, {key, left, top, right, bottom, width, height} of its
+     * bounding box in CSS pixels (layout viewport coordinates).
+     */
+    @SuppressWarnings("unchecked")
+    public List<java.util.Map<String, Object>> keyBarButtons() {
+        return (List<java.util.Map<String, Object>>) ((JavascriptExecutor) driver).executeScript("""
+                return [...document.querySelectorAll('#key-bar button')].map((b) => {
+                  const r = b.getBoundingClientRect();
+                  return {key: b.dataset.key, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                          width: r.width, height: r.height};
+                });""");
+    }
+
+    /**
+     * The visual viewport (what the screen shows of the page; an on-screen keyboard shrinks it) in layout
+     * viewport coordinates: {left, top, right, bottom, height, innerWidth, innerHeight, scrollWidth}.
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.Map<String, Number> visualViewport() {
+        return (java.util.Map<String, Number>) ((JavascriptExecutor) driver).executeScript("""
+                const v = window.visualViewport;
+                return {left: v.offsetLeft, top: v.offsetTop, right: v.offsetLeft + v.width,
+                        bottom: v.offsetTop + v.height, height: v.height, innerWidth: window.innerWidth,
+                        innerHeight: window.innerHeight, scrollWidth: document.documentElement.scrollWidth};""");
+    }
+
+    /** The id of the element that has the focus (empty when none has an id). */
+    public String focusedId() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "return document.activeElement ? document.activeElement.id : '';");
+    }
+
     /**
      * Where an element is on the screen, in CSS pixels: {left, top, right, bottom} of its bounding box, and the
      * viewport's width and height.
