@@ -8,11 +8,13 @@
 #                    events.log and the logs of Xvfb, xterm and the RDP server
 #   --rdp-port PORT  TCP port of the RDP server, bound to 127.0.0.1 only
 #   --idle           a console that sends a new viewer no picture: the screen
-#                    stays black until the first key (which only wakes it, like
-#                    a VirtualBox VRDP console that shows nothing until input);
-#                    then the prompt appears, its cursor does not blink and
-#                    nothing changes until the next key (by default the cursor
-#                    blinks, as on a real console, and the prompt is there at once)
+#                    stays black until the first key press of any key, a lone
+#                    Shift too (like a VirtualBox VRDP console that shows nothing
+#                    until input); the key only wakes it (cryptsetup's prompt
+#                    flushes a character typed before it). Then the prompt
+#                    appears, its cursor does not blink and nothing changes until
+#                    the next key (by default the cursor blinks, as on a real
+#                    console, and the prompt is there at once)
 #
 # The passphrase of disk.img is read from stdin (one line). It goes to cryptsetup
 # on a pipe and is never put in argv, the environment or a file (other than the
@@ -28,7 +30,7 @@
 # connections and the first prompt is shown (with --idle: once the console is
 # asleep). SIGINT/SIGTERM stop every child.
 #
-# Needs (Debian): xvfb xterm cryptsetup-bin freerdp2-shadow-x11 fonts-dejavu-core
+# Needs (Debian): xvfb xterm x11-utils cryptsetup-bin freerdp2-shadow-x11 fonts-dejavu-core
 set -euo pipefail
 
 readonly SCREEN_WIDTH=1024 SCREEN_HEIGHT=768
@@ -125,8 +127,7 @@ console_loop() {
     clear
     if [[ "$idle" == idle ]]; then
         printf '\e[?25l' # no cursor: the screen is all black
-        echo asleep >>events.log
-        IFS= read -rsn1 _ </dev/tty || true
+        await_any_key_press
         printf '\e[?25h'
     fi
     while true; do
@@ -146,6 +147,29 @@ console_loop() {
         echo "wrong $n" >>events.log
         printf '\n'
     done
+}
+
+# In the terminal (idle mode): logs "asleep" once it listens, then returns at the first key press on the
+# terminal's window, whatever the key: a modifier alone types nothing, yet it is input (xev sees it).
+await_any_key_press() {
+    local window line listening=0 tries=0
+    # Keys go to xterm's text window, the child of the window WINDOWID names.
+    window="$(xwininfo -children -id "$WINDOWID" | awk '/child(ren)?:$/ {getline; print $1; exit}')"
+    coproc XEV { exec xev -id "$window" -event keyboard -event property 2>&1; }
+    # Listening once xev reports a property change of the window's own (made here, drawing nothing).
+    until ((listening)); do
+        ((tries++ < 100)) || { echo "xev does not listen to window $window" >&2; break; }
+        xprop -id "$window" -f _KEYHOLE_IDLE 8s -set _KEYHOLE_IDLE listening
+        while IFS= read -t 0.1 -r line <&"${XEV[0]}"; do
+            [[ "$line" == PropertyNotify* ]] && { listening=1; break; }
+        done
+    done
+    echo asleep >>events.log
+    while IFS= read -r line <&"${XEV[0]}"; do
+        [[ "$line" == KeyPress* ]] && break
+    done
+    kill "$XEV_PID" 2>/dev/null || true
+    wait "$XEV_PID" 2>/dev/null || true
 }
 
 terminal_echo_is_off() {
