@@ -26,9 +26,11 @@ import java.util.Optional;
 /**
  * A real VM (QEMU, TCG) stopped at a LUKS prompt on its console, with its own console keymap, shared over VNC
  * with QEMU's key map of the same layout: {@code demo/locked-vm/boot.sh} in test mode. The guest reports on
- * its serial port (QEMU's stdout) {@code READY N} when prompt N is shown, {@code READ N HEX} with the bytes
- * it read and {@code RESULT N STATUS} with cryptsetup's verdict (0 = unlocked). Only test strings are ever
- * typed into a test-mode VM: it reports what it reads.
+ * its serial port (QEMU's stdout) {@code KEYMAP LAYOUT} as it boots, {@code READY N} when prompt N is shown,
+ * {@code READ N HEX} with the bytes it read and {@code RESULT N STATUS} with cryptsetup's verdict (0 = unlocked).
+ * Only test strings are ever typed into a test-mode VM: it reports what it reads. A guest that reboots (QEMU
+ * restarts it: Ctrl-Alt-Del at its console) counts its prompts from 1 again; prompts and attempts here are
+ * those of its latest boot.
  */
 public final class LockedVm implements AutoCloseable {
 
@@ -100,25 +102,51 @@ public final class LockedVm implements AutoCloseable {
         }
     }
 
-    /** The last serial line whose first words are these (e.g. "READ", "3"), split into words. */
-    private Optional<String[]> line(String... words) {
+    /** The serial lines of the latest boot (from its KEYMAP line on; all of them before the first). */
+    private List<String> currentBoot() {
         synchronized (serial) {
-            Optional<String[]> found = Optional.empty();
-            for (String l : serial) {
-                String[] parts = l.split(" ");
-                if (parts.length >= words.length && Arrays.equals(parts, 0, words.length, words, 0, words.length)) {
-                    found = Optional.of(parts);
+            int start = 0;
+            for (int i = 0; i < serial.size(); i++) {
+                if (serial.get(i).startsWith("KEYMAP ")) {
+                    start = i;
                 }
             }
-            return found;
+            return List.copyOf(serial.subList(start, serial.size()));
         }
     }
 
-    private int highest(String word) {
+    /** How many times the guest has booted so far (its init says KEYMAP each time). */
+    public int boots() {
         synchronized (serial) {
-            return serial.stream().map(l -> l.split(" ")).filter(p -> p.length >= 2 && p[0].equals(word))
-                    .mapToInt(p -> Integer.parseInt(p[1])).max().orElse(0);
+            return (int) serial.stream().filter(l -> l.startsWith("KEYMAP ")).count();
         }
+    }
+
+    /** Waits until the guest has booted {@code n} times in all (1 = the first boot). */
+    public void awaitBoot(int n, Duration timeout) {
+        Waits.until("boot " + n + " of the " + layout + " VM", timeout, this::seen, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the VM stopped: " + seen());
+            }
+            return boots() >= n;
+        });
+    }
+
+    /** The last serial line of the latest boot whose first words are these (e.g. "READ", "3"), split into words. */
+    private Optional<String[]> line(String... words) {
+        Optional<String[]> found = Optional.empty();
+        for (String l : currentBoot()) {
+            String[] parts = l.split(" ");
+            if (parts.length >= words.length && Arrays.equals(parts, 0, words.length, words, 0, words.length)) {
+                found = Optional.of(parts);
+            }
+        }
+        return found;
+    }
+
+    private int highest(String word) {
+        return currentBoot().stream().map(l -> l.split(" ")).filter(p -> p.length >= 2 && p[0].equals(word))
+                .mapToInt(p -> Integer.parseInt(p[1])).max().orElse(0);
     }
 
     private String lastLines() {
