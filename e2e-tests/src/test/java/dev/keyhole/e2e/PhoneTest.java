@@ -31,8 +31,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @KeyholeE2E
 class PhoneTest {
 
-    /** How much of a 844 px tall phone screen an on-screen keyboard takes (CSS px; Android's is about this). */
-    private static final int KEYBOARD_HEIGHT = 336;
+    /** What an on-screen keyboard leaves of a 844 px tall phone screen, upright (CSS px; Android's about so). */
+    private static final int VISIBLE_UPRIGHT = 508;
+    /** What it leaves of the same phone turned sideways (390 px tall). */
+    private static final int VISIBLE_SIDEWAYS = 190;
 
     @Test
     void aPhoneUnlocksTheConsoleThroughThePassphraseBoxAndTheKeyBar(
@@ -74,14 +76,18 @@ class PhoneTest {
 
             // The on-screen keyboard opens for the box: the box, Send and every key stay visible above it.
             page.focusPassphraseBox();
-            openOnScreenKeyboard(phone, page);
-            assertEquals("passphrase-input", page.focusedId(), "the box keeps the focus (the keyboard stays open)");
             String[] typing = new String[2 + KeyBarGeometry.KEYS.size()];
             typing[0] = "#passphrase-input";
             typing[1] = "#passphrase-send";
             for (int i = 0; i < KeyBarGeometry.KEYS.size(); i++) {
                 typing[2 + i] = "#key-bar [data-key='" + KeyBarGeometry.KEYS.get(i) + "']";
             }
+            // Sideways, the keyboard leaves a strip: the console gives up its height, the typing panel stays.
+            openOnScreenKeyboard(phone, page, Browser.PHONE_HEIGHT, VISIBLE_SIDEWAYS);
+            KeyBarGeometry.assertInsideVisualViewport(page, "sideways, on-screen keyboard open", typing);
+            Files.write(screenshot.resolveSibling("console-phone-sideways-keyboard.png"), phone.screenshot());
+            openOnScreenKeyboard(phone, page, Browser.PHONE_WIDTH, VISIBLE_UPRIGHT);
+            assertEquals("passphrase-input", page.focusedId(), "the box keeps the focus (the keyboard stays open)");
             KeyBarGeometry.assertInsideVisualViewport(page, "on-screen keyboard open", typing);
             KeyBarGeometry.assertEveryKeyFits(page, "on-screen keyboard open");
             Files.write(screenshot.resolveSibling("console-phone-keyboard.png"), phone.screenshot());
@@ -103,13 +109,13 @@ class PhoneTest {
      * the page sees; a device metrics override of the phone with a shorter screen shrinks
      * {@code visualViewport.height} (and {@code innerHeight}) exactly so, with the same resize events.
      */
-    private static void openOnScreenKeyboard(Browser phone, ConsolePage page) {
-        int visible = Browser.PHONE_HEIGHT - KEYBOARD_HEIGHT;
+    private static void openOnScreenKeyboard(Browser phone, ConsolePage page, int width, int visible) {
         ((ChromeDriver) phone.driver()).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
-                "width", Browser.PHONE_WIDTH, "height", visible, "deviceScaleFactor", 3.0, "mobile", true));
-        Waits.until("the visual viewport to shrink to " + visible + " px (the keyboard open)", Duration.ofSeconds(10),
-                () -> "the visual viewport is " + page.visualViewport(),
-                () -> page.visualViewport().get("height").doubleValue() <= visible + 0.5);
+                "width", width, "height", visible, "deviceScaleFactor", 3.0, "mobile", true));
+        Waits.until("the visual viewport to be " + width + " x " + visible + " px (the keyboard open)",
+                Duration.ofSeconds(10), () -> "the visual viewport is " + page.visualViewport(),
+                () -> Math.abs(page.visualViewport().get("height").doubleValue() - visible) < 0.5
+                        && Math.abs(page.visualViewport().get("innerWidth").doubleValue() - width) < 0.5);
     }
 
     /** Two fingers on the display at y=300, from x = a1, a2 to x = b1, b2 (real touch events through DevTools). */
