@@ -30,8 +30,9 @@ class WakeKeyTest {
         console.awaitEvent("asleep", Duration.ofSeconds(30));
         ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET).waitForState(CONNECTED);
         assertEquals("waiting", page.picture(), () -> "the idle console has sent no picture: " + page.describe());
-        assertTrue(page.messageVisible() && page.message().toLowerCase().contains("waiting for the console's picture"),
-                () -> "the page says it is waiting for the picture: " + page.describe());
+        assertTrue(page.messageVisible() && page.message().toLowerCase().contains("waiting for the console's picture")
+                        && page.message().contains("Wake"),
+                () -> "the page says it is waiting for the picture, and what Wake is for: " + page.describe());
         assertEquals(List.of("asleep"), console.events(), "the page sends no key on its own");
 
         page.tapKey("wake");

@@ -35,7 +35,8 @@ const PILL_TEXT = {
   error: "Error",
 };
 const WAITING_FOR_PICTURE =
-  "Connected — waiting for the console's picture. The screen appears when the console next changes.";
+  "Connected — waiting for the console's picture. The screen appears when the console next changes; "
+  + "if it stays black, the Wake key sends it a Shift press (it types nothing).";
 
 const targetName = new URLSearchParams(location.search).get("target") || "";
 const backoff = new Backoff();
