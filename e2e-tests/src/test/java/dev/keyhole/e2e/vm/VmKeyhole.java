@@ -35,7 +35,35 @@ final class VmKeyhole implements AutoCloseable {
 
     /** Writes {@code dir/keyhole.yaml} with the targets and starts the server. */
     static VmKeyhole start(Path dir, Guacd guacd, Iterable<VmTarget> targets) {
-        StringBuilder yaml = new StringBuilder("""
+        StringBuilder yaml = new StringBuilder();
+        for (VmTarget t : targets) {
+            yaml.append(targetYaml(t.name(), "Locked VM (" + t.vm().layout() + " guest)", t.vm().vncPort(),
+                    "initramfs", t.declaredLayout()));
+        }
+        return start(dir, guacd, yaml.toString());
+    }
+
+    /** Starts the server with one VNC target: QEMU's display on {@code vncPort}, one keyboard stage. */
+    static VmKeyhole start(Path dir, Guacd guacd, String name, int vncPort, String stage, String layout) {
+        return start(dir, guacd, targetYaml(name, name, vncPort, stage, layout));
+    }
+
+    private static String targetYaml(String name, String title, int vncPort, String stage, String layout) {
+        return """
+                  - name: %s
+                    title: %s
+                    protocol: vnc
+                    host: 127.0.0.1
+                    port: %d
+                    keyboard:
+                      %s: %s
+                    width: 720
+                    height: 400
+                """.formatted(name, title, vncPort, stage, layout);
+    }
+
+    private static VmKeyhole start(Path dir, Guacd guacd, String targets) {
+        String yaml = """
                 http:
                   bind: 127.0.0.1
                   port: 0
@@ -43,20 +71,7 @@ final class VmKeyhole implements AutoCloseable {
                   host: %s
                   port: %d
                 targets:
-                """.formatted(guacd.host(), guacd.port()));
-        for (VmTarget t : targets) {
-            yaml.append("""
-                      - name: %s
-                        title: Locked VM (%s guest)
-                        protocol: vnc
-                        host: 127.0.0.1
-                        port: %d
-                        keyboard:
-                          initramfs: %s
-                        width: 720
-                        height: 400
-                    """.formatted(t.name(), t.vm().layout(), t.vm().vncPort(), t.declaredLayout()));
-        }
+                """.formatted(guacd.host(), guacd.port()) + targets;
         Path config = dir.resolve("keyhole.yaml");
         try {
             Files.writeString(config, yaml);

@@ -1,0 +1,47 @@
+package dev.keyhole.e2e.vm;
+
+import static dev.keyhole.e2e.pages.ConsolePage.State.CONNECTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.E2ePaths;
+import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.pages.ConsolePage;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key bar in a real GRUB menu (Debian's GRUB 2, BIOS, in QEMU over VNC: two entries, "first" the default, and a
+ * countdown). Wake, a lone Shift, is no key to GRUB: the countdown goes on and nothing is chosen. The arrows move
+ * the highlight and Enter runs the entry highlighted.
+ */
+@KeyholeE2E
+class GrubMenuKeysTest {
+
+    private static final String TARGET = "grub-menu";
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
+
+    @Test
+    void wakeChoosesNothingAndTheArrowsAndEnterDriveTheMenu(Guacd guacd, Browser browser) throws Exception {
+        try (GrubMenuVm grub = GrubMenuVm.boot(E2ePaths.fixtureDir(GrubMenuKeysTest.class, "vm"));
+                VmKeyhole keyhole = VmKeyhole.start(E2ePaths.fixtureDir(GrubMenuKeysTest.class, "server"), guacd,
+                        TARGET, grub.vncPort(), "grub", "en-us-qwerty")) {
+            grub.awaitCountdown(89, BOOT_TIMEOUT);
+            ConsolePage page = ConsolePage.open(browser, keyhole.uri(), TARGET)
+                    .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
+
+            // Wake: GRUB sees no key. Its countdown goes on (a key would stop it) and nothing is chosen.
+            int before = grub.countdown().orElseThrow();
+            page.tapKey("wake");
+            grub.awaitCountdown(before - 2, Duration.ofSeconds(30));
+            assertEquals(Optional.empty(), grub.picked(), "Wake made GRUB run an entry");
+
+            // Down moves the highlight from the default entry to "second", and Enter runs it.
+            page.tapKey("down");
+            page.tapKey("enter");
+            assertEquals("second", grub.awaitPicked(Duration.ofSeconds(30)), "the entry GRUB ran");
+        }
+    }
+}
