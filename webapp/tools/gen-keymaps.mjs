@@ -15,6 +15,11 @@
  * on several keys or levels takes the lowest level. Only the keys of the typing block count (TYPING_KEYS). Dead keys produce no character, so what only a dead
  * key composes is not in the table (untypeable); so are the symbols in NOT_ON_CONSOLES.
  *
+ * Over RDP the characters a layout types are also limited by guacd: it sends a character as a key press only
+ * where its keymap for the connection's server-layout has a key for it (guacd-keymaps/, guacd 1.3.0's own
+ * files), and any other as an RDP Unicode event that VirtualBox's console ignores. Each layout's `rdp` lists
+ * the characters of its table that guacd's keymap has a key for.
+ *
  * Usage: node webapp/tools/gen-keymaps.mjs           rewrites keymaps.js
  *        node webapp/tools/gen-keymaps.mjs --stdout  prints it
  * Needs: xkb-data, x11-xkb-utils (xkbcomp), x11proto-dev (keysymdef.h).
@@ -30,6 +35,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const OUTPUT = join(HERE, "../src/main/resources/keyhole/webapp/js/keymaps.js");
 const XKB_ROOT = "/usr/share/X11/xkb";
 const KEYSYMDEF = "/usr/include/X11/keysymdef.h";
+const GUACD_KEYMAPS = join(HERE, "guacd-keymaps");
 
 /**
  * The keys of the typing block of a PC keyboard (pc105, plus the extra keys of Japanese and Brazilian
@@ -187,6 +193,27 @@ export function levelsOfXkb(xkb, names) {
   return { levels, keysyms };
 }
 
+/**
+ * The characters guacd's RDP keymap for a layout (a guacd layout name) has keys for, with its parents':
+ * every character of its `map ... ~ "characters"` lines (read as guacd's generate.pl reads them: between
+ * the first and the last quote of the line).
+ */
+export function guacdCharacters(layoutName, dir = GUACD_KEYMAPS) {
+  const characters = new Set();
+  let file = layoutName.replaceAll("-", "_");
+  while (file) {
+    let parent = null;
+    for (const line of readFileSync(join(dir, file + ".keymap"), "utf8").split("\n")) {
+      const p = /^\s*parent\s+"(.*)"/.exec(line);
+      if (p) parent = p[1];
+      const m = /^\s*map\s+[^~]*\s+~\s+"(.*)"\s*(?:#.*)?$/.exec(line);
+      if (m) for (const char of m[1]) characters.add(char.codePointAt(0));
+    }
+    file = parent;
+  }
+  return characters;
+}
+
 function packageVersion(name) {
   try {
     return execFileSync("dpkg-query", ["-W", "-f=${Version}", name], { encoding: "utf8" }).trim();
@@ -205,6 +232,8 @@ export function generate() {
   out.push("// the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.");
   out.push("// keysyms: the X11 key symbol the layout has for a character where it is not the character's Unicode form");
   out.push("// (legacy symbols such as Greek_OMEGA 0x7d9): VNC servers that map key symbols with such a layout know only it.");
+  out.push("// rdp: the characters of levels that guacd 1.3.0's RDP keymap for the layout has a key for (webapp/tools/");
+  out.push("// guacd-keymaps/); guacd sends any other as an RDP Unicode event, which VirtualBox's console ignores.");
   out.push("export const KEYMAPS = {");
   for (const layout of LAYOUTS) {
     const { levels, keysyms } = levelsOfXkb(compileXkb(layout.xkb, layout.variant), names);
@@ -212,6 +241,9 @@ export function generate() {
       .map(([cp, level]) => JSON.stringify(String.fromCodePoint(cp)) + ": " + level);
     const symbols = [...keysyms.entries()].sort((a, b) => a[0] - b[0])
       .map(([cp, keysym]) => JSON.stringify(String.fromCodePoint(cp)) + ": 0x" + keysym.toString(16));
+    const guacd = guacdCharacters(layout.name);
+    const rdp = [...levels.keys()].filter((cp) => guacd.has(cp)).sort((a, b) => a - b)
+      .map((cp) => String.fromCodePoint(cp)).join("");
     out.push(`  ${JSON.stringify(layout.name)}: {`);
     out.push(`    title: ${JSON.stringify(layout.title)},`);
     out.push("    levels: {");
@@ -224,6 +256,7 @@ export function generate() {
       out.push("      " + symbols.slice(i, i + 8).join(", ") + ",");
     }
     out.push("    },");
+    out.push(`    rdp: ${JSON.stringify(rdp)},`);
     out.push("  },");
   }
   out.push("};");

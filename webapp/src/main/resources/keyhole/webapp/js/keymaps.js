@@ -3,6 +3,8 @@
 // the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.
 // keysyms: the X11 key symbol the layout has for a character where it is not the character's Unicode form
 // (legacy symbols such as Greek_OMEGA 0x7d9): VNC servers that map key symbols with such a layout know only it.
+// rdp: the characters of levels that guacd 1.3.0's RDP keymap for the layout has a key for (webapp/tools/
+// guacd-keymaps/); guacd sends any other as an RDP Unicode event, which VirtualBox's console ignores.
 export const KEYMAPS = {
   "da-dk-qwerty": {
     title: "Danish",
@@ -27,6 +29,7 @@ export const KEYMAPS = {
       "ŋ": 0x3bf, "Œ": 0x13bc, "œ": 0x13bd, "Ω": 0x7d9, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "“": 0xad2,
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "⅝": 0xac5, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£¤§µ½ÅÆØåæø€",
   },
   "de-ch-qwertz": {
     title: "German (Switzerland)",
@@ -52,6 +55,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£¦§¬°àäçèéöü€",
   },
   "de-de-qwertz": {
     title: "German (QWERTZ)",
@@ -78,6 +82,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}~§°²³µÄÖÜßäöü€",
   },
   "en-gb-qwerty": {
     title: "English (UK)",
@@ -103,6 +108,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~£¦¬€",
   },
   "en-us-qwerty": {
     title: "English (US)",
@@ -118,6 +124,7 @@ export const KEYMAPS = {
     },
     keysyms: {
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
   },
   "es-es-qwerty": {
     title: "Spanish",
@@ -143,6 +150,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¡ª¬·º¿ÇÑçñ€",
   },
   "es-latam-qwerty": {
     title: "Spanish (Latin American)",
@@ -167,6 +175,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¡¬º¿Ññ€",
   },
   "fr-be-azerty": {
     title: "Belgian (AZERTY)",
@@ -192,6 +201,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_abcdefghijklmnopqrstuvwxyz{|}£§°²³µàçèéù€",
   },
   "fr-ch-qwertz": {
     title: "French (Switzerland)",
@@ -217,6 +227,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£¦§¬°àäçèéöü€",
   },
   "fr-fr-azerty": {
     title: "French (AZERTY)",
@@ -242,6 +253,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~£¤§°²µàçèéù€",
   },
   "hu-hu-qwertz": {
     title: "Hungarian",
@@ -267,6 +279,7 @@ export const KEYMAPS = {
       "˛": 0x1b2, "˝": 0x1bd, "Ω": 0x7d9, "–": 0xaaa, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "”": 0xad3,
       "„": 0xafe, "€": 0x20ac, "↑": 0x8fc,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghijklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
   },
   "it-it-qwerty": {
     title: "Italian",
@@ -292,6 +305,7 @@ export const KEYMAPS = {
       "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc,
       "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_abcdefghijklmnopqrstuvwxyz{|}£§°àçèéìòù€",
   },
   "ja-jp-qwerty": {
     title: "Japanese",
@@ -307,6 +321,7 @@ export const KEYMAPS = {
     },
     keysyms: {
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
   },
   "pt-br-qwerty": {
     title: "Portuguese (Brazil)",
@@ -331,6 +346,7 @@ export const KEYMAPS = {
       "ŋ": 0x3bf, "Ŧ": 0x3ac, "ŧ": 0x3bc, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "“": 0xad2, "”": 0xad3,
       "„": 0xafe, "™": 0xac9, "⅜": 0xac4, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£§ª¬°²³¹ºÇç",
   },
   "sv-se-qwerty": {
     title: "Swedish",
@@ -355,6 +371,7 @@ export const KEYMAPS = {
       "ŋ": 0x3bf, "Œ": 0x13bc, "œ": 0x13bd, "Ω": 0x7d9, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "“": 0xad2,
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "⅝": 0xac5, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£¤§µ½ÄÅÖäåö€",
   },
   "tr-tr-qwerty": {
     title: "Turkish",
@@ -377,5 +394,6 @@ export const KEYMAPS = {
       "Ğ": 0x2ab, "ğ": 0x2bb, "İ": 0x2a9, "ı": 0x2b9, "Ş": 0x1aa, "ş": 0x1ba, "Ω": 0x7d9, "‘": 0xad0,
       "’": 0xad1, "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "⅜": 0xac4, "←": 0x8fb,
     },
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£½ÇÖÜßçéöüĞğİıŞş€₺",
   },
 };

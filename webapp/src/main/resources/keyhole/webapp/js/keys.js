@@ -8,7 +8,9 @@
  * modifiers itself from the connection's server-layout, so the plan holds only the character's own key.
  * Over VNC a character is sent as the key symbol the layout itself has for it (the table's `keysyms`, e.g.
  * the legacy Greek_OMEGA 0x7d9 for "Ω"): QEMU looks key symbols up in a map made from the same layout and
- * knows no other form. Over RDP it is sent in its Unicode form (keysymOf), which guacd needs (e.g. for "€").
+ * knows no other form. Over RDP it is sent in its Unicode form (keysymOf), which guacd needs (e.g. for "€"),
+ * and only the characters guacd's keymap has a key for are typeable (the table's `rdp`): guacd would send
+ * any other as an RDP Unicode event, which VirtualBox's console ignores.
  *
  * The text given to planKeys is never logged, echoed or kept; untypeable characters are reported by
  * position only.
@@ -66,6 +68,12 @@ export function levelOf(char, layoutName) {
   return Object.prototype.hasOwnProperty.call(levels, char) ? levels[char] : undefined;
 }
 
+/** True when a character can be typed into a console with this layout over this protocol. */
+export function isTypeable(char, layoutName, protocol) {
+  if (levelOf(char, layoutName) === undefined) return false;
+  return protocol !== "rdp" || char === "\n" || layoutOf(layoutName).rdp.includes(char);
+}
+
 function layoutOf(layoutName) {
   const layout = Object.prototype.hasOwnProperty.call(KEYMAPS, layoutName) ? KEYMAPS[layoutName] : null;
   if (!layout) throw new Error("unknown keyboard layout: " + layoutName);
@@ -83,7 +91,7 @@ function layoutOf(layoutName) {
  * @returns {{ok: true, events: Array<[number, boolean]>} | {ok: false, untypeable: number[]}}
  *          events are [keysym, pressed] in order, every press released; untypeable lists the positions
  *          (0-based, counted in characters = code points, as Array.from(text) counts them) of the
- *          characters the layout cannot type. Nothing is planned when any character is untypeable.
+ *          characters that cannot be typed (isTypeable). Nothing is planned when any character is untypeable.
  * @throws {Error} for an unknown layout or protocol
  */
 export function planKeys(text, layoutName, protocol) {
@@ -93,11 +101,11 @@ export function planKeys(text, layoutName, protocol) {
   const untypeable = [];
   const events = [];
   chars.forEach((char, position) => {
-    const level = levelOf(char, layoutName);
-    if (level === undefined) {
+    if (!isTypeable(char, layoutName, protocol)) {
       untypeable.push(position);
       return;
     }
+    const level = levelOf(char, layoutName);
     const keysym = keysymFor(char, layoutName, protocol);
     const modifiers = [];
     if (protocol === "vnc") {

@@ -126,8 +126,10 @@ export function passphraseBox(ui, currentClient, keyboard) {
     const which = numbers.length === 1
       ? `character ${numbers[0]}`
       : `characters ${numbers.slice(0, -1).join(", ")} and ${numbers[numbers.length - 1]}`;
+    // Over RDP guacd has keys for fewer characters than the layout types (keys.js isTypeable).
+    const how = layout.protocol === "rdp" ? " over RDP" : "";
     say(`Nothing was sent: the console's keyboard layout (${layout.layout}, stage ${layout.stage}) cannot type `
-      + `${which} (marked ✕). Change ${numbers.length === 1 ? "it" : "them"}, or switch the keyboard stage `
+      + `${which}${how} (marked ✕). Change ${numbers.length === 1 ? "it" : "them"}, or switch the keyboard stage `
       + "if the console has moved on.", "refused");
   }
 }
