@@ -3,9 +3,13 @@ package dev.keyhole.e2e.leak;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -175,19 +179,47 @@ public final class LeakScan {
             if (!Files.exists(root)) {
                 continue;
             }
-            List<Path> paths;
-            try (Stream<Path> walk = Files.walk(root)) {
-                paths = walk.filter(Files::isRegularFile).sorted().toList();
-            }
-            for (Path file : paths) {
+            for (Path file : regularFiles(root)) {
+                Set<String> forms;
+                long size;
+                try {
+                    size = Files.size(file);
+                    forms = scanFile(file);
+                } catch (NoSuchFileException gone) {
+                    continue; // deleted since the walk (a browser's profile, say): nothing left to leak
+                }
                 files++;
-                bytes += Files.size(file);
-                for (String form : scanFile(file)) {
+                bytes += size;
+                for (String form : forms) {
                     findings.add(new Finding(file, form));
                 }
             }
         }
         return new Result(files, bytes, findings);
+    }
+
+    /** The regular files under root, sorted; what is deleted while the walk runs is left out. */
+    private static List<Path> regularFiles(Path root) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    paths.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        paths.sort(null);
+        return paths;
     }
 
     private Set<String> scanFile(Path file) throws IOException {
