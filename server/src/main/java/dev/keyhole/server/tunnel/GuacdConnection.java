@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.guacamole.GuacamoleException;
@@ -37,8 +40,9 @@ import org.apache.guacamole.protocol.GuacamoleStatus;
  * channel with blocking reads. It reads exactly up to the end of {@code ready}; whatever guacd sent after it stays
  * in the read buffer and is the first thing {@link #startReading} delivers, so nothing read ahead is lost.
  *
- * <p>After the handshake no thread waits on this connection: reads and writes complete on the shared
- * {@link AsynchronousChannelGroup}. {@link #write} may be called from any thread.
+ * <p>After the handshake no thread waits on this connection: reads complete on the shared
+ * {@link AsynchronousChannelGroup}. {@link #write} may be called from any thread and writes at once on it; only a
+ * write the socket has no room for completes on the group.
  */
 final class GuacdConnection implements AutoCloseable {
 
@@ -48,10 +52,13 @@ final class GuacdConnection implements AutoCloseable {
         /**
          * Complete instructions, as guacd sent them (UTF-8).
          *
-         * @param instructions the bytes; valid until {@code resume} is run
+         * @param instructions the bytes, from index 0 of their array; valid until {@code resume} is run
+         * @param ends         where each of them ends (the index just past its {@code ;}; the first starts at 0, the
+         *                     last ends at {@code instructions.limit()}), found by the connection's own scan, when
+         *                     reading was started with {@code withEnds}; otherwise empty. Valid until {@code resume}
          * @param resume       run it when done with the bytes: the next read starts then
          */
-        void instructions(ByteBuffer instructions, Runnable resume);
+        void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume);
 
         /**
          * The stream ended: guacd closed the connection, a read failed, or guacd sent something that is not
@@ -73,7 +80,11 @@ final class GuacdConnection implements AutoCloseable {
 
     private final AsynchronousSocketChannel channel;
     private final Duration timeout;
+    private final Executor waiting;
     private final InstructionBoundaries boundaries = new InstructionBoundaries();
+    /** Where the instructions read end, for a reader that looks into them; never filled for the others. */
+    private final InstructionBoundaries.Ends ends = new InstructionBoundaries.Ends();
+    private boolean recordEnds;
 
     /** Bytes received and not yet delivered are {@code buffer[0, filled)}; {@code buffer[0, scanned)} was scanned. */
     private byte[] buffer = new byte[INITIAL_BUFFER];
@@ -91,9 +102,10 @@ final class GuacdConnection implements AutoCloseable {
     private GuacamoleProtocolVersion protocolVersion;
     private volatile boolean closed;
 
-    private GuacdConnection(AsynchronousSocketChannel channel, Duration timeout) {
+    private GuacdConnection(AsynchronousSocketChannel channel, Duration timeout, Executor waiting) {
         this.channel = channel;
         this.timeout = timeout;
+        this.waiting = waiting;
     }
 
     /**
@@ -101,6 +113,8 @@ final class GuacdConnection implements AutoCloseable {
      * a thread that may block, never on a channel-group thread.
      *
      * @param group       the channel group the connection's reads and writes complete on
+     * @param waiting     where a thread may wait, at most {@code timeout}, for guacd to take a write its socket had no
+     *                    room for (never the channel group's threads: they complete that write)
      * @param guacd       where guacd listens
      * @param select      the protocol ({@code rdp}) for a new connection, or a connection id ({@code $…}) to join
      * @param parameters  the connection's parameters, answered to guacd's {@code args}
@@ -109,7 +123,7 @@ final class GuacdConnection implements AutoCloseable {
      * @return the connection, between {@code ready} and the first instruction after it
      * @throws TunnelException with a message fit for the user if guacd is unreachable or refuses
      */
-    static GuacdConnection open(AsynchronousChannelGroup group, GuacdConfig guacd, String select,
+    static GuacdConnection open(AsynchronousChannelGroup group, Executor waiting, GuacdConfig guacd, String select,
             GuacamoleConfiguration parameters, GuacamoleClientInformation information, Duration timeout)
             throws TunnelException {
         AsynchronousSocketChannel channel;
@@ -121,7 +135,7 @@ final class GuacdConnection implements AutoCloseable {
         } catch (IOException e) {
             throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole cannot open a socket: " + e);
         }
-        GuacdConnection connection = new GuacdConnection(channel, timeout);
+        GuacdConnection connection = new GuacdConnection(channel, timeout, waiting);
         try {
             channel.connect(new InetSocketAddress(guacd.host(), guacd.port()))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -167,8 +181,12 @@ final class GuacdConnection implements AutoCloseable {
     /**
      * Starts delivering guacd's instructions to {@code reader}, beginning with any read ahead during the
      * handshake. Call once.
+     *
+     * @param withEnds whether the reader is told where each instruction ends (a reader that looks into single
+     *                 instructions); the frames of a viewer need only the last end, which costs nothing more
      */
-    void startReading(Reader reader) {
+    void startReading(Reader reader, boolean withEnds) {
+        recordEnds = withEnds;
         scanAndDeliver(reader);
     }
 
@@ -176,11 +194,13 @@ final class GuacdConnection implements AutoCloseable {
     private void deliver(Reader reader) {
         if (deliverable > 0) {
             int length = deliverable;
-            reader.instructions(ByteBuffer.wrap(buffer, 0, length), () -> {
+            reader.instructions(ByteBuffer.wrap(buffer, 0, length), ends, () -> {
                 System.arraycopy(buffer, length, buffer, 0, filled - length);
                 filled -= length;
                 scanned -= length;
                 deliverable = 0;
+                // Every end found was at or before `length`: the scan delivers up to the last one.
+                ends.clear();
                 scanAndDeliver(reader);
             });
             return;
@@ -230,7 +250,7 @@ final class GuacdConnection implements AutoCloseable {
 
     private void scanAndDeliver(Reader reader) {
         try {
-            int end = boundaries.scan(buffer, scanned, filled);
+            int end = boundaries.scan(buffer, scanned, filled, recordEnds ? ends : null);
             scanned = filled;
             if (end > 0) {
                 deliverable = end;
@@ -282,21 +302,94 @@ final class GuacdConnection implements AutoCloseable {
     }
 
     /**
-     * Writes everything queued so far in one write: answers to guacd's {@code sync}s arrive as fast as guacd
-     * streams, and a write each would leave them queueing faster than they are written.
+     * Writes everything queued so far in one write, and again while more was queued meanwhile.
+     *
+     * <p>The write is tried at once on the calling thread. A completion handler's write would not be: from a
+     * thread outside the channel group (the browser's key press arrives on a Jetty thread) the group only asks
+     * the kernel to say when the socket is writable and then writes on one of its own threads, so a key press
+     * waited for a relay thread, behind whatever the relay threads were doing.
      */
     private void writeNext() {
-        ByteBuffer next;
-        synchronized (writeLock) {
-            if (queuedBytes == 0 || closed) {
-                inFlight = null;
+        while (true) {
+            ByteBuffer next;
+            synchronized (writeLock) {
+                if (queuedBytes == 0 || closed) {
+                    inFlight = null;
+                    return;
+                }
+                next = ByteBuffer.wrap(queued, 0, queuedBytes);
+                queued = new byte[Math.min(queued.length, MAX_RETAINED_QUEUE)];
+                queuedBytes = 0;
+                inFlight = next;
+            }
+            Future<Integer> written;
+            try {
+                written = channel.write(next);
+            } catch (RuntimeException e) {
+                close();
                 return;
             }
-            next = ByteBuffer.wrap(queued, 0, queuedBytes);
-            queued = new byte[Math.min(queued.length, MAX_RETAINED_QUEUE)];
-            queuedBytes = 0;
-            inFlight = next;
+            if (!written.isDone()) {
+                // guacd's socket had no room: the channel group completes the write when it has.
+                awaitWrite(written, next);
+                return;
+            }
+            if (!succeeded(written)) {
+                return;
+            }
+            if (next.hasRemaining()) {
+                writeRest(next);
+                return;
+            }
         }
+    }
+
+    /** Waits, off the channel group's threads, for a write guacd's socket had no room for; then goes on. */
+    private void awaitWrite(Future<Integer> written, ByteBuffer next) {
+        try {
+            waiting.execute(() -> {
+                try {
+                    written.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // guacd has taken nothing for that long: it is stuck. The read side ends the stream.
+                    close();
+                    return;
+                } catch (ExecutionException e) {
+                    close();
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    close();
+                    return;
+                }
+                if (next.hasRemaining()) {
+                    writeRest(next);
+                } else {
+                    writeNext();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            close();
+        }
+    }
+
+    /** @return whether a completed write succeeded; closes the connection if not */
+    private boolean succeeded(Future<Integer> written) {
+        try {
+            written.get();
+            return true;
+        } catch (ExecutionException e) {
+            close();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return false;
+        }
+    }
+
+    /** Writes the rest of a write the socket took only part of, when it has room; then goes on. */
+    private void writeRest(ByteBuffer next) {
         try {
             channel.write(next, next, new CompletionHandler<>() {
                 @Override

@@ -3,6 +3,7 @@ package dev.keyhole.server.tunnel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Finds where complete Guacamole instructions end in a UTF-8 byte stream, without decoding it.
@@ -37,7 +38,15 @@ final class InstructionBoundaries {
      * @throws MalformedInstructionException if the bytes are not Guacamole instructions
      */
     int scan(byte[] bytes, int from, int to) throws MalformedInstructionException {
-        return scan(bytes, from, to, false);
+        return scan(bytes, from, to, false, null);
+    }
+
+    /**
+     * Like {@link #scan(byte[], int, int)}, and adds the end of every instruction that ends in the range to
+     * {@code ends}, in order: whoever needs to look into single instructions finds them without scanning again.
+     */
+    int scan(byte[] bytes, int from, int to, Ends ends) throws MalformedInstructionException {
+        return scan(bytes, from, to, false, ends);
     }
 
     /**
@@ -46,10 +55,14 @@ final class InstructionBoundaries {
      * @return the index just past that instruction's {@code ;}, or {@code -1}
      */
     int scanOne(byte[] bytes, int from, int to) throws MalformedInstructionException {
-        return scan(bytes, from, to, true);
+        return scan(bytes, from, to, true, null);
     }
 
-    private int scan(byte[] bytes, int from, int to, boolean first) throws MalformedInstructionException {
+    private int scan(byte[] bytes, int from, int to, boolean first, Ends ends) throws MalformedInstructionException {
+        // The state lives in locals while scanning (the JIT keeps them in registers) and in fields between calls.
+        int state = this.state;
+        int digits = this.digits;
+        int length = this.length;
         int lastEnd = -1;
         int i = from;
         while (i < to) {
@@ -90,29 +103,35 @@ final class InstructionBoundaries {
                     break;
                 }
                 byte terminator = bytes[i++];
+                state = LENGTH;
+                digits = 0;
+                length = 0;
                 if (terminator == ';') {
                     lastEnd = i;
+                    if (ends != null) {
+                        ends.add(i);
+                    }
                     if (first) {
-                        state = LENGTH;
-                        digits = 0;
-                        length = 0;
-                        return lastEnd;
+                        break;
                     }
                 } else if (terminator != ',') {
                     throw new MalformedInstructionException("expected ',' or ';' after an element");
                 }
-                state = LENGTH;
-                digits = 0;
-                length = 0;
             }
         }
+        this.state = state;
+        this.digits = digits;
+        this.length = length;
         return lastEnd;
     }
 
-    /** @return whether {@code bytes[from, to)} are all ASCII; looks at eight bytes at a time */
+    /** @return whether {@code bytes[from, to)} are all ASCII; looks at sixteen bytes at a time */
     private static boolean isAscii(byte[] bytes, int from, int to) {
         long any = 0;
         int i = from;
+        for (; i + 2 * Long.BYTES <= to; i += 2 * Long.BYTES) {
+            any |= (long) LONGS.get(bytes, i) | (long) LONGS.get(bytes, i + Long.BYTES);
+        }
         for (; i + Long.BYTES <= to; i += Long.BYTES) {
             any |= (long) LONGS.get(bytes, i);
         }
@@ -120,6 +139,43 @@ final class InstructionBoundaries {
             any |= bytes[i];
         }
         return (any & 0x8080808080808080L) == 0;
+    }
+
+    /**
+     * Where instructions end (the index just past each {@code ;}), in the order they were found. Not thread-safe.
+     */
+    static final class Ends {
+
+        /** A streaming console's read of 256 KiB holds some 1,200 instructions; far more is a burst. */
+        private static final int MAX_RETAINED_ENDS = 8192;
+
+        private int[] ends = new int[16];
+        private int count;
+
+        void add(int end) {
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            ends[count++] = end;
+        }
+
+        /** @return how many ends were added since the last {@link #clear} */
+        int count() {
+            return count;
+        }
+
+        /** @return the {@code i}-th end, {@code 0 <= i < count()} */
+        int get(int i) {
+            return ends[i];
+        }
+
+        /** Forgets every end, and the memory an unusual burst of tiny instructions needed. */
+        void clear() {
+            count = 0;
+            if (ends.length > MAX_RETAINED_ENDS) {
+                ends = new int[16];
+            }
+        }
     }
 
     /** The stream is not made of Guacamole instructions. */

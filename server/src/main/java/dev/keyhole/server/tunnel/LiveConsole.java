@@ -59,6 +59,9 @@ final class LiveConsole implements GuacdConnection.Reader {
     }
 
     private final Set<Viewer> viewers = new LinkedHashSet<>();
+    /** The answers to one read's {@code sync}s are {@code answers[0, answered)}; only on the reading thread. */
+    private byte[] answers = new byte[256];
+    private int answered;
     /** Done at guacd's first {@code sync} (the console is connected and drawn) or when the connection ends. */
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private ScheduledFuture<?> lingering;
@@ -84,7 +87,7 @@ final class LiveConsole implements GuacdConnection.Reader {
         this.keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, KEEP_ALIVE.toMillis(),
                 KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         this.lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
-        owner.startReading(this);
+        owner.startReading(this, true);
     }
 
     /** @return the target this console shows */
@@ -191,35 +194,54 @@ final class LiveConsole implements GuacdConnection.Reader {
         }
     }
 
+    /**
+     * Answers guacd's {@code sync}s and notices its {@code error}. Only the start of each instruction is looked at,
+     * where the connection's own scan found it; the picture itself is not looked at.
+     */
     @Override
-    public void instructions(ByteBuffer instructions, Runnable resume) {
+    public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
         byte[] bytes = instructions.array();
-        int start = instructions.arrayOffset() + instructions.position();
-        int end = start + instructions.remaining();
-        InstructionBoundaries boundaries = new InstructionBoundaries();
-        try {
-            while (start < end) {
-                int next = boundaries.scanOne(bytes, start, end);
-                if (startsWith(bytes, start, next, SYNC)) {
-                    connected.complete(null);
-                    // Answer at once with the same timestamp: this owner is never behind.
-                    owner.write(ByteBuffer.wrap(Arrays.copyOfRange(bytes, start, next)));
-                } else if (startsWith(bytes, start, next, ERROR)) {
-                    log.warn("Console {}: guacd reports {}", target.name(),
-                            new String(bytes, start, next - start, StandardCharsets.UTF_8));
-                    // guacd is giving this connection up: let nobody new join it while it winds down.
-                    synchronized (this) {
-                        ending = true;
-                    }
-                    onEnding.accept(this);
+        int base = instructions.arrayOffset();
+        int start = base + instructions.position();
+        answered = 0;
+        for (int i = 0; i < ends.count(); i++) {
+            int end = base + ends.get(i);
+            if (startsWith(bytes, start, end, SYNC)) {
+                connected.complete(null);
+                // Answered with the same timestamp: this owner is never behind.
+                answer(bytes, start, end);
+            } else if (startsWith(bytes, start, end, ERROR)) {
+                log.warn("Console {}: guacd reports {}", target.name(),
+                        new String(bytes, start, end - start, StandardCharsets.UTF_8));
+                // guacd is giving this connection up: let nobody new join it while it winds down.
+                synchronized (this) {
+                    ending = true;
                 }
-                start = next;
+                onEnding.accept(this);
             }
-        } catch (InstructionBoundaries.MalformedInstructionException | TunnelException e) {
-            log.warn("Console {}: {}", target.name(), e.getMessage());
-            owner.close();
+            start = end;
+        }
+        if (answered > 0) {
+            // All of a read's answers in one write: a replay at full speed holds hundreds of syncs per read, and a
+            // write (one system call, one TCP segment) each cost more than the rest of the owner's work.
+            try {
+                owner.write(ByteBuffer.wrap(answers, 0, answered));
+            } catch (TunnelException e) {
+                log.warn("Console {}: {}", target.name(), e.getMessage());
+                owner.close();
+            }
         }
         resume.run();
+    }
+
+    /** Adds a copy of {@code bytes[from, to)} to this read's answers. Only on the reading thread. */
+    private void answer(byte[] bytes, int from, int to) {
+        int length = to - from;
+        if (answered + length > answers.length) {
+            answers = Arrays.copyOf(answers, Math.max(answered + length, answers.length * 2));
+        }
+        System.arraycopy(bytes, from, answers, answered, length);
+        answered += length;
     }
 
     private static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {

@@ -147,7 +147,7 @@ public final class Tunnel implements LiveConsole.Viewer {
                 return true;
             }
         }
-        connection.startReading(new Relay());
+        connection.startReading(new Relay(), false);
         log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.remote(), request.target(),
                 shortId(), console.viewers());
         return true;
@@ -157,7 +157,7 @@ public final class Tunnel implements LiveConsole.Viewer {
     private final class Relay implements GuacdConnection.Reader {
 
         @Override
-        public void instructions(ByteBuffer instructions, Runnable resume) {
+        public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
             browser.send(instructions, new BrowserChannel.SendCallback() {
                 @Override
                 public void sent() {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * the {@link Tunnel}.
  *
  * <p>Threads: connecting to guacd blocks briefly (the handshake), so it runs on a small pool whose threads end
- * when idle; everything after the handshake completes on a channel group of two threads shared by all tunnels.
+ * when idle (the same pool waits for guacd to take a write its socket had no room for, which only a stuck guacd
+ * causes); everything after the handshake completes on a channel group of two threads shared by all tunnels.
  * An idle tunnel holds no thread.
  */
 public final class TunnelService implements AutoCloseable {
@@ -138,7 +139,7 @@ public final class TunnelService implements AutoCloseable {
             }
             GuacdConnection connection;
             try {
-                connection = GuacdConnection.open(group, guacd, console.connectionId(), parameters(target),
+                connection = GuacdConnection.open(group, connecting, guacd, console.connectionId(), parameters(target),
                         information(target), timeout);
             } catch (TunnelException e) {
                 console.leave(tunnel);
@@ -158,7 +159,7 @@ public final class TunnelService implements AutoCloseable {
     }
 
     private LiveConsole openConsole(Target target, Duration linger) throws TunnelException {
-        GuacdConnection owner = GuacdConnection.open(group, guacd, target.protocol().guacdName(),
+        GuacdConnection owner = GuacdConnection.open(group, connecting, guacd, target.protocol().guacdName(),
                 parameters(target), information(target), timeout);
         logVersionOnce(owner.protocolVersion());
         log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})", target.name(),
