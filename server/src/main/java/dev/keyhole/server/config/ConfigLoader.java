@@ -154,7 +154,8 @@ public final class ConfigLoader {
     }
 
     private static final Set<String> VIRTUALBOX_HOST_KEYS = Set.of("name", "url", "username", "password-env",
-            "password-file", "console-host", "ignore-cert", "server-layout", "vrde-ports", "vrde-address");
+            "password-file", "console-host", "ignore-cert", "server-layout", "vrde-ports", "vrde-address",
+            "console-username", "console-password-env", "console-password-file");
 
     /**
      * {@code virtualbox: hosts: [...]}: each host's web service and credentials. The password comes from an
@@ -191,8 +192,11 @@ public final class ConfigLoader {
             });
             java.net.URI url = h.required("url", ConfigLoader::webServiceUrl);
             String username = h.value("username", "", v -> v);
-            String passwordEnv = h.value("password-env", null, v -> passwordVariable(v, environment));
-            String passwordFile = h.value("password-file", null, ConfigLoader::readablePasswordFile);
+            PasswordKeys password = passwordKeys(h, "password-env", "password-file", environment);
+            // VRDE with external authentication: the VMs' consoles ask for a logon of their own.
+            String consoleUsername = h.value("console-username", "", ConfigLoader::username);
+            PasswordKeys consolePassword = passwordKeys(h, "console-password-env", "console-password-file",
+                    environment);
             String consoleHost = h.value("console-host", url == null ? null : url.getHost(), ConfigLoader::host);
             boolean ignoreCert = h.value("ignore-cert", true, ConfigLoader::bool);
             String layout = h.value("server-layout", "en-us-qwerty", v -> oneOf(v, SERVER_LAYOUTS));
@@ -204,9 +208,6 @@ public final class ConfigLoader {
             });
             String vrdeAddress = h.value("vrde-address", "127.0.0.1", v -> v.isBlank() ? "" : host(v));
             h.reportUnknown(VIRTUALBOX_HOST_KEYS);
-            if (passwordEnv != null && passwordFile != null) {
-                h.rejectIfPresent("password-file", "give password-env or password-file, not both");
-            }
             if (problems.size() > before || name == null || url == null) {
                 continue;
             }
@@ -214,10 +215,8 @@ public final class ConfigLoader {
                 problem(item, path + ".name", name, "another VirtualBox host already has this name");
                 continue;
             }
-            String password = passwordEnv != null ? environment.get(passwordEnv)
-                    : passwordFile != null ? passwordFromFile(passwordFile) : "";
-            hosts.add(new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, layout,
-                    vrdePorts, vrdeAddress));
+            hosts.add(new VirtualBoxHostConfig(name, url, username, password.read(environment), consoleHost,
+                    ignoreCert, layout, vrdePorts, vrdeAddress, consoleUsername, consolePassword.read(environment)));
         }
         return hosts;
     }
@@ -234,6 +233,35 @@ public final class ConfigLoader {
             throw new IllegalArgumentException("must be an http:// or https:// URL of the VirtualBox web service, "
                     + "e.g. http://127.0.0.1:18083/");
         }
+    }
+
+    /**
+     * Where a password comes from: the environment variable named by one key or the file named by another,
+     * never this file itself. Both given is a problem of the file key.
+     */
+    private PasswordKeys passwordKeys(Section section, String envKey, String fileKey, Map<String, String> environment) {
+        String variable = section.value(envKey, null, v -> passwordVariable(v, environment));
+        String file = section.value(fileKey, null, ConfigLoader::readablePasswordFile);
+        if (variable != null && file != null) {
+            section.rejectIfPresent(fileKey, "give " + envKey + " or " + fileKey + ", not both");
+        }
+        return new PasswordKeys(variable, file);
+    }
+
+    /** The environment variable or file a password is read from (both null: none). */
+    private record PasswordKeys(String variable, String file) {
+
+        /** The password (read once, at start-up); empty when none was given. */
+        String read(Map<String, String> environment) {
+            return variable != null ? environment.get(variable) : file != null ? passwordFromFile(file) : "";
+        }
+    }
+
+    private static String username(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("must not be empty (leave it out when the console asks for none)");
+        }
+        return value;
     }
 
     private static String passwordVariable(String value, Map<String, String> environment) {
@@ -333,17 +361,8 @@ public final class ConfigLoader {
         boolean disableAudio = t.value("disable-audio", true, ConfigLoader::bool);
         // A console that asks for a logon (xrdp, VRDE with external authentication): the password comes from
         // an environment variable or a file (read here, once), never from this file.
-        String username = t.value("username", "", v -> {
-            if (v.isBlank()) {
-                throw new IllegalArgumentException("must not be empty (leave it out when the console asks for none)");
-            }
-            return v;
-        });
-        String passwordEnv = t.value("password-env", null, v -> passwordVariable(v, environment));
-        String passwordFile = t.value("password-file", null, ConfigLoader::readablePasswordFile);
-        if (passwordEnv != null && passwordFile != null) {
-            t.rejectIfPresent("password-file", "give password-env or password-file, not both");
-        }
+        String username = t.value("username", "", ConfigLoader::username);
+        PasswordKeys password = passwordKeys(t, "password-env", "password-file", environment);
         t.reportUnknown(TARGET_KEYS);
 
         if (protocol == Protocol.VNC) {
@@ -357,10 +376,8 @@ public final class ConfigLoader {
         if (protocol == Protocol.RDP && security.isEmpty()) {
             security = Optional.of("any");
         }
-        String password = passwordEnv != null ? environment.get(passwordEnv)
-                : passwordFile != null ? passwordFromFile(passwordFile) : "";
         return new TargetConfig(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, layout,
-                disableAudio, keyboard, username, password);
+                disableAudio, keyboard, username, password.read(environment));
     }
 
     /**
@@ -468,7 +485,18 @@ public final class ConfigLoader {
     // --- YAML node helpers -----------------------------------------------------------------------------------
 
     private void problem(Node node, String key, String value, String reason) {
-        problems.add(file + ":" + line(node) + ": " + key + " = " + value + ": " + reason);
+        problems.add(file + ":" + line(node) + ": " + key + " = " + (holdsASecret(key) ? "(hidden)" : value) + ": "
+                + reason);
+    }
+
+    /**
+     * A key whose value may be a secret itself (a plain {@code password:} or {@code passwd:}, both refused): its
+     * value is never shown. The {@code -env} and {@code -file} keys name where a password is, not the password.
+     */
+    private static boolean holdsASecret(String key) {
+        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        return (last.contains("pass") || last.contains("secret") || last.contains("token"))
+                && !last.endsWith("-env") && !last.endsWith("-file");
     }
 
     private static int line(Node node) {

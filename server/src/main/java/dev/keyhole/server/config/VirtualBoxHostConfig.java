@@ -16,9 +16,20 @@ import java.net.URI;
  * @param vrdePorts   the port range Keyhole may give a VM whose console is off (e.g. {@code 5000-5050}); empty:
  *                    Keyhole only says how to turn it on
  * @param vrdeAddress the address such a console listens on (default {@code 127.0.0.1}; empty: every address)
+ * @param consoleUsername RDP: the user the VMs' consoles log on as (VRDE with external authentication, where the
+ *                    host checks it); empty: none
+ * @param consolePassword the consoles' password, read from {@code console-password-env} or
+ *                    {@code console-password-file}; empty: none. Never logged
  */
 public record VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
-        boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress) {
+        boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress, String consoleUsername,
+        String consolePassword) {
+
+    /** A host whose VMs' consoles ask for no logon. */
+    public VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
+            boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress) {
+        this(name, url, username, password, consoleHost, ignoreCert, serverLayout, vrdePorts, vrdeAddress, "", "");
+    }
 
     /** A host whose VMs' consoles Keyhole does not turn on. */
     public VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
@@ -26,10 +37,11 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         this(name, url, username, password, consoleHost, ignoreCert, serverLayout, "", "127.0.0.1");
     }
 
-    /** Leaves the password out. */
+    /** Leaves the passwords out. */
     @Override
     public String toString() {
         return "VirtualBoxHostConfig[name=" + name + ", url=" + url + ", username=" + username
-                + ", password=(hidden), consoleHost=" + consoleHost + "]";
+                + ", password=(hidden), consoleHost=" + consoleHost + ", consoleUsername=" + consoleUsername
+                + ", consolePassword=" + (consolePassword.isEmpty() ? "(none)" : "(hidden)") + "]";
     }
 }

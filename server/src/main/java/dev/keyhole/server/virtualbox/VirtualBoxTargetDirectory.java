@@ -211,6 +211,12 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
             p.put("ignore-cert", Boolean.toString(config.ignoreCert()));
             p.put("server-layout", config.serverLayout());
             p.put("resize-method", "");
+            if (!config.consoleUsername().isEmpty()) {
+                p.put("username", config.consoleUsername());
+            }
+        }
+        if (!config.consolePassword().isEmpty()) {
+            p.put("password", config.consolePassword());
         }
         p.put("disable-audio", "true");
         p.put("disable-copy", "true");

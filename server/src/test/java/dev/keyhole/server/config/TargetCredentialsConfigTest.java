@@ -120,8 +120,8 @@ class TargetCredentialsConfigTest {
     void aPlainPasswordIsRefused() {
         List<String> problems = problems(rdpTarget("password: s3cret\n"), Map.of());
         assertEquals(1, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith("k.yaml:6: targets[0].password = s3cret: unknown key; known keys here: "),
-                problems.get(0));
+        assertTrue(problems.get(0).startsWith("k.yaml:6: targets[0].password = (hidden): unknown key; known keys "
+                + "here: "), "the error names the key but never shows its value: " + problems.get(0));
         assertTrue(problems.get(0).contains("password-env, password-file"), problems.get(0));
     }
 

@@ -114,8 +114,9 @@ class VirtualBoxConfigTest {
                 "k.yaml:4: virtualbox.hosts[0].url = ftp://x: must be an http:// or https:// URL of the VirtualBox "
                         + "web service, e.g. http://127.0.0.1:18083/",
                 "k.yaml:5: virtualbox.hosts[0].password-env = MISSING_VAR: the environment variable is not set",
-                "k.yaml:6: virtualbox.hosts[0].passwd = x: unknown key; known keys here: console-host, ignore-cert, "
-                        + "name, password-env, password-file, server-layout, url, username, vrde-address, vrde-ports",
+                "k.yaml:6: virtualbox.hosts[0].passwd = (hidden): unknown key; known keys here: console-host, "
+                        + "console-password-env, console-password-file, console-username, ignore-cert, name, "
+                        + "password-env, password-file, server-layout, url, username, vrde-address, vrde-ports",
                 "k.yaml:7: virtualbox.hosts[1].name = (missing): is required"), problems);
     }
 
@@ -145,5 +146,43 @@ class VirtualBoxConfigTest {
                 """, Map.of());
         assertEquals(List.of("k.yaml:5: virtualbox.hosts[1].name = lab: another VirtualBox host already has this name"),
                 problems);
+    }
+
+    @Test
+    void theConsolesOwnLogon() throws IOException {
+        Path file = dir.resolve("console.password");
+        Files.writeString(file, "console-secret\n");
+        VirtualBoxHostConfig host = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://10.0.0.2:18083
+                      console-username: operator
+                      console-password-file: %s
+                """.formatted(file), Map.of()).virtualboxHosts().get(0);
+        assertEquals("operator", host.consoleUsername());
+        assertEquals("console-secret", host.consolePassword());
+        assertFalse(host.toString().contains("console-secret"), "toString never shows a password: " + host);
+        assertEquals("", parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://10.0.0.2:18083
+                """, Map.of()).virtualboxHosts().get(0).consolePassword(), "no console logon unless configured");
+    }
+
+    @Test
+    void bothSourcesOfTheConsolePassword() throws IOException {
+        Path file = dir.resolve("p");
+        Files.writeString(file, "x\n");
+        assertEquals(List.of("k.yaml:6: virtualbox.hosts[0].console-password-file = %s: give console-password-env "
+                .formatted(file) + "or console-password-file, not both"), problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://10.0.0.2:18083
+                      console-password-env: P
+                      console-password-file: %s
+                """.formatted(file), Map.of("P", "x")));
     }
 }

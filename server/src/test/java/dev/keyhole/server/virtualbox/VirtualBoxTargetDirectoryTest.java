@@ -127,7 +127,25 @@ class VirtualBoxTargetDirectoryTest {
         assertEquals(Protocol.VNC, db.protocol());
         assertEquals("5004", db.parameters().get("port"), "a running VM's active port");
         assertFalse(db.parameters().containsKey("security"), "no RDP options for VNC");
+        assertFalse(web.parameters().containsKey("username"), "no console logon unless configured");
+        assertFalse(web.parameters().containsKey("password"), "no console logon unless configured");
         assertTrue(changes.stream().anyMatch(c -> c instanceof MachineChange.HostChanged));
+    }
+
+    @Test
+    void theHostsConsoleLogonReachesGuacdsParameters() {
+        VirtualBoxHostConfig withLogon = new VirtualBoxHostConfig("lab", URI.create("http://10.0.0.2:18083/"), "u",
+                "secret", "10.0.0.9", true, "de-de-qwertz", "", "127.0.0.1", "operator", "console-secret");
+        Target rdp = VirtualBoxTargetDirectory.toTarget(new MachineTarget("web-1", "lab", vm("a", "Web 1",
+                MachineState.RUNNING, true, "5001", OptionalInt.of(5001), Protocol.RDP)), withLogon);
+        assertEquals("operator", rdp.parameters().get("username"));
+        assertEquals("console-secret", rdp.parameters().get("password"));
+        assertFalse(rdp.toString().contains("console-secret"), "a target never shows its password: " + rdp);
+
+        Target vnc = VirtualBoxTargetDirectory.toTarget(new MachineTarget("db", "lab", vm("b", "DB",
+                MachineState.RUNNING, true, "5002", OptionalInt.of(5002), Protocol.VNC)), withLogon);
+        assertFalse(vnc.parameters().containsKey("username"), "a VNC console asks for a password alone");
+        assertEquals("console-secret", vnc.parameters().get("password"));
     }
 
     @Test
