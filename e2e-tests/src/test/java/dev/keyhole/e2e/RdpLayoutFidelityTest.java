@@ -25,15 +25,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WindowType;
 
 /**
  * Layout fidelity over RDP, with real parts: the passphrase box sends each character's key symbol, guacd 1.3
@@ -132,7 +129,7 @@ class RdpLayoutFidelityTest {
         assertTrue(keyed.codePointCount(0, keyed.length()) >= 95, "too few characters for " + layout + ": " + keyed);
         assertEquals(every.contains("€"), keyed.contains("€"), "guacd has a key for € wherever the layout has one");
 
-        inFreshTab(browser, () -> {
+        browser.inFreshTab(() -> {
             ConsolePage page = ConsolePage.open(browser, server.uri(), layout).waitForState(CONNECTED);
             int line = session.nextLine();
             session.awaitReadyForLine(line, LOGON_TIMEOUT);
@@ -198,19 +195,6 @@ class RdpLayoutFidelityTest {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Runs {@code work} in a new tab of the shared browser (see VncLayoutFidelityTest), closed afterwards. */
-    private static <T> T inFreshTab(Browser browser, Supplier<T> work) {
-        WebDriver driver = browser.driver();
-        String original = driver.getWindowHandle();
-        driver.switchTo().newWindow(WindowType.TAB);
-        try {
-            return work.get();
-        } finally {
-            driver.close();
-            driver.switchTo().window(original);
         }
     }
 

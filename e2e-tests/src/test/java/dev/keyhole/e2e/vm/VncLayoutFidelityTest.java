@@ -22,12 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WindowType;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -96,7 +93,7 @@ class VncLayoutFidelityTest {
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
 
-        LockedVm.Attempt attempt = inFreshTab(browser, () -> {
+        LockedVm.Attempt attempt = browser.inFreshTab(() -> {
             ConsolePage.open(browser, keyhole.uri(), layout).waitForState(CONNECTED).sendPassphraseThroughBox(text);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });
@@ -111,7 +108,7 @@ class VncLayoutFidelityTest {
         LockedVm vm = vms.get("de-de-qwertz");
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
-        LockedVm.Attempt attempt = inFreshTab(browser, () -> {
+        LockedVm.Attempt attempt = browser.inFreshTab(() -> {
             ConsolePage.open(browser, keyhole.uri(), WRONG_TARGET).waitForState(CONNECTED).sendPassphraseThroughBox(text);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });
@@ -126,28 +123,11 @@ class VncLayoutFidelityTest {
     private static LockedVm.Attempt typeAtNextPrompt(LockedVm vm, Browser browser, String target, String text) {
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
-        return inFreshTab(browser, () -> {
+        return browser.inFreshTab(() -> {
             Map<String, Object> sent = keyhole.type(browser, target, text);
             assertNull(sent.get("error"), "the page could not send the keys: " + sent);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });
-    }
-
-    /**
-     * Runs {@code work} in a new tab of the shared browser, closed afterwards (once the guest answered, so
-     * no key is lost with the tab). A tab an earlier class froze (Page.setWebLifecycleState) and thawed
-     * again keeps its first Guacamole client from ever connecting; a new tab starts clean.
-     */
-    private static <T> T inFreshTab(Browser browser, Supplier<T> work) {
-        WebDriver driver = browser.driver();
-        String original = driver.getWindowHandle();
-        driver.switchTo().newWindow(WindowType.TAB);
-        try {
-            return work.get();
-        } finally {
-            driver.close();
-            driver.switchTo().window(original);
-        }
     }
 
     private static String hex(String text) {
