@@ -8,7 +8,6 @@
 # Needs: qemu-system-x86 busybox-static kbd console-setup cryptsetup-bin (./keyhole installs them).
 set -euo pipefail
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
-CACHE_ROOT="${KEYHOLE_CACHE:-/var/cache/keyhole}/qemu-vm"
 # guacd layout name -> xkb layout[(variant)] of the guest's console keymap (as console-setup builds it).
 LAYOUTS="da-dk-qwerty:dk de-ch-qwertz:ch de-de-qwertz:de en-gb-qwerty:gb en-us-qwerty:us es-es-qwerty:es
 es-latam-qwerty:latam fr-be-azerty:be fr-ch-qwertz:ch(fr) fr-fr-azerty:fr hu-hu-qwertz:hu it-it-qwerty:it
@@ -16,22 +15,10 @@ ja-jp-qwerty:jp pt-br-qwerty:br sv-se-qwerty:se tr-tr-qwerty:tr"
 
 say() { printf 'locked-vm: %s\n' "$*" >&2; }
 
-hash="$(cat "$HERE/build.sh" "$HERE/init" "$HERE/prompt-test.sh" "$HERE/prompt-demo.sh" | sha256sum | cut -c1-16)"
-OUT="$CACHE_ROOT/$hash"
-if [[ -f "$OUT/done" ]]; then
-    printf '%s\n' "$OUT"
-    exit 0
-fi
-mkdir -p "$CACHE_ROOT"
-exec 9>"$CACHE_ROOT/lock"
-flock 9
-if [[ -f "$OUT/done" ]]; then
-    printf '%s\n' "$OUT"
-    exit 0
-fi
+# shellcheck source=../../lib/build-cache.sh
+. "$HERE/../../lib/build-cache.sh"
+cache_begin qemu-vm "$HERE/build.sh" "$HERE/init" "$HERE/prompt-test.sh" "$HERE/prompt-demo.sh"
 say "building the VM's kernel and initramfs in $OUT (once per machine)"
-W="$(mktemp -d "$CACHE_ROOT/build.XXXXXX")"
-trap 'rm -rf "$W"' EXIT
 
 # The kernel: the current linux-image-amd64's image package, unpacked.
 mkdir -p "$W/kernel"
@@ -72,8 +59,4 @@ cp "$HERE/init" "$HERE/prompt-test.sh" "$HERE/prompt-demo.sh" "$ir/"
 chmod +x "$ir/init" "$ir/prompt-test.sh" "$ir/prompt-demo.sh"
 (cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -9) > "$W/out/base.cpio.gz"
 
-rm -rf "$OUT"
-mv "$W/out" "$OUT"
-touch "$OUT/done"
-say "built $OUT"
-printf '%s\n' "$OUT"
+cache_done

@@ -8,26 +8,13 @@
 # Needs: apt-get (root), and grub-mkimage's libraries (liblzma, libdevmapper: cryptsetup-bin brings them).
 set -euo pipefail
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
-CACHE_ROOT="${KEYHOLE_CACHE:-/var/cache/keyhole}/grub-menu"
 
 say() { printf 'grub-menu: %s\n' "$*" >&2; }
 
-hash="$(cat "$HERE/build.sh" "$HERE/grub.cfg" | sha256sum | cut -c1-16)"
-OUT="$CACHE_ROOT/$hash"
-if [[ -f "$OUT/done" ]]; then
-    printf '%s\n' "$OUT"
-    exit 0
-fi
-mkdir -p "$CACHE_ROOT"
-exec 9>"$CACHE_ROOT/lock"
-flock 9
-if [[ -f "$OUT/done" ]]; then
-    printf '%s\n' "$OUT"
-    exit 0
-fi
+# shellcheck source=../../lib/build-cache.sh
+. "$HERE/../../lib/build-cache.sh"
+cache_begin grub-menu "$HERE/build.sh" "$HERE/grub.cfg"
 say "building the GRUB menu image in $OUT (once per machine)"
-W="$(mktemp -d "$CACHE_ROOT/build.XXXXXX")"
-trap 'rm -rf "$W"' EXIT
 
 download() { (cd "$W" && apt-get download -q grub-pc-bin grub-common >/dev/null 2>&1); }
 if ! download; then
@@ -50,8 +37,4 @@ mkdir -p "$W/out"
 cat "$W/x/usr/lib/grub/i386-pc/boot.img" "$W/core.img" > "$W/out/grub.img"
 truncate -s 1440K "$W/out/grub.img"
 
-rm -rf "$OUT"
-mv "$W/out" "$OUT"
-touch "$OUT/done"
-say "built $OUT"
-printf '%s\n' "$OUT"
+cache_done
