@@ -95,6 +95,8 @@ final class GuacdConnection implements AutoCloseable {
     /** Bytes queued for guacd are {@code queued[0, queuedBytes)}; {@code inFlight} is being written meanwhile. */
     private final Object writeLock = new Object();
     private byte[] queued = new byte[0];
+    /** The array of the last write done, reused for the queue: the console answers syncs all the time. */
+    private byte[] spare;
     private int queuedBytes;
     private ByteBuffer inFlight;
 
@@ -313,12 +315,17 @@ final class GuacdConnection implements AutoCloseable {
         while (true) {
             ByteBuffer next;
             synchronized (writeLock) {
+                // Called only when no write is under way: the last one, if any, is done.
+                if (inFlight != null && inFlight.array().length <= MAX_RETAINED_QUEUE) {
+                    spare = inFlight.array();
+                }
                 if (queuedBytes == 0 || closed) {
                     inFlight = null;
                     return;
                 }
                 next = ByteBuffer.wrap(queued, 0, queuedBytes);
-                queued = new byte[Math.min(queued.length, MAX_RETAINED_QUEUE)];
+                queued = spare != null ? spare : new byte[Math.min(queued.length, MAX_RETAINED_QUEUE)];
+                spare = null;
                 queuedBytes = 0;
                 inFlight = next;
             }
@@ -428,6 +435,7 @@ final class GuacdConnection implements AutoCloseable {
         synchronized (writeLock) {
             queued = new byte[0];
             queuedBytes = 0;
+            spare = null;
         }
         try {
             channel.close();
