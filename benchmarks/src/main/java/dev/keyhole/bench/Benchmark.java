@@ -23,7 +23,8 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * same figures as JSON ({@code OUT/bench.json}).
  *
  * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]
- * [--paths NAME,…] [--bytes N] [--single] [--browser-runs N]}: {@code --single} measures one session only (for profiling).
+ * [--paths NAME,…] [--bytes N] [--single] [--browser-runs N] [--keys N] [--warmup-bytes N] [--warmup-keys N]}:
+ * {@code --single} measures one session only (for profiling); {@code --keys} the keys timed after it.
  */
 public final class Benchmark {
 
@@ -45,6 +46,9 @@ public final class Benchmark {
         long bytes = 0;
         boolean singleOnly = false;
         int browserRuns = -1;
+        int keys = -1;
+        long warmupBytes = -1;
+        int warmupKeys = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -57,10 +61,14 @@ public final class Benchmark {
                 case "--bytes" -> bytes = Long.parseLong(args[++i]);
                 case "--single" -> singleOnly = true;
                 case "--browser-runs" -> browserRuns = Integer.parseInt(args[++i]);
+                case "--keys" -> keys = Integer.parseInt(args[++i]);
+                case "--warmup-bytes" -> warmupBytes = Long.parseLong(args[++i]);
+                case "--warmup-keys" -> warmupKeys = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
                             + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
-                            + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N]");
+                            + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N] [--keys N]"
+                            + " [--warmup-bytes N] [--warmup-keys N]");
                     System.exit(2);
                 }
             }
@@ -69,10 +77,13 @@ public final class Benchmark {
             out = repo.resolve("target/bench");
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
-        if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0) {
-            options = new Options(bytes > 0 ? bytes : options.singleBytes(), options.keys(),
+        if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0 || keys >= 0 || warmupBytes >= 0
+                || warmupKeys >= 0) {
+            options = new Options(bytes > 0 ? bytes : options.singleBytes(), keys >= 0 ? keys : options.keys(),
                     singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
-                    singleOnly ? 0 : options.idleSessions(), options.warmupBytes(), options.warmupKeys(),
+                    singleOnly ? 0 : options.idleSessions(),
+                    warmupBytes >= 0 ? warmupBytes : options.warmupBytes(),
+                    warmupKeys >= 0 ? warmupKeys : options.warmupKeys(),
                     options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
                     options.rounds(), out, options.work(), repo, cache);
         }
@@ -166,6 +177,7 @@ public final class Benchmark {
         settings.put("concurrentBytesTotal", options.concurrentBytes());
         settings.put("idleSessions", options.idleSessions());
         settings.put("warmupBytes", options.warmupBytes());
+        settings.put("warmupKeys", options.warmupKeys());
         settings.put("recordingBytes", recording.bytes().length);
         settings.put("recordingInstructions", recording.instructions());
         settings.put("browserRuns", options.browserRuns());
