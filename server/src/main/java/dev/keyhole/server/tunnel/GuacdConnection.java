@@ -92,13 +92,17 @@ final class GuacdConnection implements AutoCloseable {
     private int scanned;
     private int deliverable;
 
-    /** Bytes queued for guacd are {@code queued[0, queuedBytes)}; {@code inFlight} is being written meanwhile. */
+    /**
+     * Bytes queued for guacd are {@code queued[0, queuedBytes)}; {@code inFlight} is being written meanwhile, by
+     * the one thread (or completion) that holds {@code writing}: whoever queues bytes while nobody writes takes it.
+     */
     private final Object writeLock = new Object();
     private byte[] queued = new byte[0];
     /** The array of the last write done, reused for the queue: the console answers syncs all the time. */
     private byte[] spare;
     private int queuedBytes;
     private ByteBuffer inFlight;
+    private boolean writing;
 
     private String connectionId;
     private GuacamoleProtocolVersion protocolVersion;
@@ -291,9 +295,11 @@ final class GuacdConnection implements AutoCloseable {
             }
             bytes.get(queued, queuedBytes, length);
             queuedBytes += length;
-            if (inFlight != null) {
+            if (writing) {
                 return;
             }
+            // Taken under the lock: two threads queueing at once must not both start writing.
+            writing = true;
         }
         writeNext();
     }
@@ -304,7 +310,8 @@ final class GuacdConnection implements AutoCloseable {
     }
 
     /**
-     * Writes everything queued so far in one write, and again while more was queued meanwhile.
+     * Writes everything queued so far in one write, and again while more was queued meanwhile. Only by the holder
+     * of {@code writing}, which it gives up when nothing is left.
      *
      * <p>The write is tried at once on the calling thread. A completion handler's write would not be: from a
      * thread outside the channel group (the browser's key press arrives on a Jetty thread) the group only asks
@@ -315,12 +322,13 @@ final class GuacdConnection implements AutoCloseable {
         while (true) {
             ByteBuffer next;
             synchronized (writeLock) {
-                // Called only when no write is under way: the last one, if any, is done.
+                // The last write, if any, is done: its array may take the next bytes queued.
                 if (inFlight != null && inFlight.array().length <= MAX_RETAINED_QUEUE) {
                     spare = inFlight.array();
                 }
                 if (queuedBytes == 0 || closed) {
                     inFlight = null;
+                    writing = false;
                     return;
                 }
                 next = ByteBuffer.wrap(queued, 0, queuedBytes);

@@ -103,6 +103,49 @@ class GuacdConnectionTest {
     }
 
     @Test
+    void writesFromSeveralThreadsAtOnceAllArriveWholeAndInOrder() throws Exception {
+        // The console's sync answers (a relay thread) and its keep-alive (the timer) may be written at the same
+        // moment; so may a viewer's early input and its key presses.
+        int threads = 8;
+        int each = 20_000;
+        try (FakeGuacd guacd = new FakeGuacd(0)) {
+            var accepted = guacd.accept("");
+            GuacdConnection connection = open(guacd);
+            try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                CountDownLatch start = new CountDownLatch(1);
+                List<CompletableFuture<Void>> writers = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String thread = Integer.toString(t);
+                    writers.add(CompletableFuture.runAsync(() -> {
+                        try {
+                            start.await();
+                            for (int i = 0; i < each; i++) {
+                                String number = Integer.toString(i);
+                                connection.write(ByteBuffer.wrap(("4.sync,1." + thread + "," + number.length() + "."
+                                        + number + ";").getBytes(StandardCharsets.US_ASCII)));
+                            }
+                        } catch (InterruptedException | TunnelException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, waiting));
+                }
+                start.countDown();
+                int[] next = new int[threads];
+                for (int n = 0; n < threads * each; n++) {
+                    List<String> instruction = peer.readInstruction();
+                    int thread = Integer.parseInt(instruction.get(1));
+                    assertEquals(next[thread]++, Integer.parseInt(instruction.get(2)), "thread " + thread);
+                }
+                CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new))
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(false, connection.isClosed());
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
     void writesGuacdHasNoRoomForFinishInOrderOnceItReads() throws Exception {
         try (FakeGuacd guacd = new FakeGuacd(16 * 1024)) {
             var accepted = guacd.accept("");
