@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code size}/{@code audio}/{@code video}/{@code image}/{@code connect} → {@code ready}), then replays the
  * {@link Recording} until the number of bytes the connection asked for was sent, then sends {@code 3.nop;} (the
  * end of the stream: the recording holds no {@code nop}), and from then on answers every key press with a
- * {@code sync} whose timestamp is the key's keysym.
+ * {@code sync} whose timestamp is the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it had nothing
+ * to say for 5 s (after the stream only: during it the client takes a {@code nop} for the stream's end).
  *
  * <p>How many bytes a connection gets is its {@code hostname} parameter: {@code stream-BYTES} (anything else:
  * none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
@@ -33,6 +34,9 @@ final class StandIn implements AutoCloseable {
     static final byte[] END_OF_STREAM = Instructions.encode("nop");
 
     private static final String HOSTNAME_PREFIX = "stream-";
+    /** guacd's keep-alive interval: a gateway may take a longer silence for a stuck guacd. */
+    private static final int KEEP_ALIVE_MILLIS = 5_000;
+    private static final byte[] KEEP_ALIVE = Instructions.encode("nop");
 
     private final Recording recording;
     private final ServerSocket server;
@@ -120,6 +124,7 @@ final class StandIn implements AutoCloseable {
             } finally {
                 streaming(-1);
             }
+            socket.setSoTimeout(KEEP_ALIVE_MILLIS);
             input.readUntilClosed();
         } catch (IOException e) {
             // The client went away: nothing to serve any more.
@@ -180,10 +185,20 @@ final class StandIn implements AutoCloseable {
             }
         }
 
-        /** Reads and handles everything until the client closes the connection. */
+        /**
+         * Reads and handles everything until the client closes the connection, and sends a keep-alive whenever
+         * the socket's read timeout passes without any.
+         */
         void readUntilClosed() throws IOException {
-            while (readSome(buffer.length - filled)) {
-                // Each round handled what arrived.
+            while (true) {
+                try {
+                    if (!readSome(buffer.length - filled)) {
+                        return;
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    out.write(KEEP_ALIVE);
+                    out.flush();
+                }
             }
         }
 

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,12 @@ final class GuacdConnection implements AutoCloseable {
     private static final int MAX_QUEUED_WRITES = 1024 * 1024;
     /** The write queue's array keeps no more than this after a burst. */
     private static final int MAX_RETAINED_QUEUE = 64 * 1024;
+    /**
+     * How long guacd may send nothing before the connection counts as stuck: guacd writes a keep-alive
+     * {@code nop} to every user of a connection that had nothing else to say for 5 s, so three missed ones mean
+     * guacd (or the path to it) is stuck, and the viewer would otherwise look at a console that seems alive.
+     */
+    static final Duration SILENCE_LIMIT = Duration.ofSeconds(15);
 
     private final AsynchronousSocketChannel channel;
     private final Duration timeout;
@@ -85,6 +92,7 @@ final class GuacdConnection implements AutoCloseable {
     /** Where the instructions read end, for a reader that looks into them; never filled for the others. */
     private final InstructionBoundaries.Ends ends = new InstructionBoundaries.Ends();
     private boolean recordEnds;
+    private long silenceLimitMillis;
 
     /** Bytes received and not yet delivered are {@code buffer[0, filled)}; {@code buffer[0, scanned)} was scanned. */
     private byte[] buffer = new byte[INITIAL_BUFFER];
@@ -192,7 +200,13 @@ final class GuacdConnection implements AutoCloseable {
      *                 instructions); the frames of a viewer need only the last end, which costs nothing more
      */
     void startReading(Reader reader, boolean withEnds) {
+        startReading(reader, withEnds, SILENCE_LIMIT);
+    }
+
+    /** {@link #startReading(Reader, boolean)} with another silence limit than {@link #SILENCE_LIMIT} (tests). */
+    void startReading(Reader reader, boolean withEnds, Duration silenceLimit) {
         recordEnds = withEnds;
+        silenceLimitMillis = silenceLimit.toMillis();
         scanAndDeliver(reader);
     }
 
@@ -220,7 +234,7 @@ final class GuacdConnection implements AutoCloseable {
         }
         ByteBuffer target = ByteBuffer.wrap(buffer, filled, buffer.length - filled);
         try {
-            channel.read(target, reader, new CompletionHandler<>() {
+            channel.read(target, silenceLimitMillis, TimeUnit.MILLISECONDS, reader, new CompletionHandler<>() {
                 @Override
                 public void completed(Integer count, Reader reader) {
                     if (count < 0) {
@@ -234,7 +248,11 @@ final class GuacdConnection implements AutoCloseable {
 
                 @Override
                 public void failed(Throwable cause, Reader reader) {
-                    end(reader, cause);
+                    end(reader, cause instanceof InterruptedByTimeoutException
+                            ? new IOException("guacd sent nothing for " + (silenceLimitMillis % 1000 == 0
+                                    ? silenceLimitMillis / 1000 + " s" : silenceLimitMillis + " ms")
+                                    + ", not even its keep-alive: the connection is stuck")
+                            : cause);
                 }
             });
         } catch (RuntimeException e) {

@@ -174,6 +174,60 @@ class GuacdConnectionTest {
     }
 
     @Test
+    void aGuacdThatFallsSilentEndsTheConnection() throws Exception {
+        // guacd writes a keep-alive nop every 5 s; a connection that hears nothing for the silence limit is stuck.
+        Duration limit = Duration.ofMillis(400);
+        try (FakeGuacd guacd = new FakeGuacd(0)) {
+            var accepted = guacd.accept("");
+            GuacdConnection connection = open(guacd);
+            try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                CompletableFuture<Throwable> ended = new CompletableFuture<>();
+                CountDownLatch keepAlives = new CountDownLatch(8);
+                connection.startReading(new GuacdConnection.Reader() {
+                    @Override
+                    public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends,
+                            Runnable resume) {
+                        for (int i = 0; i < instructions.remaining() / "3.nop;".length(); i++) {
+                            keepAlives.countDown();
+                        }
+                        resume.run();
+                    }
+
+                    @Override
+                    public void ended(Throwable cause) {
+                        ended.complete(cause);
+                    }
+                }, false, limit);
+
+                // Keep-alives more often than the limit, for twice as long as it: the connection stays open.
+                var keepingAlive = Executors.newSingleThreadScheduledExecutor();
+                try {
+                    keepingAlive.scheduleAtFixedRate(() -> {
+                        try {
+                            peer.write("3.nop;");
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, 0, limit.toMillis() / 4, TimeUnit.MILLISECONDS);
+                    assertEquals(true, keepAlives.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                            "waiting for 8 keep-alives, 2 silence limits' worth");
+                    assertEquals(false, ended.isDone(), "a guacd that sends keep-alives is not silent");
+                } finally {
+                    keepingAlive.shutdownNow();
+                }
+
+                // Then nothing: the connection ends with a reason, and is closed.
+                Throwable cause = ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals("guacd sent nothing for 400 ms, not even its keep-alive: the connection is stuck",
+                        cause.getMessage());
+                assertEquals(true, connection.isClosed());
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
     void decodesInstructionsOfAnyNumberOfElements() throws Exception {
         StringBuilder args = new StringBuilder("4.args,13.VERSION_1_3_0");
         for (int i = 0; i < 120; i++) {
