@@ -1,5 +1,6 @@
 package dev.keyhole.server.tunnel;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * write exactly the bytes it wants, in the pieces it wants, and read what the connection sent.
  */
 final class FakeGuacd implements AutoCloseable {
+
+    private static final int READ_TIMEOUT_MILLIS = 30_000;
 
     private final ServerSocket server;
 
@@ -43,6 +46,8 @@ final class FakeGuacd implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 socket.setTcpNoDelay(true);
+                // A read that waits this long means the connection lost bytes: a failure, not a hang.
+                socket.setSoTimeout(READ_TIMEOUT_MILLIS);
                 Peer peer = new Peer(socket);
                 if (!peer.readInstruction().get(0).equals("select")) {
                     throw new IOException("expected select");
@@ -73,7 +78,7 @@ final class FakeGuacd implements AutoCloseable {
 
         Peer(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = socket.getInputStream();
+            this.in = new BufferedInputStream(socket.getInputStream());
             this.out = socket.getOutputStream();
         }
 
