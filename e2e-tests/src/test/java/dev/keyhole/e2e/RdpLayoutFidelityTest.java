@@ -73,20 +73,12 @@ class RdpLayoutFidelityTest {
 
     @BeforeAll
     static void start(Guacd guacd) throws Exception {
-        StringBuilder yaml = new StringBuilder("""
-                http:
-                  bind: 127.0.0.1
-                  port: 0
-                guacd:
-                  host: %s
-                  port: %d
-                targets:
-                """.formatted(guacd.host(), guacd.port()));
+        StringBuilder targets = new StringBuilder();
         for (String layout : LAYOUTS) {
             // One xrdp per layout: each session's keyboard keeps the layout of the client that started it.
             XrdpSession session = XrdpSession.start(E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "xrdp-" + layout));
             sessions.put(layout, session);
-            yaml.append("""
+            targets.append("""
                       - name: %s
                         title: xrdp session (%s)
                         protocol: rdp
@@ -101,7 +93,7 @@ class RdpLayoutFidelityTest {
                     session.passwordFile()));
         }
         Path config = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "server").resolve("keyhole.yaml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, guacd.keyholeConfig(targets.toString()));
         server = KeyholeServer.start(ConfigLoader.load(config));
     }
 

@@ -63,15 +63,7 @@ final class VmKeyhole implements AutoCloseable {
     }
 
     private static VmKeyhole start(Path dir, Guacd guacd, String targets) {
-        String yaml = """
-                http:
-                  bind: 127.0.0.1
-                  port: 0
-                guacd:
-                  host: %s
-                  port: %d
-                targets:
-                """.formatted(guacd.host(), guacd.port()) + targets;
+        String yaml = guacd.keyholeConfig(targets);
         Path config = dir.resolve("keyhole.yaml");
         try {
             Files.writeString(config, yaml);
