@@ -3,6 +3,7 @@ package dev.keyhole.bench;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * One of the paths under test, started for one scenario: it knows how to open the benchmark client's session
@@ -22,6 +23,41 @@ interface Gateway extends AutoCloseable {
          * @param sessionBytes how many bytes session {@code i} streams; the list's size is the number of sessions
          */
         Gateway start(List<Long> sessionBytes) throws Exception;
+
+        /** A path named {@code name} that {@code start} starts. */
+        static Starter of(String name, Start start) {
+            return new Starter() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public Gateway start(List<Long> sessionBytes) throws Exception {
+                    return start.start(sessionBytes);
+                }
+            };
+        }
+    }
+
+    /** What starts a path (see {@link Starter#start}). */
+    @FunctionalInterface
+    interface Start {
+        Gateway start(List<Long> sessionBytes) throws Exception;
+    }
+
+    /** A path with nothing of its own to stop, whose sessions {@code open} opens. */
+    static Gateway opening(IntFunction<CompletableFuture<? extends Session>> open) {
+        return new Gateway() {
+            @Override
+            public CompletableFuture<? extends Session> open(int i) {
+                return open.apply(i);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** Opens session {@code i} (its size was given at start). */

@@ -31,57 +31,20 @@ final class Gateways {
 
     /** (a) Straight to the stand-in over TCP: the physical limit of the socket. */
     static Gateway.Starter direct(StandIn standIn, ExecutorService blocking) {
-        return new Gateway.Starter() {
-            @Override
-            public String name() {
-                return "direct";
+        return Gateway.Starter.of("direct", sessionBytes -> Gateway.opening(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return TcpSession.open("127.0.0.1", standIn.port(),
+                        Map.of("hostname", StandIn.hostnameFor(sessionBytes.get(i)), "port", "3389"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-
-            @Override
-            public Gateway start(List<Long> sessionBytes) {
-                return new Gateway() {
-                    @Override
-                    public CompletableFuture<? extends Session> open(int i) {
-                        return CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return TcpSession.open("127.0.0.1", standIn.port(),
-                                        Map.of("hostname", StandIn.hostnameFor(sessionBytes.get(i)), "port", "3389"));
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }, blocking);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-            }
-        };
+        }, blocking)));
     }
 
     /** (a′) A WebSocket server producing the stream itself, with no relay behind it. */
     static Gateway.Starter ceiling(WebSocketCeiling ceiling, WebSocketCoreClient client) {
-        return new Gateway.Starter() {
-            @Override
-            public String name() {
-                return "ws-ceiling";
-            }
-
-            @Override
-            public Gateway start(List<Long> sessionBytes) {
-                return new Gateway() {
-                    @Override
-                    public CompletableFuture<? extends Session> open(int i) {
-                        return WebSocketSession.open(client, ceiling.uri(sessionBytes.get(i)));
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-            }
-        };
+        return Gateway.Starter.of("ws-ceiling", sessionBytes -> Gateway.opening(
+                i -> WebSocketSession.open(client, ceiling.uri(sessionBytes.get(i)))));
     }
 
     /**
@@ -89,23 +52,15 @@ final class Gateways {
      * per session, every target on the stand-in.
      */
     static Gateway.Starter keyhole(StandIn standIn, WebSocketCoreClient client, Path work) {
-        return new Gateway.Starter() {
-            @Override
-            public String name() {
-                return "keyhole";
-            }
-
-            @Override
-            public Gateway start(List<Long> sessionBytes) throws Exception {
-                int port = RealConsole.freePort();
-                Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
-                Files.createDirectories(work);
-                Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes));
-                return jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()), work,
-                        line -> line.contains("Keyhole listening on"),
-                        i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client);
-            }
-        };
+        return Gateway.Starter.of("keyhole", sessionBytes -> {
+            int port = RealConsole.freePort();
+            Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
+            Files.createDirectories(work);
+            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes));
+            return jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()), work,
+                    line -> line.contains("Keyhole listening on"),
+                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client);
+        });
     }
 
     static String keyholeConfig(int httpPort, int guacdPort, List<Long> sessionBytes) {
@@ -125,22 +80,14 @@ final class Gateways {
 
     /** (c) Apache Guacamole's own tunnel on embedded Tomcat 9 ({@link GuacamolePeer}), in a JVM of its own. */
     static Gateway.Starter guacamole(StandIn standIn, WebSocketCoreClient client, Path work) {
-        return new Gateway.Starter() {
-            @Override
-            public String name() {
-                return "guacamole";
-            }
-
-            @Override
-            public Gateway start(List<Long> sessionBytes) throws Exception {
-                int port = RealConsole.freePort();
-                return jvm("guacamole", GuacamolePeer.class.getName(),
-                        List.of(String.valueOf(port), String.valueOf(standIn.port())), work,
-                        line -> line.startsWith(GuacamolePeer.READY),
-                        i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?hostname="
-                                + StandIn.hostnameFor(sessionBytes.get(i))), client);
-            }
-        };
+        return Gateway.Starter.of("guacamole", sessionBytes -> {
+            int port = RealConsole.freePort();
+            return jvm("guacamole", GuacamolePeer.class.getName(),
+                    List.of(String.valueOf(port), String.valueOf(standIn.port())), work,
+                    line -> line.startsWith(GuacamolePeer.READY),
+                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?hostname="
+                            + StandIn.hostnameFor(sessionBytes.get(i))), client);
+        });
     }
 
     /**
@@ -171,41 +118,33 @@ final class Gateways {
                       log: { level: 'ERRORS' }, maxInactivityTime: 0 });
                 server.webSocketServer.on('listening', () => console.log('READY'));
                 """);
-        return new Gateway.Starter() {
-            @Override
-            public String name() {
-                return "guacamole-lite";
-            }
+        return Gateway.Starter.of("guacamole-lite", sessionBytes -> {
+            int port = RealConsole.freePort();
+            String key = randomKey();
+            List<String> command = List.of("env", "LITE_PORT=" + port, "GUACD_PORT=" + standIn.port(),
+                    "LITE_KEY=" + key, "node", script.toString());
+            Child node = Child.start("guacamole-lite", command, directory,
+                    work.resolve("guacamole-lite-" + sessionBytes.size() + ".log"), null, "READY"::equals);
+            long ready = node.awaitReady(START).nanos() - node.startedNanos();
+            return new Gateway() {
+                @Override
+                public CompletableFuture<? extends Session> open(int i) {
+                    String token = liteToken(key, StandIn.hostnameFor(sessionBytes.get(i)));
+                    return WebSocketSession.open(client, URI.create("ws://127.0.0.1:" + port + "/?token="
+                            + URLEncoder.encode(token, StandardCharsets.UTF_8)));
+                }
 
-            @Override
-            public Gateway start(List<Long> sessionBytes) throws Exception {
-                int port = RealConsole.freePort();
-                String key = randomKey();
-                List<String> command = List.of("env", "LITE_PORT=" + port, "GUACD_PORT=" + standIn.port(),
-                        "LITE_KEY=" + key, "node", script.toString());
-                Child node = Child.start("guacamole-lite", command, directory,
-                        work.resolve("guacamole-lite-" + sessionBytes.size() + ".log"), null, "READY"::equals);
-                long ready = node.awaitReady(START).nanos() - node.startedNanos();
-                return new Gateway() {
-                    @Override
-                    public CompletableFuture<? extends Session> open(int i) {
-                        String token = liteToken(key, StandIn.hostnameFor(sessionBytes.get(i)));
-                        return WebSocketSession.open(client, URI.create("ws://127.0.0.1:" + port + "/?token="
-                                + URLEncoder.encode(token, StandardCharsets.UTF_8)));
-                    }
+                @Override
+                public long startToReadyNanos() {
+                    return ready;
+                }
 
-                    @Override
-                    public long startToReadyNanos() {
-                        return ready;
-                    }
-
-                    @Override
-                    public void close() {
-                        node.close();
-                    }
-                };
-            }
-        };
+                @Override
+                public void close() {
+                    node.close();
+                }
+            };
+        });
     }
 
     /** The token guacamole-lite expects: base64 of {"iv","value"}, the value AES-256-CBC of the settings. */
