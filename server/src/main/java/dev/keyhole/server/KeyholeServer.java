@@ -11,6 +11,7 @@ import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
+import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.virtualbox.WebServiceVirtualBoxHost;
 import java.net.URI;
 import java.time.Duration;
@@ -64,7 +65,8 @@ public final class KeyholeServer implements AutoCloseable {
                 : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
-        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels, machines, new ObjectMapper());
+        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels,
+                machines == null ? VirtualMachines.NONE : machines, new ObjectMapper());
         try {
             jetty.start();
         } catch (Exception e) {

@@ -32,6 +32,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * not know are errors too: a misspelt key must not silently fall back to a default.
  *
  * <p>Environment variables override the file: {@code KEYHOLE_HTTP_BIND}, {@code KEYHOLE_HTTP_PORT},
+ * {@code KEYHOLE_HTTP_ALLOWED_ORIGINS} (comma-separated),
  * {@code KEYHOLE_GUACD_HOST}, {@code KEYHOLE_GUACD_PORT}.
  */
 public final class ConfigLoader {
@@ -124,7 +125,9 @@ public final class ConfigLoader {
 
         http = new HttpConfig(
                 override(environment, "KEYHOLE_HTTP_BIND", "http.bind", http.bind(), ConfigLoader::host),
-                override(environment, "KEYHOLE_HTTP_PORT", "http.port", http.port(), v -> port(v, true)));
+                override(environment, "KEYHOLE_HTTP_PORT", "http.port", http.port(), v -> port(v, true)),
+                override(environment, "KEYHOLE_HTTP_ALLOWED_ORIGINS", "http.allowed-origins", http.allowedOrigins(),
+                        ConfigLoader::origins));
         guacd = new GuacdConfig(
                 override(environment, "KEYHOLE_GUACD_HOST", "guacd.host", guacd.host(), ConfigLoader::host),
                 override(environment, "KEYHOLE_GUACD_PORT", "guacd.port", guacd.port(), v -> port(v, false)));
@@ -139,8 +142,9 @@ public final class ConfigLoader {
         Section http = top.section("http");
         HttpConfig config = new HttpConfig(
                 http.value("bind", HttpConfig.DEFAULT.bind(), ConfigLoader::host),
-                http.value("port", HttpConfig.DEFAULT.port(), v -> port(v, true)));
-        http.reportUnknown(Set.of("bind", "port"));
+                http.value("port", HttpConfig.DEFAULT.port(), v -> port(v, true)),
+                http.list("allowed-origins", Origins::normalise));
+        http.reportUnknown(Set.of("bind", "port", "allowed-origins"));
         return config;
     }
 
@@ -440,6 +444,17 @@ public final class ConfigLoader {
         return value;
     }
 
+    /** A comma-separated list of origins (the environment's form of {@code http.allowed-origins}). */
+    private static List<java.net.URI> origins(String value) {
+        List<java.net.URI> origins = new ArrayList<>();
+        for (String origin : value.split(",")) {
+            if (!origin.isBlank()) {
+                origins.add(Origins.normalise(origin.strip()));
+            }
+        }
+        return origins;
+    }
+
     private static Integer port(String value, boolean zeroAllowed) {
         int port;
         try {
@@ -567,6 +582,37 @@ public final class ConfigLoader {
                 loader.problem(node, prefix + key, scalar.getValue(), e.getMessage());
                 return fallback;
             }
+        }
+
+        /**
+         * A list of single values ({@code key: [a, b]} or one {@code - a} per line); each bad item is a problem of
+         * its own, named {@code key[i]}.
+         *
+         * @return the good items, in order; empty when the key is absent
+         */
+        <T> List<T> list(String key, Function<String, T> parse) {
+            Node node = node(key);
+            if (node == null) {
+                return List.of();
+            }
+            if (!(node instanceof SequenceNode sequence)) {
+                loader.problem(node, prefix + key, shown(node), "must be a list");
+                return List.of();
+            }
+            List<T> items = new ArrayList<>();
+            for (int i = 0; i < sequence.getValue().size(); i++) {
+                Node item = sequence.getValue().get(i);
+                if (!(item instanceof ScalarNode scalar)) {
+                    loader.problem(item, prefix + key + "[" + i + "]", shown(item), "must be a single value");
+                    continue;
+                }
+                try {
+                    items.add(parse.apply(scalar.getValue()));
+                } catch (IllegalArgumentException e) {
+                    loader.problem(item, prefix + key + "[" + i + "]", scalar.getValue(), e.getMessage());
+                }
+            }
+            return items;
         }
 
         <T> T required(String key, Function<String, T> parse) {

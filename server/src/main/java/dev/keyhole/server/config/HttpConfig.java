@@ -1,13 +1,25 @@
 package dev.keyhole.server.config;
 
+import java.net.URI;
+import java.util.List;
+
 /**
- * Where Keyhole's HTTP and WebSocket server listens.
+ * Where Keyhole's HTTP and WebSocket server listens, and which pages may use it.
  *
- * @param bind the address to bind, e.g. {@code 127.0.0.1}
- * @param port the TCP port; {@code 0} picks a free one (tests)
+ * @param bind           the address to bind, e.g. {@code 127.0.0.1}
+ * @param port           the TCP port; {@code 0} picks a free one (tests)
+ * @param allowedOrigins the origins ({@code scheme://host[:port]}, normalised by {@link Origins#normalise}) whose
+ *                       pages may use Keyhole, and whose host names requests may carry in {@code Host}; empty means
+ *                       the default: the server's own URL on its bind address ({@code http://127.0.0.1:PORT} and
+ *                       {@code http://localhost:PORT} when it binds loopback or every address)
  */
-public record HttpConfig(String bind, int port) {
+public record HttpConfig(String bind, int port, List<URI> allowedOrigins) {
 
     /** The default: loopback only, port 8080. Put a TLS reverse proxy in front to serve other machines. */
-    public static final HttpConfig DEFAULT = new HttpConfig("127.0.0.1", 8080);
+    public static final HttpConfig DEFAULT = new HttpConfig("127.0.0.1", 8080, List.of());
+
+    /** Copies {@code allowedOrigins}, so the record stays immutable. */
+    public HttpConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
 }

@@ -5,16 +5,15 @@ import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
-import jakarta.servlet.DispatcherType;
-import java.util.EnumSet;
+import dev.keyhole.server.virtualbox.VirtualMachines;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -28,44 +27,24 @@ public final class HttpEdge {
     }
 
     /**
-     * Builds a Jetty server, not yet started.
+     * Builds a Jetty server, not yet started: every request passes the {@link FrontDoor} first.
      *
-     * @param http    where to listen
-     * @param targets the targets the API lists
-     * @param tunnels the service the tunnel endpoint hands WebSockets to
-     * @param json    the JSON mapper for the API
-     * @return the server; {@code start()} it
-     */
-    public static Server newServer(HttpConfig http, TargetDirectory targets, TunnelService tunnels,
-            ObjectMapper json) {
-        return newServer(http, targets, new KeyboardStages(targets), tunnels, json);
-    }
-
-    /**
-     * Builds a Jetty server, not yet started.
-     *
-     * @param http      where to listen
+     * @param http      where to listen, and which origins may use the server
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
+     * @param machines  the VMs of the VirtualBox hosts ({@code /api/machines}, {@code /api/events});
+     *                  {@link VirtualMachines#NONE} when none are configured
      * @param json      the JSON mapper for the API
      * @return the server; {@code start()} it
      */
     public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, ObjectMapper json) {
-        return newServer(http, targets, keyboards, tunnels, null, json);
-    }
-
-    /**
-     * Builds a Jetty server, not yet started, with the VirtualBox hosts' VMs ({@code /api/machines},
-     * {@code /api/events}).
-     *
-     * @param machines the VMs of the VirtualBox hosts; null when none are configured (the API then lists none)
-     */
-    public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, dev.keyhole.server.virtualbox.VirtualMachines machines, ObjectMapper json) {
+            TunnelService tunnels, VirtualMachines machines, ObjectMapper json) {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfiguration = new HttpConfiguration();
+        httpConfiguration.setSendServerVersion(false);
+        httpConfiguration.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
         connector.setHost(http.bind());
         connector.setPort(http.port());
         server.addConnector(connector);
@@ -78,13 +57,10 @@ public final class HttpEdge {
         }
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
-        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, keyboards, json)), "/api/targets");
         context.addServlet(new ServletHolder("stages", new KeyboardStageServlet(keyboards, json)), "/api/targets/*");
-        dev.keyhole.server.virtualbox.VirtualMachines vms =
-                machines != null ? machines : dev.keyhole.server.virtualbox.VirtualMachines.NONE;
-        context.addServlet(new ServletHolder("machines", new MachinesServlet(vms, json)), "/api/machines/*");
-        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(vms, json));
+        context.addServlet(new ServletHolder("machines", new MachinesServlet(machines, json)), "/api/machines/*");
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);
@@ -94,11 +70,12 @@ public final class HttpEdge {
         JakartaWebSocketServletContainerInitializer.configure(context,
                 (servletContext, container) -> container.addEndpoint(TunnelEndpoint.config(tunnels)));
 
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowMessageInTitle(false);
+        JsonErrorHandler errors = new JsonErrorHandler();
         server.setErrorHandler(errors);
-        server.setHandler(context);
+        context.setErrorHandler(errors);
+        FrontDoor door = new FrontDoor(http, connector);
+        door.setHandler(context);
+        server.setHandler(door);
         server.setStopAtShutdown(false);
         return server;
     }

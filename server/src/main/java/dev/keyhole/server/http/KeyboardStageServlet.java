@@ -1,5 +1,7 @@
 package dev.keyhole.server.http;
 
+import static dev.keyhole.server.http.FrontDoor.caller;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,9 +21,9 @@ import java.util.regex.Pattern;
  * its boot stages, which reconnects its console for everyone viewing it. Answers the target's keyboard state,
  * {@code {"stage":…,"layout":…,"stages":[…]}}.
  *
- * <p>Only pages of this server may switch: a request whose {@code Origin} is another site is refused (403), and the
- * body must be JSON ({@code Content-Type: application/json}), which a page of another site cannot send without a
- * CORS preflight that Keyhole never grants. Clients that send no {@code Origin} (not browsers) are let through.
+ * <p>The body must be JSON ({@code Content-Type: application/json}, nothing else), which a page of another site
+ * cannot send without a CORS preflight that Keyhole never grants; the {@link FrontDoor} has refused such pages
+ * already.
  */
 final class KeyboardStageServlet extends HttpServlet {
 
@@ -38,13 +40,7 @@ final class KeyboardStageServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!SecurityHeadersFilter.fromThisServer(request)) {
-            JsonResponses.error(response, json, HttpServletResponse.SC_FORBIDDEN,
-                    "Only Keyhole's own pages may switch a keyboard stage");
-            return;
-        }
-        String type = request.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (!JsonResponses.isJson(request)) {
             JsonResponses.error(response, json, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
                     "Send {\"stage\":\"NAME\"} as application/json");
             return;
@@ -67,7 +63,7 @@ final class KeyboardStageServlet extends HttpServlet {
         }
         KeyboardState state;
         try {
-            state = keyboards.switchTo(path.group(1), stage);
+            state = keyboards.switchTo(caller(request), path.group(1), stage);
         } catch (NoSuchElementException e) {
             JsonResponses.error(response, json, HttpServletResponse.SC_NOT_FOUND,
                     "No target named \"" + path.group(1) + "\"");

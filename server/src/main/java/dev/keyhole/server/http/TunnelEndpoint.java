@@ -1,5 +1,6 @@
 package dev.keyhole.server.http;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.tunnel.Tunnel;
 import dev.keyhole.server.tunnel.TunnelRequest;
 import dev.keyhole.server.tunnel.TunnelService;
@@ -9,6 +10,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +58,7 @@ public final class TunnelEndpoint extends Endpoint {
         session.setMaxIdleTimeout(IDLE_TIMEOUT.toMillis());
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         String target = first(session.getRequestParameterMap(), "target");
-        String remote = String.valueOf(session.getUserProperties().getOrDefault(REMOTE, "?"));
-        tunnel = tunnels.open(new TunnelRequest(target, remote), new WebSocketBrowserChannel(session));
+        tunnel = tunnels.open(new TunnelRequest(target, caller(session)), new WebSocketBrowserChannel(session));
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) tunnel::receive);
     }
 
@@ -73,6 +74,13 @@ public final class TunnelEndpoint extends Endpoint {
         if (tunnel != null) {
             tunnel.browserClosed();
         }
+    }
+
+    /** The caller, known by the address Jetty records for the session (the front door has let the handshake in). */
+    private static Caller caller(Session session) {
+        Object remote = session.getUserProperties().get(REMOTE);
+        return new Caller(remote instanceof InetSocketAddress address && address.getAddress() != null
+                ? address.getAddress().getHostAddress() : String.valueOf(remote));
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {

@@ -1,5 +1,6 @@
 package dev.keyhole.server.targets;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.KeyboardStage;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The boot stage each target's console is at, as far as its keyboard is concerned. The stage belongs to the target,
@@ -16,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Safe to use from any thread. Listeners hear of a switch after it took effect, on the switching thread.
  */
 public final class KeyboardStages {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyboardStages.class);
 
     /** Hears that a target's stage changed. */
     public interface Listener {
@@ -64,13 +69,14 @@ public final class KeyboardStages {
     /**
      * Switches a target to one of its stages and tells the listeners, unless it is at that stage already.
      *
+     * @param caller     who asks (named in the log)
      * @param targetName the target's name
      * @param stageName  one of its stages
      * @return the target's keyboard state afterwards
      * @throws NoSuchElementException   if there is no such target
      * @throws IllegalArgumentException if the target has no such stage; the message says which it has
      */
-    public KeyboardState switchTo(String targetName, String stageName) {
+    public KeyboardState switchTo(Caller caller, String targetName, String stageName) {
         Target target = targets.find(targetName).orElseThrow(NoSuchElementException::new);
         if (target.keyboard().stream().noneMatch(s -> s.name().equals(stageName))) {
             throw new IllegalArgumentException("The console has no keyboard stage with that name; its stages are "
@@ -83,6 +89,7 @@ public final class KeyboardStages {
         }
         KeyboardState after = state(target);
         if (!before.equals(stageName)) {
+            log.info("{} switched the keyboard of {} from stage {} to {}", caller, target.name(), before, stageName);
             listeners.forEach(listener -> listener.switched(target, after));
         }
         return after;

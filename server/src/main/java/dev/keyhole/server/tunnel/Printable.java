@@ -1,7 +1,7 @@
 package dev.keyhole.server.tunnel;
 
 /** Text a browser sent, made safe to put in a message or a log line. */
-final class Printable {
+public final class Printable {
 
     private Printable() {
     }
@@ -11,7 +11,7 @@ final class Printable {
      * @param maxLength how many characters to keep before cutting with "…"
      * @return the text with everything but printable ASCII replaced by {@code ?} and {@code "} by {@code '}
      */
-    static String of(String text, int maxLength) {
+    public static String of(String text, int maxLength) {
         if (text == null) {
             return "";
         }

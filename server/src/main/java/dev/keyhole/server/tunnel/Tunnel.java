@@ -58,7 +58,7 @@ public final class Tunnel implements LiveConsole.Viewer {
         try {
             checked = filter.accept(message);
         } catch (TunnelException e) {
-            log.info("Closing tunnel {} of {} to {}: {}", shortId(), request.remote(), request.target(),
+            log.info("Closing tunnel {} of {} to {}: {}", shortId(), request.caller(), request.shownTarget(),
                     e.getMessage());
             close(e.status(), e.getMessage());
             return;
@@ -148,7 +148,7 @@ public final class Tunnel implements LiveConsole.Viewer {
             }
         }
         connection.startReading(new Relay(), false);
-        log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.remote(), request.target(),
+        log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.caller(), request.shownTarget(),
                 shortId(), console.viewers());
         return true;
     }
@@ -201,7 +201,7 @@ public final class Tunnel implements LiveConsole.Viewer {
         }
         if (joined != null) {
             joined.leave(this);
-            log.info("Viewer {} left console {} (tunnel {})", request.remote(), request.target(), shortId());
+            log.info("Viewer {} left console {} (tunnel {})", request.caller(), request.shownTarget(), shortId());
         }
     }
 

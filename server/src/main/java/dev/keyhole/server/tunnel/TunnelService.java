@@ -58,16 +58,6 @@ public final class TunnelService implements AutoCloseable {
     private final AtomicBoolean versionLogged = new AtomicBoolean();
 
     /**
-     * @param targets where targets are looked up
-     * @param guacd   where guacd listens
-     * @param timeout how long each step of connecting to guacd may take
-     * @param linger  how long a console's connection stays open after its last viewer left
-     */
-    public TunnelService(TargetDirectory targets, GuacdConfig guacd, Duration timeout, Duration linger) {
-        this(targets, new KeyboardStages(targets), guacd, timeout, linger);
-    }
-
-    /**
      * @param targets   where targets are looked up
      * @param keyboards the keyboard stage of each target: a console connects with its current stage's layout, and
      *                  a switch reconnects everyone viewing it (over RDP, guacd only takes a layout when connecting)
@@ -129,7 +119,7 @@ public final class TunnelService implements AutoCloseable {
     private void connect(Tunnel tunnel, TunnelRequest request) {
         try {
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
-                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + Printable.of(request.target(), 64) + "\""));
+                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + request.shownTarget() + "\""));
             LiveConsole console = consoles.join(target, tunnel);
             if (target.protocol() == Protocol.VNC) {
                 // guacd 1.3 loses a VNC connection that a user joins before it has connected to the console. Over
@@ -150,10 +140,10 @@ public final class TunnelService implements AutoCloseable {
                 console.leave(tunnel);
             }
         } catch (TunnelException e) {
-            log.info("Tunnel of {} to {} failed: {}", request.remote(), Printable.of(request.target(), 64), e.getMessage());
+            log.info("Tunnel of {} to {} failed: {}", request.caller(), request.shownTarget(), e.getMessage());
             tunnel.close(e.status(), e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Tunnel of {} to {} failed", request.remote(), Printable.of(request.target(), 64), e);
+            log.error("Tunnel of {} to {} failed", request.caller(), request.shownTarget(), e);
             tunnel.close(GuacamoleStatus.SERVER_ERROR, "Keyhole failed to connect the console; see its log");
         }
     }

@@ -1,5 +1,6 @@
 package dev.keyhole.server.virtualbox;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.targets.Target;
@@ -250,12 +251,12 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
     }
 
     @Override
-    public void perform(String target, Action action) {
+    public void perform(Caller caller, String target, Action action) {
         MachineTarget t = machine(target)
                 .orElseThrow(() -> new IllegalArgumentException("No VM named \"" + target + "\""));
         VirtualBoxHost host = hosts.get(t.host()).host();
         String id = t.machine().id();
-        log.info("VirtualBox host {}: {} VM \"{}\"", t.host(), action.id(), t.machine().name());
+        log.info("VirtualBox host {}: {} asked to {} VM \"{}\"", t.host(), caller, action.id(), t.machine().name());
         switch (action) {
             case START -> host.startHeadless(id);
             case RESET -> host.reset(id);

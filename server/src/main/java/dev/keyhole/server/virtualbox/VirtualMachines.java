@@ -1,5 +1,6 @@
 package dev.keyhole.server.virtualbox;
 
+import dev.keyhole.server.access.Caller;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -70,7 +71,7 @@ public interface VirtualMachines {
         }
 
         @Override
-        public void perform(String target, Action action) {
+        public void perform(Caller caller, String target, Action action) {
             throw new IllegalArgumentException("No VM named \"" + target + "\"");
         }
 
@@ -109,7 +110,7 @@ public interface VirtualMachines {
      * @throws VirtualBoxException with VirtualBox's own error text when it failed
      * @throws IllegalArgumentException when there is no such VM
      */
-    void perform(String target, Action action);
+    void perform(Caller caller, String target, Action action);
 
     /** @return a PNG thumbnail of the running VM's screen, at most {@code maxWidth} pixels wide */
     byte[] screenshot(String target, int maxWidth);

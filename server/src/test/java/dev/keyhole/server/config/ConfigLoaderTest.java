@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     @Test
     void readsEveryKey() throws Exception {
         KeyholeConfig config = load(VALID, Map.of());
-        assertEquals(new HttpConfig("0.0.0.0", 9090), config.http());
+        assertEquals(new HttpConfig("0.0.0.0", 9090, List.of()), config.http());
         assertEquals(new GuacdConfig("guacd.internal", 4823), config.guacd());
         assertEquals(new TargetConfig("vm-1", "First VM", Protocol.RDP, "vbox.internal", 3389, 800, 600, 96,
                 Optional.of("any"), true, "de-de-qwertz", true), config.targets().get(0));
@@ -216,5 +216,43 @@ class ConfigLoaderTest {
     @Test
     void sectionsMustBeMappings() {
         assertEquals(List.of(file() + ":1: http = 8080: must be a mapping of keys"), problems("http: 8080\n"));
+    }
+
+    @Test
+    void allowedOriginsAreReadAsOrigins() throws Exception {
+        KeyholeConfig config = load("""
+                http:
+                  allowed-origins:
+                    - https://Keyhole.example.org
+                    - http://10.0.0.5:8080
+                """, Map.of());
+        assertEquals(List.of(java.net.URI.create("https://keyhole.example.org"), java.net.URI.create("http://10.0.0.5:8080")),
+                config.http().allowedOrigins());
+        assertEquals(List.of(java.net.URI.create("https://a.example"), java.net.URI.create("https://b.example:8443")),
+                load("", Map.of("KEYHOLE_HTTP_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443"))
+                        .http().allowedOrigins());
+    }
+
+    @Test
+    void anAllowedOriginWithAPathOrAnotherSchemeNamesItsLine() {
+        String reason = "must be an origin: http:// or https://, a host and an optional port, no path "
+                + "(e.g. https://keyhole.example.org)";
+        assertEquals(List.of(
+                file() + ":4: http.allowed-origins[1] = https://keyhole.example.org/console: " + reason,
+                file() + ":5: http.allowed-origins[2] = ws://keyhole.example.org: " + reason,
+                file() + ":6: http.allowed-origins[3] = *: " + reason),
+                problems("""
+                        http:
+                          allowed-origins:
+                            - https://keyhole.example.org
+                            - https://keyhole.example.org/console
+                            - ws://keyhole.example.org
+                            - "*"
+                        """));
+        assertEquals(List.of(file() + ":2: http.allowed-origins = https://keyhole.example.org: must be a list"),
+                problems("""
+                        http:
+                          allowed-origins: https://keyhole.example.org
+                        """));
     }
 }

@@ -1,0 +1,131 @@
+package dev.keyhole.server.http;
+
+import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.tunnel.Printable;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door every HTTP request and every WebSocket handshake passes, before any servlet or endpoint sees it.
+ *
+ * <p>In order, it:
+ * <ol>
+ * <li>puts the security headers on the answer, whatever it will be (a page, an API answer, a {@code 101} WebSocket
+ * upgrade, an error), with {@code Cache-Control: no-store};</li>
+ * <li>refuses methods other than {@code GET}, {@code HEAD} and {@code POST} ({@code 405}: no {@code TRACE}, and no
+ * {@code OPTIONS}, since Keyhole grants no cross-origin access);</li>
+ * <li>refuses a {@code Host} that no allowed origin names ({@code 403}; this defeats DNS rebinding);</li>
+ * <li>refuses a request whose {@code Origin} is not an allowed origin ({@code 403}), for every method and for
+ * WebSocket handshakes alike: browsers send {@code Origin} with every WebSocket handshake and every
+ * cross-origin request, and a WebSocket is not protected by the same-origin policy. A request without
+ * {@code Origin} comes from a page of this server (a browser's same-origin {@code GET}) or from a client that is
+ * not a browser, and carries no browser's authority;</li>
+ * <li>resolves the {@link Caller} once and leaves it in the request attribute {@link #CALLER} for the services.</li>
+ * </ol>
+ */
+final class FrontDoor extends Handler.Wrapper {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
+
+    /** The request attribute holding the request's {@link Caller}. */
+    static final String CALLER = Caller.class.getName();
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST");
+
+    /** What every answer carries. */
+    static final HttpFields SECURITY_HEADERS = HttpFields.build()
+            .add("X-Content-Type-Options", "nosniff")
+            .add("X-Frame-Options", "DENY")
+            .add("Referrer-Policy", "no-referrer")
+            .add("Cross-Origin-Opener-Policy", "same-origin")
+            .add("Cross-Origin-Resource-Policy", "same-origin")
+            .add("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
+                    + "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+            .add(HttpHeader.CACHE_CONTROL, "no-store")
+            .asImmutable();
+
+    private final HttpConfig http;
+    private final NetworkConnector connector;
+    private volatile OriginPolicy policy;
+
+    /**
+     * @param http      the configured origins and bind address
+     * @param connector the connector the server listens on: the default origins need the port it really got
+     */
+    FrontDoor(HttpConfig http, NetworkConnector connector) {
+        this.http = http;
+        this.connector = connector;
+    }
+
+    /** @return the caller the front door resolved for a request that passed it */
+    static Caller caller(HttpServletRequest request) {
+        return (Caller) request.getAttribute(CALLER);
+    }
+
+    /** @return the origins whose pages may use this server (once it listens) */
+    Set<String> allowedOrigins() {
+        return policy().origins();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        HttpFields.Mutable headers = response.getHeaders();
+        for (HttpField field : SECURITY_HEADERS) {
+            headers.put(field);
+        }
+        if (!METHODS.contains(request.getMethod())) {
+            headers.put(HttpHeader.ALLOW, "GET, HEAD, POST");
+            return refuse(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                    "Method " + Printable.of(request.getMethod(), 16) + " is not allowed");
+        }
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        if (!policy().allowsHost(host)) {
+            return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "Keyhole is not served under the name " + quoted(host) + "; see http.allowed-origins");
+        }
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null && !policy().allowsOrigin(origin)) {
+            return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "Pages of " + quoted(origin) + " may not use Keyhole; see http.allowed-origins");
+        }
+        request.setAttribute(CALLER, new Caller(String.valueOf(Request.getRemoteAddr(request))));
+        return super.handle(request, response, callback);
+    }
+
+    private OriginPolicy policy() {
+        OriginPolicy known = policy;
+        if (known == null) {
+            known = OriginPolicy.of(http, connector.getLocalPort());
+            policy = known;
+        }
+        return known;
+    }
+
+    private static boolean refuse(Request request, Response response, Callback callback, int status, String why) {
+        log.info("Refused {} {} from {}: {}", Printable.of(request.getMethod(), 16),
+                Printable.of(request.getHttpURI().getPath(), 80), Request.getRemoteAddr(request), why);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        String body = "{\"error\":\"" + why.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+
+    private static String quoted(String header) {
+        return header == null ? "(none)" : "'" + Printable.of(header, 80) + "'";
+    }
+}
