@@ -23,7 +23,12 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
     }
 
     private final StringBuilder pending = new StringBuilder();
-    private final List<List<String>> instructions = new ArrayList<>();
+    /** The last {@link #KEPT} instructions received: a test that floods a console must not fill this JVM's heap. */
+    private final java.util.ArrayDeque<List<String>> instructions = new java.util.ArrayDeque<>();
+    private static final int KEPT = 10_000;
+    private int received;
+    /** Every instruction of the tunnel's own (empty opcode: its id, ping answers) received, however many others came. */
+    private final List<List<String>> internal = new ArrayList<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final Object sendLock = new Object();
     private WebSocket socket;
@@ -54,7 +59,14 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
             pending.append(data);
             List<String> instruction;
             while ((instruction = parseOne()) != null) {
-                instructions.add(instruction);
+                instructions.addLast(instruction);
+                if (instruction.get(0).isEmpty()) {
+                    internal.add(instruction);
+                }
+                received++;
+                if (instructions.size() > KEPT) {
+                    instructions.removeFirst();
+                }
                 complete.add(instruction);
             }
         }
@@ -142,17 +154,17 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
 
     /** Number of instructions received so far. */
     synchronized int received() {
-        return instructions.size();
+        return received;
     }
 
-    /** The opcodes received so far (for messages). */
+    /** The opcodes of the last {@link #KEPT} instructions received (for messages). */
     synchronized List<String> opcodes() {
         return instructions.stream().map(i -> i.get(0)).toList();
     }
 
-    /** True when the instruction was received. */
+    /** True when the instruction was received (among the last {@link #KEPT}). */
     synchronized boolean hasReceived(List<String> instruction) {
-        return instructions.contains(instruction);
+        return instructions.contains(instruction) || internal.contains(instruction);
     }
 
     /** Waits until more than {@code count} instructions arrived. */

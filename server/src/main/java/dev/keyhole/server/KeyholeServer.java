@@ -64,7 +64,8 @@ public final class KeyholeServer implements AutoCloseable {
         TargetDirectory targets = machines == null ? configured
                 : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
-        TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), GUACD_TIMEOUT, CONSOLE_LINGER);
+        TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
+                GUACD_TIMEOUT, CONSOLE_LINGER);
         Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels,
                 machines == null ? VirtualMachines.NONE : machines, new ObjectMapper());
         try {

@@ -121,7 +121,8 @@ public final class ConfigLoader {
         GuacdConfig guacd = readGuacd(top);
         List<TargetConfig> targets = readTargets(top, environment);
         List<VirtualBoxHostConfig> virtualbox = readVirtualBox(top, environment);
-        top.reportUnknown(Set.of("http", "guacd", "targets", "virtualbox"));
+        LimitsConfig limits = readLimits(top);
+        top.reportUnknown(Set.of("http", "guacd", "targets", "virtualbox", "limits"));
 
         http = new HttpConfig(
                 override(environment, "KEYHOLE_HTTP_BIND", "http.bind", http.bind(), ConfigLoader::host),
@@ -135,7 +136,23 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new KeyholeConfig(http, guacd, targets, virtualbox);
+        return new KeyholeConfig(http, guacd, targets, virtualbox, limits);
+    }
+
+    private LimitsConfig readLimits(Section top) {
+        Section limits = top.section("limits");
+        LimitsConfig defaults = LimitsConfig.DEFAULT;
+        LimitsConfig config = new LimitsConfig(
+                limits.value("tunnels", defaults.tunnels(), v -> number(v, 1, 100_000)),
+                limits.value("tunnels-per-address", defaults.tunnelsPerAddress(), v -> number(v, 1, 100_000)),
+                limits.value("tunnels-per-target", defaults.tunnelsPerTarget(), v -> number(v, 1, 100_000)),
+                limits.value("event-streams", defaults.eventStreams(), v -> number(v, 1, 100_000)),
+                limits.value("event-streams-per-address", defaults.eventStreamsPerAddress(),
+                        v -> number(v, 1, 100_000)),
+                limits.value("viewer-lag", defaults.viewerLag(), v -> java.time.Duration.ofSeconds(number(v, 2, 600))));
+        limits.reportUnknown(Set.of("tunnels", "tunnels-per-address", "tunnels-per-target", "event-streams",
+                "event-streams-per-address", "viewer-lag"));
+        return config;
     }
 
     private HttpConfig readHttp(Section top) {

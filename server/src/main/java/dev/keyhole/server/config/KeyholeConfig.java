@@ -9,18 +9,18 @@ import java.util.List;
  * @param guacd   where guacd listens
  * @param targets the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
+ * @param limits  how much clients may hold
  */
 public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<TargetConfig> targets,
-        List<VirtualBoxHostConfig> virtualboxHosts) {
+        List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
-    /** Copies {@code targets} and {@code virtualboxHosts} (null: none), so the record stays immutable. */
+    /**
+     * Copies {@code targets} and {@code virtualboxHosts} (null: none), so the record stays immutable; null
+     * {@code limits} are the defaults.
+     */
     public KeyholeConfig {
         targets = List.copyOf(targets);
         virtualboxHosts = virtualboxHosts == null ? List.of() : List.copyOf(virtualboxHosts);
-    }
-
-    /** A configuration without VirtualBox hosts. */
-    public KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<TargetConfig> targets) {
-        this(http, guacd, targets, List.of());
+        limits = limits == null ? LimitsConfig.DEFAULT : limits;
     }
 }

@@ -7,6 +7,7 @@ import dev.keyhole.server.tunnel.TunnelService;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -48,6 +49,17 @@ public final class TunnelEndpoint extends Endpoint {
                     @Override
                     public <T> T getEndpointInstance(Class<T> type) {
                         return type.cast(new TunnelEndpoint(tunnels));
+                    }
+
+                    /**
+                     * No per-message compression: the console's pictures are compressed already, and a client that
+                     * sends small compressible messages and never reads could make the server hold far more than
+                     * it received.
+                     */
+                    @Override
+                    public List<Extension> getNegotiatedExtensions(List<Extension> installed,
+                            List<Extension> requested) {
+                        return List.of();
                     }
                 })
                 .build();

@@ -23,6 +23,12 @@ import org.eclipse.jetty.websocket.core.OpCode;
  */
 final class WebSocketBrowserChannel implements BrowserChannel {
 
+    /**
+     * Most frames Jetty may hold for one browser: the relay sends one frame at a time and a ping's answer waits
+     * for the one before, so more means a bug; Jetty then fails the frame instead of queueing without bound.
+     */
+    private static final int MAX_OUTGOING_FRAMES = 8;
+
     /** The longest close reason a WebSocket close frame carries, in bytes. */
     private static final int MAX_REASON_BYTES = 123;
 
@@ -33,6 +39,7 @@ final class WebSocketBrowserChannel implements BrowserChannel {
     WebSocketBrowserChannel(Session session) {
         this.session = session;
         this.core = ((JakartaWebSocketSession) session).getCoreSession();
+        core.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
     }
 
     @Override

@@ -76,6 +76,7 @@ final class GuacdConnection implements AutoCloseable {
     private static final int STREAMING_BUFFER = 256 * 1024;
     private static final int MAX_BUFFER = 8 * 1024 * 1024;
     private static final int MAX_QUEUED_WRITES = 1024 * 1024;
+    private static final GuacamoleInstruction DISCONNECT = new GuacamoleInstruction("disconnect");
     /** The write queue's array keeps no more than this after a burst. */
     private static final int MAX_RETAINED_QUEUE = 64 * 1024;
     /**
@@ -297,7 +298,8 @@ final class GuacdConnection implements AutoCloseable {
      * write is under way goes out together in the next.
      *
      * @param bytes complete instructions
-     * @throws TunnelException if guacd has not taken up a megabyte already queued (it is stuck)
+     * @throws TunnelException if guacd has not taken up a megabyte already queued (the sender is too fast for it,
+     *                         or guacd is stuck)
      */
     void write(ByteBuffer bytes) throws TunnelException {
         synchronized (writeLock) {
@@ -306,7 +308,8 @@ final class GuacdConnection implements AutoCloseable {
             }
             int length = bytes.remaining();
             if (queuedBytes + length > MAX_QUEUED_WRITES) {
-                throw new TunnelException(GuacamoleStatus.UPSTREAM_TIMEOUT, "guacd is not reading");
+                throw new TunnelException(GuacamoleStatus.CLIENT_OVERRUN, "Too many instructions queued for guacd ("
+                        + MAX_QUEUED_WRITES / 1024 + " KiB): they arrive faster than guacd takes them");
             }
             if (queuedBytes + length > queued.length) {
                 queued = Arrays.copyOf(queued, Math.max(queuedBytes + length, Math.max(256, queued.length * 2)));
@@ -447,6 +450,19 @@ final class GuacdConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
         }
+    }
+
+    /**
+     * Tells guacd this user leaves ({@code disconnect}) and closes the connection: guacd then lets go of the user
+     * at once (and, for the last one, of the console's RDP or VNC session) instead of noticing a dead socket later.
+     */
+    void disconnect() {
+        try {
+            write(DISCONNECT);
+        } catch (TunnelException e) {
+            // guacd takes nothing more: closing is all that is left.
+        }
+        close();
     }
 
     /** @return whether {@link #close} has been called or the connection broke */

@@ -141,6 +141,22 @@ final class InstructionBoundaries {
         return (any & 0x8080808080808080L) == 0;
     }
 
+    /** How a {@code sync} instruction starts. */
+    static final byte[] SYNC = "4.sync,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** @return whether the instruction {@code bytes[from, to)} starts with {@code prefix} (e.g. {@link #SYNC}) */
+    static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Where instructions end (the index just past each {@code ;}), in the order they were found. Not thread-safe.
      */

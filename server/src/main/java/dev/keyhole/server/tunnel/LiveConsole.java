@@ -36,7 +36,6 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsole.class);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
-    private static final byte[] SYNC = "4.sync,".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR = "5.error,".getBytes(StandardCharsets.US_ASCII);
 
     private final Target target;
@@ -155,12 +154,12 @@ final class LiveConsole implements GuacdConnection.Reader {
         }
         log.info("Closing the console connection of {}: nobody has viewed it for {} s", target.name(),
                 linger.toSeconds());
-        owner.close();
+        owner.disconnect();
     }
 
     /** Closes the connection now, whoever views it (server shutdown). */
     void close() {
-        owner.close();
+        owner.disconnect();
     }
 
     /**
@@ -182,7 +181,7 @@ final class LiveConsole implements GuacdConnection.Reader {
         // The viewers hear why first: closing the owner makes guacd drop their joined connections at once, and
         // that would otherwise reach some browsers first, without the reason.
         told.forEach(viewer -> viewer.consoleEnded(status, message));
-        owner.close();
+        owner.disconnect();
     }
 
     private void sendKeepAlive() {
@@ -206,11 +205,11 @@ final class LiveConsole implements GuacdConnection.Reader {
         answered = 0;
         for (int i = 0; i < ends.count(); i++) {
             int end = base + ends.get(i);
-            if (startsWith(bytes, start, end, SYNC)) {
+            if (InstructionBoundaries.startsWith(bytes, start, end, InstructionBoundaries.SYNC)) {
                 connected.complete(null);
                 // Answered with the same timestamp: this owner is never behind.
                 answer(bytes, start, end);
-            } else if (startsWith(bytes, start, end, ERROR)) {
+            } else if (InstructionBoundaries.startsWith(bytes, start, end, ERROR)) {
                 log.warn("Console {}: guacd reports {}", target.name(),
                         new String(bytes, start, end - start, StandardCharsets.UTF_8));
                 // guacd is giving this connection up: let nobody new join it while it winds down.
@@ -242,18 +241,6 @@ final class LiveConsole implements GuacdConnection.Reader {
         }
         System.arraycopy(bytes, from, answers, answered, length);
         answered += length;
-    }
-
-    private static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
-        if (to - from < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[from + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

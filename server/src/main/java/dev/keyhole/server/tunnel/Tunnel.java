@@ -2,9 +2,11 @@ package dev.keyhole.server.tunnel;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.guacamole.net.GuacamoleTunnel;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleStatus;
@@ -29,17 +31,29 @@ public final class Tunnel implements LiveConsole.Viewer {
     private final BrowserChannel browser;
     private final InstructionFilter filter = new InstructionFilter();
     private final UUID id = UUID.randomUUID();
+    private final ViewerPace pace = new ViewerPace();
+    private final Consumer<Tunnel> onEnd;
 
     private final Object lock = new Object();
     private final List<ByteBuffer> early = new ArrayList<>();
     private int earlyBytes;
+    /** Whether a ping's answer is on its way to the browser; {@code nextPing} waits for it (one at most). */
+    private boolean pingInFlight;
+    private GuacamoleInstruction nextPing;
     private GuacdConnection guacd;
     private LiveConsole console;
     private boolean closed;
 
-    Tunnel(TunnelRequest request, BrowserChannel browser) {
+    /** @param onEnd told once, when the tunnel has ended for whatever reason */
+    Tunnel(TunnelRequest request, BrowserChannel browser, Consumer<Tunnel> onEnd) {
         this.request = request;
         this.browser = browser;
+        this.onEnd = onEnd;
+    }
+
+    /** @return what the browser asked for, and who it is */
+    TunnelRequest request() {
+        return request;
     }
 
     /** @return the target name the browser asked for */
@@ -63,12 +77,87 @@ public final class Tunnel implements LiveConsole.Viewer {
             close(e.status(), e.getMessage());
             return;
         }
+        // All of a message's instructions go to guacd in one write, in order: one system call, not one each.
+        StringBuilder toGuacd = new StringBuilder();
         for (InstructionFilter.Checked instruction : checked) {
             if (instruction instanceof InstructionFilter.Forward forward) {
-                forward(utf8(forward.instruction()));
+                String opcode = forward.instruction().getOpcode();
+                if (opcode.equals("sync")) {
+                    pace.syncAnswered(timestamp(forward.instruction().getArgs().get(0)));
+                }
+                if (opcode.equals("disconnect")) {
+                    // The browser leaves: guacd hears the goodbye as the tunnel ends, nothing more is relayed.
+                    forward(toGuacd);
+                    close(GuacamoleStatus.SUCCESS, "Disconnected");
+                    return;
+                }
+                toGuacd.append(forward.instruction());
             } else if (instruction instanceof InstructionFilter.Ping ping) {
-                browser.send(utf8(ping.reply()), BrowserChannel.SendCallback.NONE);
+                answer(ping.reply());
             }
+        }
+        forward(toGuacd);
+    }
+
+    private void forward(StringBuilder instructions) {
+        if (!instructions.isEmpty()) {
+            forward(ByteBuffer.wrap(instructions.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * Answers the tunnel's ping, unless an answer is still on its way: then this one waits, replacing any that
+     * waited before. A client that pings and never reads costs one answer, not one per ping.
+     */
+    private void answer(GuacamoleInstruction ping) {
+        synchronized (lock) {
+            if (pingInFlight) {
+                nextPing = ping;
+                return;
+            }
+            pingInFlight = true;
+        }
+        browser.send(utf8(ping), new BrowserChannel.SendCallback() {
+            @Override
+            public void sent() {
+                GuacamoleInstruction next;
+                synchronized (lock) {
+                    next = nextPing;
+                    nextPing = null;
+                    pingInFlight = next != null;
+                }
+                if (next != null) {
+                    browser.send(utf8(next), this);
+                }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                browserClosed();
+            }
+        });
+    }
+
+    /**
+     * @param now   {@link System#nanoTime}
+     * @param limit how far behind its console a viewer may be
+     * @return why this viewer is further behind than {@code limit}; null while it is not, or not yet relaying
+     */
+    String behind(long now, Duration limit) {
+        synchronized (lock) {
+            if (guacd == null || closed) {
+                return null;
+            }
+        }
+        return pace.behind(now, limit);
+    }
+
+    /** A timestamp the browser sent in {@code sync}: one beyond a {@code long} answers every frame sent. */
+    private static long timestamp(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 
@@ -147,20 +236,38 @@ public final class Tunnel implements LiveConsole.Viewer {
                 return true;
             }
         }
-        connection.startReading(new Relay(), false);
+        connection.startReading(new Relay(), true);
         log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.caller(), request.shownTarget(),
                 shortId(), console.viewers());
         return true;
     }
 
-    /** Sends guacd's instructions on to the browser, one frame per read, reading again once it is sent. */
+    /**
+     * Sends guacd's instructions on to the browser, one frame per read, reading again once it is sent; notes the
+     * {@code sync}s in them, which the browser must answer to keep up.
+     */
     private final class Relay implements GuacdConnection.Reader {
 
         @Override
         public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
+            long now = System.nanoTime();
+            byte[] bytes = instructions.array();
+            int start = instructions.arrayOffset() + instructions.position();
+            for (int i = 0; i < ends.count(); i++) {
+                int end = instructions.arrayOffset() + ends.get(i);
+                if (InstructionBoundaries.startsWith(bytes, start, end, InstructionBoundaries.SYNC)) {
+                    long timestamp = ViewerPace.syncTimestamp(bytes, start, end);
+                    if (timestamp >= 0) {
+                        pace.syncSent(timestamp, now);
+                    }
+                }
+                start = end;
+            }
+            pace.frameHandedOver(now);
             browser.send(instructions, new BrowserChannel.SendCallback() {
                 @Override
                 public void sent() {
+                    pace.frameWritten();
                     resume.run();
                 }
 
@@ -197,12 +304,13 @@ public final class Tunnel implements LiveConsole.Viewer {
             browser.close(status, message);
         }
         if (connection != null) {
-            connection.close();
+            connection.disconnect();
         }
         if (joined != null) {
             joined.leave(this);
             log.info("Viewer {} left console {} (tunnel {})", request.caller(), request.shownTarget(), shortId());
         }
+        onEnd.accept(this);
     }
 
     private String shortId() {

@@ -1,6 +1,7 @@
 package dev.keyhole.server.tunnel;
 
 import dev.keyhole.server.config.GuacdConfig;
+import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.KeyboardState;
@@ -56,17 +57,22 @@ public final class TunnelService implements AutoCloseable {
     private final AsynchronousChannelGroup group;
     private final LiveConsoles consoles;
     private final AtomicBoolean versionLogged = new AtomicBoolean();
+    private final OpenTunnels open;
+    private final Duration viewerLag;
 
     /**
      * @param targets   where targets are looked up
      * @param keyboards the keyboard stage of each target: a console connects with its current stage's layout, and
      *                  a switch reconnects everyone viewing it (over RDP, guacd only takes a layout when connecting)
      * @param guacd     where guacd listens
+     * @param limits    how many tunnels may be open, and how far a viewer may fall behind
      * @param timeout   how long each step of connecting to guacd may take
      * @param linger    how long a console's connection stays open after its last viewer left
      */
-    public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, Duration timeout,
-            Duration linger) {
+    public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
+            Duration timeout, Duration linger) {
+        this.open = new OpenTunnels(limits);
+        this.viewerLag = limits.viewerLag();
         this.targets = targets;
         this.keyboards = keyboards;
         this.guacd = guacd;
@@ -85,6 +91,23 @@ public final class TunnelService implements AutoCloseable {
         }
         this.consoles = new LiveConsoles(target -> openConsole(target, linger));
         keyboards.addListener(this::keyboardSwitched);
+        scheduler.scheduleWithFixedDelay(this::closeLaggingViewers, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes every viewer further behind its console than {@link LimitsConfig#viewerLag}: guacd paces a console to
+     * its slowest user, and one viewer on a bad line must not slow it for the others. The page reconnects.
+     */
+    private void closeLaggingViewers() {
+        long now = System.nanoTime();
+        for (Tunnel tunnel : open.all()) {
+            String behind = tunnel.behind(now, viewerLag);
+            if (behind != null) {
+                log.info("Closing the tunnel of {} to {}: too slow ({})", tunnel.request().caller(),
+                        tunnel.request().shownTarget(), behind);
+                tunnel.close(GuacamoleStatus.CLIENT_TIMEOUT, "Viewer too slow: " + behind);
+            }
+        }
     }
 
     /**
@@ -107,7 +130,13 @@ public final class TunnelService implements AutoCloseable {
      * @return the tunnel, to which the edge passes the browser's messages
      */
     public Tunnel open(TunnelRequest request, BrowserChannel browser) {
-        Tunnel tunnel = new Tunnel(request, browser);
+        Tunnel tunnel = new Tunnel(request, browser, open::remove);
+        String refused = open.admit(tunnel);
+        if (refused != null) {
+            log.info("Refused a tunnel of {} to {}: {}", request.caller(), request.shownTarget(), refused);
+            tunnel.close(GuacamoleStatus.CLIENT_TOO_MANY, refused);
+            return tunnel;
+        }
         try {
             connecting.execute(() -> connect(tunnel, request));
         } catch (RejectedExecutionException e) {

@@ -120,7 +120,7 @@ class ConfigLoaderTest {
     void unknownAndMisspeltKeysAreErrors() {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
-                file() + ":4: tagrets = (a list): unknown key; known keys here: guacd, http, targets, virtualbox"),
+                file() + ":4: tagrets = (a list): unknown key; known keys here: guacd, http, limits, targets, virtualbox"),
                 problems("""
                         guacd:
                           port: 4822

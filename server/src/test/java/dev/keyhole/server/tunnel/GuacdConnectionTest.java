@@ -161,7 +161,7 @@ class GuacdConnectionTest {
                     try {
                         connection.write(ByteBuffer.wrap(instruction));
                     } catch (TunnelException e) {
-                        assertEquals(GuacamoleStatus.UPSTREAM_TIMEOUT, e.status());
+                        assertEquals(GuacamoleStatus.CLIENT_OVERRUN, e.status());
                         break;
                     }
                     taken.write(instruction);
