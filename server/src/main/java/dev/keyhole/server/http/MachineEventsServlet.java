@@ -5,84 +5,116 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.virtualbox.MachineChange;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/events}: the VMs' changes as a stream of server-sent events, one stream per open page:
  * {@code event: machine} (data: a {@link MachineView}), {@code event: removed} (data: {@code {"target":…}}),
  * {@code event: host} (data: {@code {"name":…,"state":…,"message":…}}). A comment line every 15 s keeps the
  * connection from idling out. After a reconnect a page re-reads {@code GET /api/machines}.
+ *
+ * <p>Changes arrive on a VirtualBox host's event thread, which must not block, so sending only queues: each
+ * stream has a bounded queue that the Servlet non-blocking API drains as fast as its page reads. A page that
+ * falls further behind than the queue holds has its stream closed; its {@code EventSource} reconnects and the
+ * page re-reads the VMs, which costs less than keeping an unbounded backlog for it.
  */
 final class MachineEventsServlet extends HttpServlet {
 
+    /** At most this many events wait for one page; a page further behind has its stream closed. */
+    static final int MAX_QUEUED_EVENTS = 256;
+
+    /** At most this many bytes of events wait for one page; a page further behind has its stream closed. */
+    static final int MAX_QUEUED_BYTES = 1024 * 1024;
+
     private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(MachineEventsServlet.class);
+    private static final long HEARTBEAT_SECONDS = 15;
+    private static final byte[] CONNECTED = ascii("retry: 2000\n: connected\n\n");
+    private static final byte[] KEEP_ALIVE = ascii(": keep-alive\n\n");
 
     private final transient VirtualMachines machines;
     private final transient ObjectMapper json;
+    private final int maxQueuedEvents;
+    private final int maxQueuedBytes;
     private final transient Set<Stream> streams = ConcurrentHashMap.newKeySet();
-    private final transient ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "event-stream-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private transient ScheduledExecutorService heartbeat;
+    private transient Runnable unsubscribe;
 
+    /** A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind. */
     MachineEventsServlet(VirtualMachines machines, ObjectMapper json) {
+        this(machines, json, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+    }
+
+    /**
+     * A servlet with its own limits, so that a page's falling behind can be shown with little data.
+     *
+     * @param maxQueuedEvents how many events may wait for one page
+     * @param maxQueuedBytes how many bytes of events may wait for one page
+     */
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, int maxQueuedEvents, int maxQueuedBytes) {
+        if (maxQueuedEvents < 1 || maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("The queue limits must be positive: " + maxQueuedEvents + " events, "
+                    + maxQueuedBytes + " bytes");
+        }
         this.machines = machines;
         this.json = json;
+        this.maxQueuedEvents = maxQueuedEvents;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
+    /** Subscribes to the VMs' changes and starts the keep-alive comments. */
     @Override
     public void init() {
-        machines.subscribe(this::broadcast);
-        heartbeat.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(": keep-alive\n\n")), 15, 15,
-                TimeUnit.SECONDS);
+        unsubscribe = machines.subscribe(this::broadcast);
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-stream-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(KEEP_ALIVE)), HEARTBEAT_SECONDS,
+                HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** Stops listening for changes and keep-alives, then ends every open stream. */
     @Override
     public void destroy() {
-        heartbeat.shutdownNow();
+        if (unsubscribe != null) {
+            unsubscribe.run();
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+            try {
+                if (!heartbeat.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("The event streams' keep-alive thread did not stop within 5 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         streams.forEach(Stream::close);
     }
 
-    /** One open page. Writes are serialised; a failed write ends the stream. */
-    private final class Stream {
-        private final AsyncContext async;
-        private final ServletOutputStream out;
-
-        Stream(AsyncContext async) throws IOException {
-            this.async = async;
-            this.out = async.getResponse().getOutputStream();
-        }
-
-        synchronized void send(String text) {
-            try {
-                out.write(text.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException | IllegalStateException e) {
-                close();
-            }
-        }
-
-        void close() {
-            if (streams.remove(this)) {
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    // already completed
-                }
-            }
-        }
+    /** @return how many pages are connected now */
+    int openStreams() {
+        return streams.size();
     }
 
     @Override
@@ -93,11 +125,14 @@ final class MachineEventsServlet extends HttpServlet {
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Stream stream = new Stream(async);
+        Stream stream = new Stream(async, response.getOutputStream(), request.getRemoteAddr());
+        async.addListener(stream);
+        stream.send(CONNECTED);
         streams.add(stream);
-        stream.send("retry: 2000\n: connected\n\n");
+        stream.start();
     }
 
+    /** Turns a change into its event and queues it for every page; runs on a host's event thread. */
     private void broadcast(MachineChange change) {
         String message;
         try {
@@ -113,10 +148,186 @@ final class MachineEventsServlet extends HttpServlet {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an event as JSON", e);
         }
-        streams.forEach(s -> s.send(message));
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        streams.forEach(s -> s.send(bytes));
     }
 
     private String frame(String event, Object data) throws JsonProcessingException {
         return "event: " + event + "\ndata: " + json.writeValueAsString(data) + "\n\n";
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * One open page: its queue of events not yet written, drained whenever the container says the connection
+     * can take more. The lock guards the queue and the output stream and is held only for calls that do not
+     * block (the output stream is in non-blocking mode once {@link #start()} has run).
+     */
+    private final class Stream implements WriteListener, AsyncListener {
+        private final AsyncContext async;
+        private final ServletOutputStream out;
+        private final String remote;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+        private long queuedBytes;
+        /** Bytes written since the last flush. */
+        private boolean unflushed;
+        /**
+         * The container owes an {@link #onWritePossible()} call: before {@link #start()} and whenever
+         * {@link ServletOutputStream#isReady()} said false. Until then only the container's call may write.
+         */
+        private boolean writeCallbackDue = true;
+        private boolean closed;
+
+        Stream(AsyncContext async, ServletOutputStream out, String remote) {
+            this.async = async;
+            this.out = out;
+            this.remote = remote;
+        }
+
+        /** Puts the output stream into non-blocking mode; the container then calls {@link #onWritePossible()}. */
+        void start() {
+            out.setWriteListener(this);
+        }
+
+        /**
+         * Queues an event and writes what the connection takes now, without blocking. Closes the stream instead
+         * when the page is already as far behind as the limits allow.
+         */
+        void send(byte[] event) {
+            boolean behind = false;
+            boolean failed = false;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                behind = queue.size() >= maxQueuedEvents || queuedBytes + event.length > maxQueuedBytes;
+                if (!behind) {
+                    queue.add(event);
+                    queuedBytes += event.length;
+                    failed = !writeCallbackDue && !drain();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (behind && close()) {
+                log.warn("Closed the event stream to {}: the page fell behind", remote);
+            } else if (failed) {
+                close();
+            }
+        }
+
+        /** Called by the container when the connection can take more: writes what is queued. */
+        @Override
+        public void onWritePossible() {
+            boolean written;
+            lock.lock();
+            try {
+                writeCallbackDue = false;
+                written = drain();
+            } finally {
+                lock.unlock();
+            }
+            if (!written) {
+                close();
+            }
+        }
+
+        /**
+         * Writes queued events while the connection is ready and flushes once the queue is empty. When the
+         * connection is not ready the container calls {@link #onWritePossible()} later. Runs under the lock.
+         *
+         * @return false when writing failed, and the stream must be closed
+         */
+        private boolean drain() {
+            try {
+                while (!closed && out.isReady()) {
+                    byte[] next = queue.poll();
+                    if (next != null) {
+                        queuedBytes -= next.length;
+                        out.write(next);
+                        unflushed = true;
+                    } else if (unflushed) {
+                        unflushed = false;
+                        out.flush();
+                    } else {
+                        return true;
+                    }
+                }
+                writeCallbackDue = true;
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** A write failed (the page went away): the stream ends. */
+        @Override
+        public void onError(Throwable failure) {
+            close();
+        }
+
+        /**
+         * Ends the stream once: drops what is queued and completes the response. Safe from any thread.
+         *
+         * @return whether this call ended it (false when it had ended already)
+         */
+        boolean close() {
+            if (!forget()) {
+                return false;
+            }
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // the container has completed the request already
+            }
+            return true;
+        }
+
+        /** The response is over (completed here or by the container): forget the stream. */
+        @Override
+        public void onComplete(AsyncEvent event) {
+            forget();
+        }
+
+        /** Not expected (the timeout is off); the stream is over either way. */
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            close();
+        }
+
+        /** The connection failed: the stream is over. */
+        @Override
+        public void onError(AsyncEvent event) {
+            close();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        /**
+         * Marks the stream closed, drops its queue and takes it out of the broadcast set.
+         *
+         * @return whether this call did it (false when the stream was closed already)
+         */
+        private boolean forget() {
+            lock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                closed = true;
+                queue.clear();
+                queuedBytes = 0;
+            } finally {
+                lock.unlock();
+            }
+            streams.remove(this);
+            return true;
+        }
     }
 }
