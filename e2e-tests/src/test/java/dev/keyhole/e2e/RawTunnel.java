@@ -38,13 +38,26 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
 
     /** Opens a tunnel to {@code uri} (e.g. ws://127.0.0.1:PORT/tunnel?target=locked). */
     static RawTunnel open(URI uri) throws Exception {
+        return open(uri, "guacamole");
+    }
+
+    /** Opens a tunnel asking for these subprotocols (none: asks for none). */
+    static RawTunnel open(URI uri, String... subprotocols) throws Exception {
         RawTunnel tunnel = new RawTunnel();
-        tunnel.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .subprotocols("guacamole")
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, tunnel)
-                .get(15, TimeUnit.SECONDS);
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10));
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        tunnel.socket = builder.buildAsync(uri, tunnel).get(15, TimeUnit.SECONDS);
         return tunnel;
+    }
+
+    /** Sends one binary message. */
+    void sendBinary(byte[] bytes) throws Exception {
+        synchronized (sendLock) {
+            socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Override

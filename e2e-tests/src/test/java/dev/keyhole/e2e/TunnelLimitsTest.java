@@ -129,6 +129,47 @@ class TunnelLimitsTest {
         }
     }
 
+    @Test
+    void eventStreamsBeyondTheLimitPerAddressAreRefused(Guacd guacd, LockedConsole console, @TempDir Path dir)
+            throws Exception {
+        try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
+                limits:
+                  event-streams-per-address: 2
+                """)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI events = limited.uri().resolve("/api/events");
+            java.io.InputStream first = stream(http, events, 200);
+            java.io.InputStream second = stream(http, events, 200);
+            java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(events).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, refused.statusCode(), refused::body);
+            assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
+            first.close();
+            // The server notices a page has gone when a write to it fails: at the latest at the next keep-alive.
+            Waits.until("an event stream to be admitted again once one of the two closed", Duration.ofSeconds(40),
+                    () -> "each new stream was refused", () -> {
+                        try {
+                            java.net.http.HttpResponse<java.io.InputStream> again = http.send(
+                                    java.net.http.HttpRequest.newBuilder(events).build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                            again.body().close();
+                            return again.statusCode() == 200;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            second.close();
+        }
+    }
+
+    private static java.io.InputStream stream(java.net.http.HttpClient http, java.net.URI uri, int status)
+            throws Exception {
+        java.net.http.HttpResponse<java.io.InputStream> response = http.send(
+                java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(status, response.statusCode());
+        return response.body();
+    }
+
     /** @return whether a new tunnel receives the console instead of being closed */
     private static boolean admitted(RunningKeyhole keyhole) {
         try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {

@@ -1,5 +1,6 @@
 package dev.keyhole.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +42,10 @@ class TunnelProtocolTest {
                 Arguments.of("select", "771", List.of(Frame.whole(RawTunnel.instruction("select", "rdp")))),
                 Arguments.of("connect", "771", List.of(Frame.whole(RawTunnel.instruction("connect", "127.0.0.1", "3389")))),
                 Arguments.of("clipboard", "771", List.of(Frame.whole(RawTunnel.instruction("clipboard", "0", "text/plain")))),
-                Arguments.of("put", "771", List.of(Frame.whole(RawTunnel.instruction("put", "0", "1", "text/plain", "x")))));
+                Arguments.of("put", "771", List.of(Frame.whole(RawTunnel.instruction("put", "0", "1", "text/plain", "x")))),
+                Arguments.of("a length of 2^31", "768", List.of(Frame.whole("3.key,2147483648.65,1.1;"))),
+                Arguments.of("a length that wraps at 2^32 to 2", "768", List.of(Frame.whole("3.key,4294967298.65,1.1;"))),
+                Arguments.of("a negative length", "768", List.of(Frame.whole("3.key,-2.65,1.1;"))));
     }
 
     @ParameterizedTest(name = "{0} closes that tunnel with {1}")
@@ -83,6 +87,48 @@ class TunnelProtocolTest {
             int seen = tunnel.received();
             tunnel.awaitMoreThan(seen, WAIT);
             assertNull(tunnel.closeStatus(), "the tunnel stays open");
+        }
+    }
+
+    @Test
+    void aBinaryMessageClosesTheTunnelWithAReason(RunningKeyhole keyhole) throws Exception {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+            tunnel.awaitMoreThan(0, WAIT);
+            tunnel.sendBinary("3.key,5.65293,1.1;".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            RawTunnel.Close close = tunnel.awaitClose(WAIT);
+            assertTrue(close.reason().startsWith("768 Binary messages are not Guacamole protocol"), close::toString);
+        }
+    }
+
+    @Test
+    void aHandshakeWithoutTheSubprotocolIsClosedWithAReason(RunningKeyhole keyhole) throws Exception {
+        for (String[] asked : new String[][] {{}, {"chat"}}) {
+            try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET), asked)) {
+                RawTunnel.Close close = tunnel.awaitClose(WAIT);
+                assertTrue(close.reason().startsWith("768 The tunnel speaks the WebSocket subprotocol \"guacamole\""),
+                        close::toString);
+                assertEquals(0, tunnel.received(), "nothing of the console was sent");
+            }
+        }
+    }
+
+    @Test
+    void disconnectEndsTheTunnelAtOnce(RunningKeyhole keyhole) throws Exception {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+            tunnel.awaitMoreThan(0, WAIT);
+            tunnel.send(RawTunnel.instruction("disconnect"));
+            RawTunnel.Close close = tunnel.awaitClose(Duration.ofSeconds(2));
+            assertEquals(1000, close.code(), close::toString);
+            assertEquals("0 Disconnected", close.reason());
+        }
+    }
+
+    @Test
+    void aTargetNameWithLineBreaksIsShownAsOneLine(RunningKeyhole keyhole) throws Exception {
+        java.net.URI forged = java.net.URI.create(keyhole.tunnelUri("x").toString() + "%0D%0A12:00:00.000%20INFO%20forged");
+        try (RawTunnel tunnel = RawTunnel.open(forged)) {
+            RawTunnel.Close close = tunnel.awaitClose(WAIT);
+            assertEquals("516 No target named \"x??12:00:00.000 INFO forged\"", close.reason());
         }
     }
 }

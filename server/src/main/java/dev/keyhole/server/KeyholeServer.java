@@ -67,7 +67,7 @@ public final class KeyholeServer implements AutoCloseable {
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
                 GUACD_TIMEOUT, CONSOLE_LINGER);
         Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels,
-                machines == null ? VirtualMachines.NONE : machines, new ObjectMapper());
+                machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper());
         try {
             jetty.start();
         } catch (Exception e) {

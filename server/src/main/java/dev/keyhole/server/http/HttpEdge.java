@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
@@ -35,11 +36,12 @@ public final class HttpEdge {
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
      * @param machines  the VMs of the VirtualBox hosts ({@code /api/machines}, {@code /api/events});
      *                  {@link VirtualMachines#NONE} when none are configured
+     * @param limits    how many event streams may be open
      * @param json      the JSON mapper for the API
      * @return the server; {@code start()} it
      */
     public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, VirtualMachines machines, ObjectMapper json) {
+            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json) {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -60,7 +62,7 @@ public final class HttpEdge {
         context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, keyboards, json)), "/api/targets");
         context.addServlet(new ServletHolder("stages", new KeyboardStageServlet(keyboards, json)), "/api/targets/*");
         context.addServlet(new ServletHolder("machines", new MachinesServlet(machines, json)), "/api/machines/*");
-        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json));
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);

@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.virtualbox.MachineChange;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import jakarta.servlet.AsyncContext;
@@ -54,13 +55,18 @@ final class MachineEventsServlet extends HttpServlet {
     private final transient ObjectMapper json;
     private final int maxQueuedEvents;
     private final int maxQueuedBytes;
+    private final transient LimitsConfig limits;
     private final transient Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private transient ScheduledExecutorService heartbeat;
     private transient Runnable unsubscribe;
 
-    /** A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind. */
-    MachineEventsServlet(VirtualMachines machines, ObjectMapper json) {
-        this(machines, json, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+    /**
+     * A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind.
+     *
+     * @param limits how many streams may be open, in total and per address
+     */
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits) {
+        this(machines, json, limits, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
     }
 
     /**
@@ -69,7 +75,8 @@ final class MachineEventsServlet extends HttpServlet {
      * @param maxQueuedEvents how many events may wait for one page
      * @param maxQueuedBytes how many bytes of events may wait for one page
      */
-    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, int maxQueuedEvents, int maxQueuedBytes) {
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits, int maxQueuedEvents,
+            int maxQueuedBytes) {
         if (maxQueuedEvents < 1 || maxQueuedBytes < 1) {
             throw new IllegalArgumentException("The queue limits must be positive: " + maxQueuedEvents + " events, "
                     + maxQueuedBytes + " bytes");
@@ -78,6 +85,7 @@ final class MachineEventsServlet extends HttpServlet {
         this.json = json;
         this.maxQueuedEvents = maxQueuedEvents;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.limits = limits;
     }
 
     /** Subscribes to the VMs' changes and starts the keep-alive comments. */
@@ -119,13 +127,38 @@ final class MachineEventsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String address = FrontDoor.caller(request).address();
+        synchronized (streams) {
+            String refused = refusal(address);
+            if (refused != null) {
+                log.info("Refused an event stream to {}: {}", address, refused);
+                JsonResponses.error(response, json, 429, refused);
+                return;
+            }
+            open(request, response, address);
+        }
+    }
+
+    /** @return why one more stream from {@code address} passes a limit, or null when it does not */
+    private String refusal(String address) {
+        if (streams.size() >= limits.eventStreams()) {
+            return "Keyhole holds " + limits.eventStreams() + " event streams already (limits.event-streams)";
+        }
+        if (streams.stream().filter(s -> s.remote.equals(address)).count() >= limits.eventStreamsPerAddress()) {
+            return "Too many event streams from " + address + ": " + limits.eventStreamsPerAddress()
+                    + " are open (limits.event-streams-per-address)";
+        }
+        return null;
+    }
+
+    private void open(HttpServletRequest request, HttpServletResponse response, String address) throws IOException {
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Stream stream = new Stream(async, response.getOutputStream(), request.getRemoteAddr());
+        Stream stream = new Stream(async, response.getOutputStream(), address);
         async.addListener(stream);
         stream.send(CONNECTED);
         streams.add(stream);

@@ -12,9 +12,11 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.guacamole.protocol.GuacamoleStatus;
 
 /**
  * The tunnel's WebSocket endpoint ({@code /tunnel?target=NAME}, subprotocol {@code guacamole}): it captures the
@@ -31,11 +33,18 @@ public final class TunnelEndpoint extends Endpoint {
     /** Largest message a browser may send; guacamole-common-js sends a few instructions at a time. */
     private static final int MAX_MESSAGE = 64 * 1024;
 
+    /** A binary message is refused whatever it holds: Jetty need not collect more of it than this. */
+    private static final int MAX_BINARY_MESSAGE = 1024;
+
+    /** The one WebSocket subprotocol the tunnel speaks (guacamole-common-js asks for it). */
+    private static final String SUBPROTOCOL = "guacamole";
+
     /** Where Jetty puts the browser's address among a session's user properties. */
     private static final String REMOTE = "jakarta.websocket.endpoint.remoteAddress";
 
     private final TunnelService tunnels;
-    private Tunnel tunnel;
+    /** Set in {@link #onOpen}, read in {@link #onClose} and {@link #onError}, which Jetty may call on another thread. */
+    private volatile Tunnel tunnel;
 
     private TunnelEndpoint(TunnelService tunnels) {
         this.tunnels = tunnels;
@@ -44,7 +53,7 @@ public final class TunnelEndpoint extends Endpoint {
     /** The endpoint's configuration: one endpoint instance per WebSocket, all sharing {@code tunnels}. */
     static ServerEndpointConfig config(TunnelService tunnels) {
         return ServerEndpointConfig.Builder.create(TunnelEndpoint.class, PATH)
-                .subprotocols(List.of("guacamole"))
+                .subprotocols(List.of(SUBPROTOCOL))
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> type) {
@@ -69,9 +78,19 @@ public final class TunnelEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         session.setMaxIdleTimeout(IDLE_TIMEOUT.toMillis());
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
+        session.setMaxBinaryMessageBufferSize(MAX_BINARY_MESSAGE);
+        WebSocketBrowserChannel browser = new WebSocketBrowserChannel(session);
+        if (!SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
+            browser.close(GuacamoleStatus.CLIENT_BAD_REQUEST,
+                    "The tunnel speaks the WebSocket subprotocol \"" + SUBPROTOCOL + "\" only");
+            return;
+        }
         String target = first(session.getRequestParameterMap(), "target");
-        tunnel = tunnels.open(new TunnelRequest(target, caller(session)), new WebSocketBrowserChannel(session));
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) tunnel::receive);
+        Tunnel opened = tunnels.open(new TunnelRequest(target, caller(session)), browser);
+        tunnel = opened;
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) opened::receive);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) binary -> opened.close(
+                GuacamoleStatus.CLIENT_BAD_REQUEST, "Binary messages are not Guacamole protocol: send text"));
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.virtualbox.HostStatus;
 import dev.keyhole.server.virtualbox.MachineChange;
 import dev.keyhole.server.virtualbox.MachineTarget;
@@ -64,7 +66,7 @@ class MachineEventsServletTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        servlet = new MachineEventsServlet(machines, new ObjectMapper());
+        servlet = new MachineEventsServlet(machines, new ObjectMapper(), LimitsConfig.DEFAULT);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -82,7 +84,9 @@ class MachineEventsServletTest {
         });
         opened.setAsyncSupported(true);
         context.addFilter(opened, "/api/events", EnumSet.of(DispatcherType.REQUEST));
-        server.setHandler(context);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), connector);
+        door.setHandler(context);
+        server.setHandler(door);
         server.start();
         port = connector.getLocalPort();
     }
@@ -97,7 +101,7 @@ class MachineEventsServletTest {
         try (Socket stalled = new Socket()) {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress("127.0.0.1", port));
-            stalled.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            stalled.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             stalled.getOutputStream().flush();
             EventReader page = EventReader.open(port);
@@ -273,8 +277,8 @@ class MachineEventsServletTest {
         }
 
         @Override
-        public void perform(String target, Action action) {
-            NONE.perform(target, action);
+        public void perform(dev.keyhole.server.access.Caller caller, String target, Action action) {
+            NONE.perform(caller, target, action);
         }
 
         @Override
