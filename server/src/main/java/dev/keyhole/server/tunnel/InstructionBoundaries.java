@@ -144,6 +144,9 @@ final class InstructionBoundaries {
     /** How a {@code sync} instruction starts. */
     static final byte[] SYNC = "4.sync,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** How an {@code error} instruction starts. */
+    static final byte[] ERROR = "5.error,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** @return whether the instruction {@code bytes[from, to)} starts with {@code prefix} (e.g. {@link #SYNC}) */
     static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
         if (to - from < prefix.length) {

@@ -36,7 +36,6 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsole.class);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
-    private static final byte[] ERROR = "5.error,".getBytes(StandardCharsets.US_ASCII);
 
     private final Target target;
     private final GuacdConnection owner;
@@ -184,6 +183,19 @@ final class LiveConsole implements GuacdConnection.Reader {
         owner.disconnect();
     }
 
+    /** {@link #end} off the reading thread, which is in the middle of the owner's stream. */
+    private void endAsync(GuacamoleStatus status, String message) {
+        synchronized (this) {
+            ending = true;
+        }
+        onEnding.accept(this);
+        try {
+            scheduler.execute(() -> end(status, message));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            owner.close();
+        }
+    }
+
     private void sendKeepAlive() {
         try {
             owner.write(new GuacamoleInstruction("nop"));
@@ -209,14 +221,12 @@ final class LiveConsole implements GuacdConnection.Reader {
                 connected.complete(null);
                 // Answered with the same timestamp: this owner is never behind.
                 answer(bytes, start, end);
-            } else if (InstructionBoundaries.startsWith(bytes, start, end, ERROR)) {
-                log.warn("Console {}: guacd reports {}", target.name(),
-                        new String(bytes, start, end - start, StandardCharsets.UTF_8));
-                // guacd is giving this connection up: let nobody new join it while it winds down.
-                synchronized (this) {
-                    ending = true;
-                }
-                onEnding.accept(this);
+            } else if (InstructionBoundaries.startsWith(bytes, start, end, InstructionBoundaries.ERROR)) {
+                GuacdErrors.Told error = GuacdErrors.read(bytes, start, end);
+                log.warn("Console {}: guacd reports \"{}\" ({}): ending it for its viewers", target.name(),
+                        error.guacdText(), error.status());
+                // guacd is giving this connection up: everyone viewing it hears why now, not when guacd lets go.
+                endAsync(error.status(), error.message());
             }
             start = end;
         }

@@ -260,6 +260,13 @@ public final class Tunnel implements LiveConsole.Viewer {
                     if (timestamp >= 0) {
                         pace.syncSent(timestamp, now);
                     }
+                } else if (InstructionBoundaries.startsWith(bytes, start, end, InstructionBoundaries.ERROR)) {
+                    // guacd ends this viewer: the browser hears a sentence it can act on, not guacd's log text.
+                    GuacdErrors.Told error = GuacdErrors.read(bytes, start, end);
+                    log.info("guacd ends viewer {} of console {} (tunnel {}): \"{}\"", request.caller(),
+                            request.shownTarget(), shortId(), error.guacdText());
+                    end(error.status(), error.message());
+                    return;
                 }
                 start = end;
             }
