@@ -115,10 +115,14 @@ public final class KeyholeServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Stops the web server, closes every tunnel and console connection. */
+    /**
+     * Stops Keyhole: every tunnel closes first, each browser hearing that Keyhole is restarting (WebSocket
+     * {@code 1001}), then the web server stops and every console connection closes.
+     */
     @Override
     public void close() throws Exception {
         try {
+            tunnels.stopTunnels("Keyhole is restarting");
             jetty.stop();
         } finally {
             tunnels.close();

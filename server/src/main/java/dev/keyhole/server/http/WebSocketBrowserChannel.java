@@ -49,10 +49,18 @@ final class WebSocketBrowserChannel implements BrowserChannel {
 
     @Override
     public void close(GuacamoleStatus status, String message) {
+        close(CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode()), status, message);
+    }
+
+    @Override
+    public void goingAway(GuacamoleStatus status, String message) {
+        close(CloseReason.CloseCodes.GOING_AWAY, status, message);
+    }
+
+    private void close(CloseReason.CloseCode code, GuacamoleStatus status, String message) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        CloseReason.CloseCode code = CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode());
         try {
             session.close(new CloseReason(code, reason(status, message)));
         } catch (IOException e) {

@@ -26,6 +26,14 @@ public interface BrowserChannel {
      */
     void close(GuacamoleStatus status, String message);
 
+    /**
+     * Closes the WebSocket as {@link #close} does, saying the server is going away (WebSocket {@code 1001}): the
+     * server is stopping, the page should come back later. Calling it, or {@link #close}, again does nothing.
+     */
+    default void goingAway(GuacamoleStatus status, String message) {
+        close(status, message);
+    }
+
     /** Told once when a frame given to {@link #send} has been written or has failed. */
     interface SendCallback {
 

@@ -43,6 +43,8 @@ public final class Tunnel implements LiveConsole.Viewer {
     private GuacdConnection guacd;
     private LiveConsole console;
     private boolean closed;
+    /** The server is stopping: the browser hears that it goes away, not that the tunnel failed. */
+    private volatile boolean serverStopping;
 
     /** @param onEnd told once, when the tunnel has ended for whatever reason */
     Tunnel(TunnelRequest request, BrowserChannel browser, Consumer<Tunnel> onEnd) {
@@ -169,6 +171,15 @@ public final class Tunnel implements LiveConsole.Viewer {
     /** The browser has gone (its WebSocket closed or failed): let go of guacd. */
     public void browserClosed() {
         end(null, null);
+    }
+
+    /**
+     * Closes the tunnel because the server is stopping: the browser's WebSocket closes with {@code 1001} and
+     * {@code message}, and the page comes back when the server does.
+     */
+    void serverStopping(String message) {
+        serverStopping = true;
+        end(GuacamoleStatus.SERVER_BUSY, message);
     }
 
     /**
@@ -307,7 +318,9 @@ public final class Tunnel implements LiveConsole.Viewer {
             joined = console;
             early.clear();
         }
-        if (status != null) {
+        if (status != null && serverStopping) {
+            browser.goingAway(status, message);
+        } else if (status != null) {
             browser.close(status, message);
         }
         if (connection != null) {

@@ -58,6 +58,8 @@ public final class TunnelService implements AutoCloseable {
     private final LiveConsoles consoles;
     private final AtomicBoolean versionLogged = new AtomicBoolean();
     private final OpenTunnels open;
+    /** Why new tunnels are turned away (the server is stopping); null while they are welcome. */
+    private volatile String stopping;
     private final Duration viewerLag;
 
     /**
@@ -131,6 +133,11 @@ public final class TunnelService implements AutoCloseable {
      */
     public Tunnel open(TunnelRequest request, BrowserChannel browser) {
         Tunnel tunnel = new Tunnel(request, browser, open::remove);
+        String stoppingNow = stopping;
+        if (stoppingNow != null) {
+            tunnel.serverStopping(stoppingNow);
+            return tunnel;
+        }
         String refused = open.admit(tunnel);
         if (refused != null) {
             log.info("Refused a tunnel of {} to {}: {}", request.caller(), request.shownTarget(), refused);
@@ -217,6 +224,22 @@ public final class TunnelService implements AutoCloseable {
         information.setOptimalResolution(Integer.parseInt(target.parameters().get("dpi")));
         information.getImageMimetypes().addAll(IMAGE_TYPES);
         return information;
+    }
+
+    /**
+     * Turns new tunnels away and closes every open one, telling each browser that the server goes away and why;
+     * the pages come back by themselves when it returns. Call it before the web server stops, so the browsers
+     * hear it.
+     *
+     * @param why e.g. "Keyhole is restarting"
+     */
+    public void stopTunnels(String why) {
+        stopping = why;
+        List<Tunnel> closing = open.all();
+        if (!closing.isEmpty()) {
+            log.info("Closing {} tunnel(s): {}", closing.size(), why);
+        }
+        closing.forEach(tunnel -> tunnel.serverStopping(why));
     }
 
     /** Closes every console connection and stops the threads. */
