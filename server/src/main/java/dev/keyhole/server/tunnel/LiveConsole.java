@@ -50,8 +50,8 @@ final class LiveConsole implements GuacdConnection.Reader {
         /**
          * The console's connection has ended: the viewer's own connection is useless now.
          *
-         * @param status  why, for the browser
-         * @param message why, in words for the person at the browser
+         * @param status  why, for the browser; never null
+         * @param message why, in words for the person at the browser; never null
          */
         void consoleEnded(GuacamoleStatus status, String message);
     }
@@ -264,8 +264,12 @@ final class LiveConsole implements GuacdConnection.Reader {
                 lingering.cancel(false);
             }
             left = List.copyOf(viewers);
-            status = endStatus;
-            message = endMessage;
+            // A console that broke by itself was not ended with a reason: every viewer still hears one, also a
+            // viewer that joined as it broke and has no guacd connection of its own yet.
+            status = endStatus != null ? endStatus
+                    : cause == null ? GuacamoleStatus.UPSTREAM_UNAVAILABLE : GuacamoleStatus.UPSTREAM_ERROR;
+            message = endMessage != null ? endMessage
+                    : cause == null ? "The console connection ended" : "Lost the console connection: " + cause.getMessage();
         }
         keepAlive.cancel(false);
         if (cause == null) {

@@ -79,6 +79,23 @@ class LiveConsoleTest {
         }
     }
 
+    @Test
+    void aConsoleThatBreaksByItselfTellsEveryViewerWhy() throws Exception {
+        try (FakeGuacd guacd = new FakeGuacd(0)) {
+            var accepted = guacd.accept("");
+            GuacdConnection owner = GuacdConnection.open(group, waiting, new GuacdConfig("127.0.0.1", guacd.port()),
+                    "rdp", new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
+            LiveConsole console = new LiveConsole(target(), owner, scheduler, Duration.ofMinutes(1), ended -> { });
+            java.util.concurrent.CompletableFuture<String> told = new java.util.concurrent.CompletableFuture<>();
+            // A viewer that joined and has no guacd connection of its own yet: only the console can tell it.
+            assertEquals(true, console.join((status, message) -> told.complete(status + " " + message)));
+            accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
+            assertEquals("UPSTREAM_UNAVAILABLE The console connection ended",
+                    told.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(false, console.join((status, message) -> { }), "an ended console takes no new viewer");
+        }
+    }
+
     /** The next instruction the console sent, leaving out its keep-alive {@code nop}s. */
     private static List<String> nextAnswer(FakeGuacd.Peer peer) throws IOException {
         List<String> instruction;
