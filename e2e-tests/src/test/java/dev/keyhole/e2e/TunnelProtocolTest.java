@@ -124,11 +124,11 @@ class TunnelProtocolTest {
     }
 
     @Test
-    void aTargetNameWithLineBreaksIsShownAsOneLine(RunningKeyhole keyhole) throws Exception {
+    void aTargetNameWithLineBreaksIsNotEchoed(RunningKeyhole keyhole) throws Exception {
         java.net.URI forged = java.net.URI.create(keyhole.tunnelUri("x").toString() + "%0D%0A12:00:00.000%20INFO%20forged");
         try (RawTunnel tunnel = RawTunnel.open(forged)) {
             RawTunnel.Close close = tunnel.awaitClose(WAIT);
-            assertEquals("516 No target named \"x??12:00:00.000 INFO forged\"", close.reason());
+            assertEquals("516 No such console", close.reason(), "a page shows the reason: no text from the link");
         }
     }
 }

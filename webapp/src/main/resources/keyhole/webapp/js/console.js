@@ -230,25 +230,42 @@ keyBar(byId("key-bar"), connectedClient, (text) => {
 }, byId("cad-dialog"));
 followVisualViewport(byId("typing"));
 
-/** Shows the target's title; the name alone is fine if the list cannot be read. */
+/**
+ * Looks the target up and shows its title; the heading never shows the page's own query text, which anyone can
+ * put in a link. An unknown target says so and connects nothing; if the list cannot be read, the tunnel reports
+ * what is wrong.
+ *
+ * @returns {Promise<boolean>} whether to connect
+ */
 async function showTitle() {
-  titleElement.textContent = targetName;
-  document.title = `${targetName} — Keyhole`;
+  let targets;
   try {
-    const target = (await fetchTargets()).find((t) => t.name === targetName);
-    if (target && target.title) {
-      titleElement.textContent = target.title;
-      document.title = `${target.title} — Keyhole`;
-    }
+    targets = await fetchTargets();
   } catch (e) {
-    // The tunnel reports its own errors; the title is a nicety.
+    return true;
   }
+  const target = targets.find((t) => t.name === targetName);
+  if (!target) {
+    titleElement.textContent = "No such console";
+    document.title = "No such console — Keyhole";
+    return false;
+  }
+  titleElement.textContent = target.title || target.name;
+  document.title = `${titleElement.textContent} — Keyhole`;
+  return true;
 }
 
+const NO_CONSOLE = "No such console. Go back to the list of consoles and pick one.";
+
 if (!targetName) {
-  render("error", "No console chosen. Go back to the list of consoles and pick one.");
+  render("error", NO_CONSOLE);
 } else {
-  showTitle();
-  keyboardPanel.refresh();
-  connect();
+  showTitle().then((known) => {
+    if (known) {
+      keyboardPanel.refresh();
+      connect();
+    } else {
+      render("error", NO_CONSOLE);
+    }
+  });
 }

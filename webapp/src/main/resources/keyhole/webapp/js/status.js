@@ -7,7 +7,7 @@
 export const Source = Object.freeze({ TUNNEL: "tunnel", GUACD: "guacd" });
 
 // Codes no retry can fix. 516 (resource not found) is final only when the Keyhole
-// server says it ("No target named …"); guacd uses it for connections that may come back.
+// server says it ("No such console"); guacd uses it for connections that may come back.
 const FINAL_FROM_TUNNEL = new Set([0x0204, 0x0300, 0x0301, 0x0303]);
 const FINAL_FROM_GUACD = new Set([0x0300, 0x0301, 0x0303]);
 

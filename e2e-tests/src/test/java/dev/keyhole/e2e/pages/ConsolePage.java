@@ -117,6 +117,11 @@ public final class ConsolePage {
         return driver.findElement(By.id("console-message")).getText();
     }
 
+    /** The page's heading: the console's title. */
+    public String heading() {
+        return driver.findElement(By.id("target-title")).getText();
+    }
+
     /** True when the message is shown to the user. */
     public boolean messageVisible() {
         return driver.findElement(By.id("console-message")).isDisplayed();

@@ -154,8 +154,9 @@ public final class TunnelService implements AutoCloseable {
 
     private void connect(Tunnel tunnel, TunnelRequest request) {
         try {
+            // The name stays out of the reason: a page shows the reason, and anyone can write a name into a link.
             Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
-                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No target named \"" + request.shownTarget() + "\""));
+                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No such console"));
             LiveConsole console = consoles.join(target, tunnel);
             if (target.protocol() == Protocol.VNC) {
                 // guacd 1.3 loses a VNC connection that a user joins before it has connected to the console. Over

@@ -1,0 +1,101 @@
+package dev.keyhole.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.LockedConsole;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.Waits;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The configured limits, on a Keyhole of their own: tunnels and event streams beyond them are refused with the
+ * key to raise, the open ones go on, and a place freed is taken again.
+ */
+@KeyholeE2E
+class LimitsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Test
+    void tunnelsBeyondTheLimitPerAddressAreRefusedAndTheOpenOnesGoOn(Guacd guacd, LockedConsole console,
+            @TempDir Path dir) throws Exception {
+        try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
+                limits:
+                  tunnels-per-address: 2
+                """);
+             RawTunnel first = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET));
+             RawTunnel second = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
+            first.awaitMoreThan(0, WAIT);
+            second.awaitMoreThan(0, WAIT);
+            try (RawTunnel third = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
+                RawTunnel.Close refused = third.awaitClose(WAIT);
+                assertTrue(refused.reason().startsWith("797 Too many tunnels from 127.0.0.1"), refused::toString);
+                assertEquals(0, third.received(), "the refused tunnel got nothing of the console");
+            }
+            first.close();
+            // The server counts the closed tunnel out when its close arrives: a little after the client sent it.
+            Waits.until("a tunnel to be admitted again once one of the two closed", WAIT,
+                    () -> "each new tunnel was refused", () -> admitted(limited));
+            assertNull(second.closeStatus(), "the open tunnel went on");
+        }
+    }
+
+    @Test
+    void eventStreamsBeyondTheLimitPerAddressAreRefused(Guacd guacd, LockedConsole console, @TempDir Path dir)
+            throws Exception {
+        try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
+                limits:
+                  event-streams-per-address: 2
+                """)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI events = limited.uri().resolve("/api/events");
+            java.io.InputStream first = stream(http, events, 200);
+            java.io.InputStream second = stream(http, events, 200);
+            java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(events).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, refused.statusCode(), refused::body);
+            assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
+            first.close();
+            // The server notices a page has gone when a write to it fails: at the latest at the next keep-alive.
+            Waits.until("an event stream to be admitted again once one of the two closed", Duration.ofSeconds(40),
+                    () -> "each new stream was refused", () -> {
+                        try {
+                            java.net.http.HttpResponse<java.io.InputStream> again = http.send(
+                                    java.net.http.HttpRequest.newBuilder(events).build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                            again.body().close();
+                            return again.statusCode() == 200;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            second.close();
+        }
+    }
+
+    private static java.io.InputStream stream(java.net.http.HttpClient http, java.net.URI uri, int status)
+            throws Exception {
+        java.net.http.HttpResponse<java.io.InputStream> response = http.send(
+                java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(status, response.statusCode());
+        return response.body();
+    }
+
+    /** @return whether a new tunnel receives the console instead of being closed */
+    private static boolean admitted(RunningKeyhole keyhole) {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+            Waits.until("the new tunnel to receive something or close", WAIT,
+                    () -> tunnel.received() + " instructions", () -> tunnel.received() > 0 || tunnel.closeStatus() != null);
+            return tunnel.closeStatus() == null;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not open a tunnel", e);
+        }
+    }
+}
