@@ -59,9 +59,10 @@ public final class HttpEdge {
         }
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
-        context.addServlet(new ServletHolder("targets", new TargetsServlet(targets, keyboards, json)), "/api/targets");
-        context.addServlet(new ServletHolder("stages", new KeyboardStageServlet(keyboards, json)), "/api/targets/*");
-        context.addServlet(new ServletHolder("machines", new MachinesServlet(machines, json)), "/api/machines/*");
+        ApiServlet api = new ApiServlet(json);
+        new TargetsApi(targets, keyboards, json).addTo(api);
+        new MachinesApi(machines).addTo(api);
+        context.addServlet(new ServletHolder("api", api), "/api/*");
         ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");

@@ -1,0 +1,82 @@
+package dev.keyhole.server.http;
+
+import dev.keyhole.server.virtualbox.MachineState;
+import dev.keyhole.server.virtualbox.MachineTarget;
+import dev.keyhole.server.virtualbox.VirtualMachines;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.GuacamoleResourceConflictException;
+import org.apache.guacamole.GuacamoleResourceNotFoundException;
+import org.apache.guacamole.GuacamoleSecurityException;
+
+/**
+ * The VMs of the VirtualBox hosts:
+ * <ul>
+ * <li>{@code GET /api/machines}: {@code {"hosts":[{name,state,message}],"machines":[MachineView…]}};</li>
+ * <li>{@code POST /api/machines/NAME/ACTION} ({@code start}, {@code reset}, {@code power-button},
+ * {@code power-off}, {@code enable-console}) with the header {@code X-Keyhole-Action: ACTION}: waits for VirtualBox's
+ * result; {@code 200 {"ok":true}} or {@code 409 {"error":"VirtualBox's own text"}};</li>
+ * <li>{@code GET /api/machines/NAME/screenshot}: a PNG thumbnail of the running VM's screen.</li>
+ * </ul>
+ * The action header makes a cross-site form post impossible (a page of another origin cannot add it without a
+ * CORS preflight, which Keyhole does not answer), beside the {@link FrontDoor}'s own refusal of such pages.
+ */
+final class MachinesApi {
+
+    private static final int THUMBNAIL_WIDTH = 320;
+
+    private final VirtualMachines machines;
+
+    MachinesApi(VirtualMachines machines) {
+        this.machines = machines;
+    }
+
+    /** Adds the routes to {@code api}. */
+    void addTo(ApiServlet api) {
+        api.route("GET", "/api/machines", this::list)
+                .route("GET", "/api/machines/{name}/screenshot", this::screenshot)
+                .route("POST", "/api/machines/{name}/{action}", this::act);
+    }
+
+    private ApiServlet.Answer list(ApiServlet.Call call) {
+        return ApiServlet.Json.ok(new MachineView.MachineList(
+                machines.hosts().stream().map(MachineView.HostView::of).toList(),
+                machines.machines().stream().map(m -> MachineView.of(m, machines)).toList()));
+    }
+
+    private ApiServlet.Answer screenshot(ApiServlet.Call call) throws GuacamoleException {
+        MachineTarget t = machine(call.parameter("name"));
+        if (t.machine().state().kind() != MachineState.Kind.ONLINE) {
+            throw new GuacamoleResourceConflictException("The VM is not running: there is no screen to show.");
+        }
+        return new ApiServlet.Png(machines.screenshot(call.parameter("name"), THUMBNAIL_WIDTH));
+    }
+
+    private ApiServlet.Answer act(ApiServlet.Call call) throws GuacamoleException {
+        String id = call.parameter("action");
+        VirtualMachines.Action action = VirtualMachines.Action.of(id)
+                .orElseThrow(() -> new GuacamoleResourceNotFoundException("Unknown action \"" + id + "\""));
+        if (!id.equals(call.request().getHeader("X-Keyhole-Action"))) {
+            throw new GuacamoleSecurityException("Actions need the X-Keyhole-Action header");
+        }
+        MachineTarget t = machine(call.parameter("name"));
+        if (!machines.actions(t).contains(action)) {
+            throw new GuacamoleResourceConflictException("\"" + action.id() + "\" is not possible for this VM now (it is "
+                    + t.machine().state().label() + (action == VirtualMachines.Action.ENABLE_CONSOLE
+                            ? "; its console is turned on here only while it is off, and only when its host has "
+                                    + "vrde-ports configured" : "") + ").");
+        }
+        try {
+            machines.perform(call.caller(), call.parameter("name"), action);
+        } catch (IllegalArgumentException e) {
+            throw new GuacamoleResourceNotFoundException(e.getMessage());
+        }
+        return ApiServlet.Json.ok(Map.of("ok", true));
+    }
+
+    private MachineTarget machine(String name) throws GuacamoleResourceNotFoundException {
+        Optional<MachineTarget> t = machines.machine(name);
+        return t.orElseThrow(() -> new GuacamoleResourceNotFoundException("No VM named \"" + name + "\""));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.keyhole.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.targets.KeyboardStages;
+import dev.keyhole.server.targets.KeyboardState;
+import dev.keyhole.server.targets.Target;
+import dev.keyhole.server.targets.TargetDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import org.apache.guacamole.GuacamoleClientBadTypeException;
+import org.apache.guacamole.GuacamoleClientException;
+import org.apache.guacamole.GuacamoleResourceNotFoundException;
+
+/**
+ * The targets' routes:
+ * <ul>
+ * <li>{@code GET /api/targets}: the targets a browser may open, as {@code {"targets":[{"name":…,"title":…,
+ * "protocol":"rdp","keyboard":{"stage":…,"layout":…,"stages":[{"name":…,"layout":…}]}}]}}; never their hosts,
+ * ports or parameters;</li>
+ * <li>{@code POST /api/targets/NAME/stage} with {@code {"stage":"initramfs"}}: switches a target's keyboard to one
+ * of its boot stages, which reconnects its console for everyone viewing it; answers the target's keyboard state.
+ * The body must be JSON ({@code Content-Type: application/json}, nothing else), which a page of another site
+ * cannot send without a CORS preflight that Keyhole never grants; the {@link FrontDoor} has refused such pages
+ * already.</li>
+ * </ul>
+ */
+final class TargetsApi {
+
+    private static final int MAX_BODY = 4096;
+
+    private final TargetDirectory targets;
+    private final KeyboardStages keyboards;
+    private final ObjectMapper json;
+
+    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, ObjectMapper json) {
+        this.targets = targets;
+        this.keyboards = keyboards;
+        this.json = json;
+    }
+
+    /** One target as browsers see it, with the keyboard layout its console expects now. */
+    record TargetView(String name, String title, String protocol, KeyboardState keyboard) {
+        static TargetView of(Target target, KeyboardState keyboard) {
+            return new TargetView(target.name(), target.title(), target.protocol().name().toLowerCase(Locale.ROOT),
+                    keyboard);
+        }
+    }
+
+    /** The list's shape. */
+    record TargetList(List<TargetView> targets) {
+    }
+
+    /** Adds the routes to {@code api}. */
+    void addTo(ApiServlet api) {
+        api.route("GET", "/api/targets", this::list)
+                .route("POST", "/api/targets/{name}/stage", this::switchStage);
+    }
+
+    private ApiServlet.Answer list(ApiServlet.Call call) {
+        return ApiServlet.Json.ok(new TargetList(targets.list().stream()
+                .map(t -> TargetView.of(t, keyboards.state(t))).toList()));
+    }
+
+    private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleClientException, IOException {
+        if (!JsonResponses.isJson(call.request())) {
+            throw new GuacamoleClientBadTypeException("Send {\"stage\":\"NAME\"} as application/json");
+        }
+        String stage;
+        try (InputStream body = call.request().getInputStream()) {
+            JsonNode node = json.readTree(body.readNBytes(MAX_BODY));
+            stage = node == null ? null : node.path("stage").textValue();
+        } catch (JsonProcessingException e) {
+            stage = null;
+        }
+        if (stage == null) {
+            throw new GuacamoleClientException("Send {\"stage\":\"NAME\"}");
+        }
+        String name = call.parameter("name");
+        try {
+            return ApiServlet.Json.ok(keyboards.switchTo(call.caller(), name, stage));
+        } catch (NoSuchElementException e) {
+            throw new GuacamoleResourceNotFoundException("No such console");
+        } catch (IllegalArgumentException e) {
+            throw new GuacamoleClientException(e.getMessage());
+        }
+    }
+}
