@@ -131,4 +131,30 @@ class TunnelProtocolTest {
             assertEquals("516 No such console", close.reason(), "a page shows the reason: no text from the link");
         }
     }
+
+    @Test
+    void guacdLetsEveryDepartedViewerGoAtOnce(RunningKeyhole keyhole, dev.keyhole.e2e.fixtures.Guacd guacd)
+            throws Exception {
+        long before = departures(guacd);
+        int viewers = 20;
+        for (int i = 0; i < viewers; i++) {
+            try (RawTunnel viewer = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+                viewer.awaitMoreThan(1, WAIT);
+            }
+        }
+        // Keyhole says disconnect before it closes a viewer's guacd socket: guacd ends that user's thread at once,
+        // instead of noticing a dead socket later.
+        dev.keyhole.e2e.fixtures.Waits.until("guacd to let " + viewers + " departed viewers go",
+                Duration.ofSeconds(5), () -> (departures(guacd) - before) + " have gone",
+                () -> departures(guacd) - before >= viewers);
+    }
+
+    private static long departures(dev.keyhole.e2e.fixtures.Guacd guacd) {
+        try {
+            return java.nio.file.Files.readAllLines(guacd.log()).stream()
+                    .filter(line -> line.contains("\" disconnected (")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
