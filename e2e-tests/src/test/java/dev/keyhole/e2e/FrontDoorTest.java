@@ -68,6 +68,15 @@ class FrontDoorTest {
     }
 
     @Test
+    void theTunnelNegotiatesNoCompression(RunningKeyhole keyhole) throws Exception {
+        Map<String, String> handshake = new LinkedHashMap<>(RawHttp.webSocketHandshake());
+        handshake.put("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits");
+        RawHttp.Answer answer = RawHttp.send(keyhole.uri(), "GET", TUNNEL, null, handshake, null);
+        assertEquals(101, answer.status(), answer::toString);
+        assertNull(answer.header("Sec-WebSocket-Extensions"), () -> "an extension was negotiated: " + answer);
+    }
+
+    @Test
     void aRebindingPageIsRefusedOnEveryRoute(RunningKeyhole keyhole) throws Exception {
         URI server = keyhole.uri();
         int port = server.getPort();
