@@ -15,14 +15,17 @@ import java.time.Duration;
  */
 final class ViewerPace {
 
-    /** More unanswered {@code sync}s than this is behind, whatever their age (guacd sends one per frame). */
+    /**
+     * How many unanswered {@code sync}s are told apart. A fast stream has hundreds in flight (guacd sends one per
+     * frame); beyond this the newest stands for the ones after it, which can only make the lag seem a little larger
+     * for them, never the oldest's smaller.
+     */
     static final int MAX_UNANSWERED = 256;
 
     private final long[] timestamps = new long[MAX_UNANSWERED];
     private final long[] sentAt = new long[MAX_UNANSWERED];
     private int head;
     private int count;
-    private boolean overflowed;
     private long frameSince = -1;
 
     /**
@@ -30,7 +33,7 @@ final class ViewerPace {
      */
     synchronized void syncSent(long timestamp, long nanos) {
         if (count == MAX_UNANSWERED) {
-            overflowed = true;
+            timestamps[(head + count - 1) % MAX_UNANSWERED] = timestamp;
             return;
         }
         int tail = (head + count) % MAX_UNANSWERED;
@@ -64,9 +67,6 @@ final class ViewerPace {
      */
     synchronized String behind(long now, Duration limit) {
         long limitNanos = limit.toNanos();
-        if (overflowed) {
-            return "more than " + MAX_UNANSWERED + " frames of the console unanswered";
-        }
         if (count > 0 && now - sentAt[head] > limitNanos) {
             return "a frame of the console unanswered for more than " + limit.toSeconds() + " s";
         }

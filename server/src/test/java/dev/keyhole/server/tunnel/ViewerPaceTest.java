@@ -53,11 +53,16 @@ class ViewerPaceTest {
     }
 
     @Test
-    void tooManyUnansweredSyncsAreBehindWhateverTheirAge() {
-        for (int i = 0; i <= ViewerPace.MAX_UNANSWERED; i++) {
-            pace.syncSent(i, 0);
+    void manySyncsInFlightAreNotBehindAndTheOldestStillCounts() {
+        for (int i = 0; i < 3 * ViewerPace.MAX_UNANSWERED; i++) {
+            pace.syncSent(i, i == 0 ? 0 : 5 * SECOND);
         }
-        assertNotNull(pace.behind(0, LIMIT));
+        assertNull(pace.behind(6 * SECOND, LIMIT), "a fast stream has many syncs in flight");
+        assertNotNull(pace.behind(11 * SECOND, LIMIT), "the oldest is still the first one sent");
+        pace.syncAnswered(3L * ViewerPace.MAX_UNANSWERED - 2);
+        assertNotNull(pace.behind(16 * SECOND, LIMIT), "the last one stands for the ones after it");
+        pace.syncAnswered(3L * ViewerPace.MAX_UNANSWERED - 1);
+        assertNull(pace.behind(100 * SECOND, LIMIT), "every one is answered");
     }
 
     @Test
