@@ -11,9 +11,6 @@ import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +30,7 @@ class BackgroundTabTest {
             RunningKeyhole keyhole, Guacd guacd, @SecondBrowser(phone = true) Browser phone) {
         ConsolePage page = ConsolePage.open(phone, keyhole.uri(), RunningKeyhole.TARGET)
                 .waitForState(CONNECTED).waitForPicture();
-        long droppedBefore = dropped(guacd);
+        long droppedBefore = guacd.usersLetGo();
         phone.script("""
                 window.seenStates = [];
                 new MutationObserver(() => window.seenStates.push(document.getElementById('console').dataset.state))
@@ -44,8 +41,8 @@ class BackgroundTabTest {
         chrome.executeCdpCommand("Page.setWebLifecycleState", Map.of("state", "frozen"));
         try {
             Waits.until("guacd to let the frozen tab's viewer go", Duration.ofSeconds(40),
-                    () -> "guacd.log has " + dropped(guacd) + " lines of users disconnected",
-                    () -> dropped(guacd) > droppedBefore);
+                    () -> "guacd.log has " + guacd.usersLetGo() + " lines of users disconnected",
+                    () -> guacd.usersLetGo() > droppedBefore);
         } finally {
             chrome.executeCdpCommand("Page.setWebLifecycleState", Map.of("state", "active"));
         }
@@ -60,13 +57,5 @@ class BackgroundTabTest {
         page.waitForPicture();
         assertEquals("connected", page.state());
         assertTrue(page.message().isEmpty() || page.message().startsWith("Connected"), page.describe());
-    }
-
-    private static long dropped(Guacd guacd) {
-        try {
-            return Files.readAllLines(guacd.log()).stream().filter(l -> l.contains("\" disconnected (")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

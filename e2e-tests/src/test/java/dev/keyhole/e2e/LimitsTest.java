@@ -9,6 +9,11 @@ import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.Waits;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -54,12 +59,12 @@ class LimitsTest {
                 limits:
                   event-streams-per-address: 2
                 """)) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.URI events = limited.uri().resolve("/api/events");
-            java.io.InputStream first = stream(http, events, 200);
-            java.io.InputStream second = stream(http, events, 200);
-            java.net.http.HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(events).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpClient http = HttpClient.newHttpClient();
+            URI events = limited.uri().resolve("/api/events");
+            InputStream first = stream(http, events, 200);
+            InputStream second = stream(http, events, 200);
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(429, refused.statusCode(), refused::body);
             assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
             first.close();
@@ -67,9 +72,9 @@ class LimitsTest {
             Waits.until("an event stream to be admitted again once one of the two closed", Duration.ofSeconds(40),
                     () -> "each new stream was refused", () -> {
                         try {
-                            java.net.http.HttpResponse<java.io.InputStream> again = http.send(
-                                    java.net.http.HttpRequest.newBuilder(events).build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                            HttpResponse<InputStream> again = http.send(
+                                    HttpRequest.newBuilder(events).build(),
+                                    HttpResponse.BodyHandlers.ofInputStream());
                             again.body().close();
                             return again.statusCode() == 200;
                         } catch (Exception e) {
@@ -80,10 +85,10 @@ class LimitsTest {
         }
     }
 
-    private static java.io.InputStream stream(java.net.http.HttpClient http, java.net.URI uri, int status)
+    private static InputStream stream(HttpClient http, URI uri, int status)
             throws Exception {
-        java.net.http.HttpResponse<java.io.InputStream> response = http.send(
-                java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(status, response.statusCode());
         return response.body();
     }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.e2e.fixtures.Guacd;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -133,9 +135,9 @@ class TunnelProtocolTest {
     }
 
     @Test
-    void guacdLetsEveryDepartedViewerGoAtOnce(RunningKeyhole keyhole, dev.keyhole.e2e.fixtures.Guacd guacd)
+    void guacdLetsEveryDepartedViewerGoAtOnce(RunningKeyhole keyhole, Guacd guacd)
             throws Exception {
-        long before = departures(guacd);
+        long before = guacd.usersLetGo();
         int viewers = 20;
         for (int i = 0; i < viewers; i++) {
             try (RawTunnel viewer = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
@@ -144,17 +146,8 @@ class TunnelProtocolTest {
         }
         // Keyhole says disconnect before it closes a viewer's guacd socket: guacd ends that user's thread at once,
         // instead of noticing a dead socket later.
-        dev.keyhole.e2e.fixtures.Waits.until("guacd to let " + viewers + " departed viewers go",
-                Duration.ofSeconds(5), () -> (departures(guacd) - before) + " have gone",
-                () -> departures(guacd) - before >= viewers);
-    }
-
-    private static long departures(dev.keyhole.e2e.fixtures.Guacd guacd) {
-        try {
-            return java.nio.file.Files.readAllLines(guacd.log()).stream()
-                    .filter(line -> line.contains("\" disconnected (")).count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        Waits.until("guacd to let " + viewers + " departed viewers go",
+                Duration.ofSeconds(5), () -> (guacd.usersLetGo() - before) + " have gone",
+                () -> guacd.usersLetGo() - before >= viewers);
     }
 }
