@@ -26,6 +26,7 @@ class UnknownConsoleTest {
             ConsolePage page = ConsolePage.open(browser, keyhole.uri(), bait).waitForState(Duration.ofSeconds(15), ERROR);
             assertEquals("No such console", page.heading());
             assertEquals("No such console. Go back to the list of consoles and pick one.", page.message());
+            assertFalse(browser.driver().findElement(By.id("typing")).isDisplayed(), "nothing to type into");
             String text = browser.driver().findElement(By.tagName("body")).getText() + browser.driver().getTitle();
             assertFalse(text.contains("evil.example") || text.contains("555"), () -> "the page shows: " + text);
             return null;

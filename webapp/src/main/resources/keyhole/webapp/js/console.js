@@ -257,15 +257,21 @@ async function showTitle() {
 
 const NO_CONSOLE = "No such console. Go back to the list of consoles and pick one.";
 
-if (!targetName) {
+/** Nothing to type into: the typing panel goes, the message stays. */
+function noConsole() {
+  byId("typing").hidden = true;
   render("error", NO_CONSOLE);
+}
+
+if (!targetName) {
+  noConsole();
 } else {
   showTitle().then((known) => {
     if (known) {
       keyboardPanel.refresh();
       connect();
     } else {
-      render("error", NO_CONSOLE);
+      noConsole();
     }
   });
 }
