@@ -19,7 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * A phone's tab left in the background: the browser freezes it, Keyhole closes its viewer for falling behind
- * ({@code limits.viewer-lag}, 10 s; guacd itself would after 15 s) and guacd lets the viewer go, and when the tab
+ * ({@code limits.viewer-lag}, 5 s; guacd itself would after 15 s) and guacd lets the viewer go, and when the tab
  * is back the page shows it is reconnecting and comes back by itself.
  */
 @KeyholeE2E

@@ -27,6 +27,15 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
     private final java.util.ArrayDeque<List<String>> instructions = new java.util.ArrayDeque<>();
     private static final int KEPT = 10_000;
     private int received;
+    private int syncs;
+    private volatile Duration syncDelay = Duration.ZERO;
+    /** Sends late answers; a daemon thread, so a tunnel left open keeps no JVM alive. */
+    private final java.util.concurrent.ScheduledExecutorService late =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "raw-tunnel-late-syncs");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** Every instruction of the tunnel's own (empty opcode: its id, ping answers) received, however many others came. */
     private final List<List<String>> internal = new ArrayList<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -77,6 +86,9 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
                     internal.add(instruction);
                 }
                 received++;
+                if (instruction.get(0).equals("sync")) {
+                    syncs++;
+                }
                 if (instructions.size() > KEPT) {
                     instructions.removeFirst();
                 }
@@ -85,10 +97,30 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
         }
         for (List<String> i : complete) {
             if (i.get(0).equals("sync") && i.size() > 1) {
-                send(instruction("sync", i.get(1)));
+                String answer = instruction("sync", i.get(1));
+                if (syncDelay.isZero()) {
+                    send(answer);
+                } else {
+                    late.schedule(() -> send(answer), syncDelay.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * Answers each {@code sync} only {@code delay} after it arrived, as a viewer on a slow line would.
+     *
+     * @return this tunnel
+     */
+    RawTunnel answerSyncsLate(Duration delay) {
+        syncDelay = delay;
+        return this;
+    }
+
+    /** How many {@code sync}s arrived so far (among the last {@link #KEPT} instructions and before). */
+    synchronized int syncs() {
+        return syncs;
     }
 
     /** Removes and returns the first complete instruction of {@link #pending}, or null. */
@@ -219,5 +251,6 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
                     .exceptionally(e -> null).join();
         }
         socket.abort();
+        late.shutdownNow();
     }
 }

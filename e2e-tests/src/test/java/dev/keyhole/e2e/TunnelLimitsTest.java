@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.Waits;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,24 @@ class TunnelLimitsTest {
     void aClientThatSendsInstructionsAndNeverReadsIsBoundedToo(RunningKeyhole keyhole) throws Exception {
         String instructions = (RawTunnel.instruction("mouse", "10", "10", "0") + RawTunnel.instruction("nop"))
                 .repeat(1800);
-        flood(keyhole, instructions, "776 Viewer too slow", "781 Too many instructions queued", "515 ", RESET);
+        flood(keyhole, instructions, "776 Viewer too slow", "781 ", "515 ", RESET);
+    }
+
+    @Test
+    void aViewerThatAnswersLateIsClosedAndTheOtherViewerKeepsItsPace(RunningKeyhole keyhole) throws Exception {
+        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
+             RawTunnel late = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))
+                     .answerSyncsLate(Duration.ofSeconds(7))) {
+            bystander.awaitMoreThan(0, WAIT);
+            RawTunnel.Close close = late.awaitClose(Duration.ofSeconds(30));
+            assertTrue(close.reason().startsWith("776 Viewer too slow: a frame of the console unanswered for more than"),
+                    close::toString);
+            // The console's cursor blinks twice a second; paced to a viewer 7 s late it drew a frame every 7 s.
+            int seen = bystander.syncs();
+            Waits.until("the other viewer to receive 10 frames again", WAIT,
+                    () -> (bystander.syncs() - seen) + " frames", () -> bystander.syncs() - seen >= 10);
+            assertNull(bystander.closeStatus(), "the other viewer stays connected");
+        }
     }
 
     /**

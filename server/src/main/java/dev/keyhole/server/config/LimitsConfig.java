@@ -19,5 +19,5 @@ public record LimitsConfig(int tunnels, int tunnelsPerAddress, int tunnelsPerTar
         int eventStreamsPerAddress, Duration viewerLag) {
 
     /** The defaults. */
-    public static final LimitsConfig DEFAULT = new LimitsConfig(100, 20, 20, 100, 10, Duration.ofSeconds(10));
+    public static final LimitsConfig DEFAULT = new LimitsConfig(100, 20, 20, 100, 10, Duration.ofSeconds(5));
 }
