@@ -255,4 +255,29 @@ class ConfigLoaderTest {
                           allowed-origins: https://keyhole.example.org
                         """));
     }
+
+    @Test
+    void limitsAreReadWithTheirDefaultsAndBadOnesNamed() throws Exception {
+        assertEquals(LimitsConfig.DEFAULT, load("", Map.of()).limits());
+        assertEquals(new LimitsConfig(5, 2, 3, 4, 1, java.time.Duration.ofSeconds(30)), load("""
+                limits:
+                  tunnels: 5
+                  tunnels-per-address: 2
+                  tunnels-per-target: 3
+                  event-streams: 4
+                  event-streams-per-address: 1
+                  viewer-lag: 30
+                """, Map.of()).limits());
+        assertEquals(List.of(
+                file() + ":2: limits.tunnels = 0: must be a whole number from 1 to 100000",
+                file() + ":3: limits.viewer-lag = 1: must be a whole number from 2 to 600",
+                file() + ":4: limits.tunnel = 3: unknown key; known keys here: event-streams, "
+                        + "event-streams-per-address, tunnels, tunnels-per-address, tunnels-per-target, viewer-lag"),
+                problems("""
+                        limits:
+                          tunnels: 0
+                          viewer-lag: 1
+                          tunnel: 3
+                        """));
+    }
 }
