@@ -67,6 +67,11 @@ final class Gateways {
         StringBuilder yaml = new StringBuilder();
         yaml.append("http:\n  bind: 127.0.0.1\n  port: ").append(httpPort).append('\n');
         yaml.append("guacd:\n  host: 127.0.0.1\n  port: ").append(guacdPort).append('\n');
+        // Every session comes from this one address, and the benchmark's client counts bytes without answering
+        // the stream's syncs: the limits are raised so that they measure the relay, not refuse it.
+        int tunnels = Math.max(100, 2 * sessionBytes.size() + 16);
+        yaml.append("limits:\n  tunnels: ").append(tunnels).append("\n  tunnels-per-address: ").append(tunnels)
+                .append("\n  tunnels-per-target: ").append(tunnels).append("\n  viewer-lag: 600\n");
         yaml.append("targets:\n");
         for (int i = 0; i < sessionBytes.size(); i++) {
             yaml.append("  - name: s").append(i).append('\n')
