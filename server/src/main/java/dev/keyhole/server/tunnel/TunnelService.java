@@ -144,6 +144,12 @@ public final class TunnelService implements AutoCloseable {
             tunnel.close(GuacamoleStatus.CLIENT_TOO_MANY, refused);
             return tunnel;
         }
+        stoppingNow = stopping;
+        if (stoppingNow != null) {
+            // The server began to stop while this tunnel was counted in, perhaps after the open ones were closed.
+            tunnel.serverStopping(stoppingNow);
+            return tunnel;
+        }
         try {
             connecting.execute(() -> connect(tunnel, request));
         } catch (RejectedExecutionException e) {
