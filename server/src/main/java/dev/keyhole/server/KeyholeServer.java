@@ -82,8 +82,8 @@ public final class KeyholeServer implements AutoCloseable {
             machines.start();
         }
         URI uri = jetty.getURI().resolve("/");
-        log.info("Keyhole listening on {} with {} target(s); guacd at {}", uri, targets.list().size(),
-                config.guacd().address());
+        log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
+                targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
         return new KeyholeServer(jetty, tunnels, machines, uri);
     }
 

@@ -7,6 +7,7 @@ import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -25,6 +26,14 @@ public final class HttpEdge {
     static final String WEBAPP_RESOURCES = "keyhole/webapp/";
 
     private HttpEdge() {
+    }
+
+    /**
+     * @param server a server {@link #newServer} built, started
+     * @return the origins whose pages may use it, as its front door applies them
+     */
+    public static Set<String> allowedOrigins(Server server) {
+        return server.getDescendant(FrontDoor.class).allowedOrigins();
     }
 
     /**
