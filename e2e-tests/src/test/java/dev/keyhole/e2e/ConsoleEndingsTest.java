@@ -19,6 +19,7 @@ class ConsoleEndingsTest {
     @Test
     void everyViewerHearsAtOnceInWordsItCanActOnThatTheConsolesServerWentAway(RunningKeyhole keyhole,
             LockedConsole console) throws Exception {
+        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
         try (RawTunnel first = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
              RawTunnel second = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
             first.awaitMoreThan(0, WAIT);

@@ -56,7 +56,7 @@ class CrossOriginPageTest {
                 }
               };
               socket.onmessage = () => { if (++seen.messages >= 3) { socket.close(); } };
-              socket.onclose = (e) => resolve({...seen, code: e.code});
+              socket.onclose = (e) => resolve({...seen, code: e.code, reason: e.reason});
             }) || {timedOut: true};
             const status = async (path, init) => {
               try { return (await fetch(path, init)).status; } catch (e) { return 'failed: ' + e.name; }
@@ -117,6 +117,8 @@ class CrossOriginPageTest {
 
     @Test
     void keyholesOwnPageStillDoesAllOfIt(RunningKeyhole keyhole, Browser browser) {
+        // The page's script, unlike the page, does not retry: the console is up before it runs.
+        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
         String keyholeUrl = base(keyhole.uri());
         Map<String, Object> results = browser.inFreshTab(() -> {
             browser.driver().get(keyholeUrl + "/");

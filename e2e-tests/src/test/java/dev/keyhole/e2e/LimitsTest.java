@@ -34,11 +34,14 @@ class LimitsTest {
         try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
                 limits:
                   tunnels-per-address: 2
-                """);
-             RawTunnel first = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET));
-             RawTunnel second = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
-            first.awaitMoreThan(0, WAIT);
-            second.awaitMoreThan(0, WAIT);
+                """)) {
+            RawTunnel.awaitConsole(limited.tunnelUri(RunningKeyhole.TARGET));
+            tunnelsBeyondTheLimitAreRefused(limited);
+        }
+    }
+
+    private static void tunnelsBeyondTheLimitAreRefused(RunningKeyhole limited) throws Exception {
+        try (RawTunnel first = admittedTunnel(limited); RawTunnel second = admittedTunnel(limited)) {
             try (RawTunnel third = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
                 RawTunnel.Close refused = third.awaitClose(WAIT);
                 assertTrue(refused.reason().startsWith("797 Too many tunnels from 127.0.0.1"), refused::toString);
@@ -91,6 +94,31 @@ class LimitsTest {
                 HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(status, response.statusCode());
         return response.body();
+    }
+
+    /**
+     * Opens tunnels until one is admitted: a tunnel closed just before is counted out when its close arrives, so
+     * a new one may be refused for a moment.
+     */
+    private static RawTunnel admittedTunnel(RunningKeyhole keyhole) {
+        RawTunnel[] admitted = new RawTunnel[1];
+        Waits.until("a tunnel to be admitted", WAIT, () -> "each new tunnel was refused", () -> {
+            try {
+                RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
+                Waits.until("the new tunnel to receive something or close", WAIT,
+                        () -> tunnel.received() + " instructions",
+                        () -> tunnel.received() > 0 || tunnel.closeStatus() != null);
+                if (tunnel.closeStatus() == null) {
+                    admitted[0] = tunnel;
+                    return true;
+                }
+                tunnel.close();
+                return false;
+            } catch (Exception e) {
+                throw new IllegalStateException("could not open a tunnel", e);
+            }
+        });
+        return admitted[0];
     }
 
     /** @return whether a new tunnel receives the console instead of being closed */

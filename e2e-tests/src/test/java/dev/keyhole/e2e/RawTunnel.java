@@ -62,6 +62,25 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
         return tunnel;
     }
 
+    /**
+     * Waits until a new tunnel to {@code uri} shows the console (receives its picture), opening one after another.
+     * guacd 1.3 can lose a console whose first viewer joins while it connects to the RDP server; the page would
+     * reconnect, a test that opens two tunnels at once would see its console end. A test calls this first, and its
+     * console's connection is up and lingering when its own tunnels join.
+     */
+    static void awaitConsole(URI uri) {
+        Waits.until("a tunnel to show the console", Duration.ofSeconds(60), () -> "each new tunnel closed", () -> {
+            try (RawTunnel tunnel = open(uri)) {
+                Waits.until("the tunnel to receive the console's picture or close", Duration.ofSeconds(15),
+                        () -> tunnel.received() + " instructions",
+                        () -> tunnel.received() > 2 || tunnel.closeStatus() != null);
+                return tunnel.closeStatus() == null;
+            } catch (Exception e) {
+                throw new IllegalStateException("could not open a tunnel to " + uri, e);
+            }
+        });
+    }
+
     /** Sends one binary message. */
     void sendBinary(byte[] bytes) throws Exception {
         synchronized (sendLock) {

@@ -44,6 +44,7 @@ class ShutdownTest {
                     () -> "keyhole " + server.status() + "; its log ends with:\n" + ManagedProcess.tail(log, 10),
                     () -> ProcNetTcp.listening(port));
             URI tunnel = URI.create("ws://127.0.0.1:" + port + "/tunnel?target=" + RunningKeyhole.TARGET);
+            RawTunnel.awaitConsole(tunnel);
             try (RawTunnel first = RawTunnel.open(tunnel); RawTunnel second = RawTunnel.open(tunnel)) {
                 first.awaitMoreThan(0, WAIT);
                 second.awaitMoreThan(0, WAIT);

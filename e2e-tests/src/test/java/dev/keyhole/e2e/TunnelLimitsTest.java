@@ -52,6 +52,7 @@ class TunnelLimitsTest {
 
     @Test
     void aViewerThatAnswersLateIsClosedAndTheOtherViewerKeepsItsPace(RunningKeyhole keyhole) throws Exception {
+        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
         try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
              RawTunnel late = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))
                      .answerSyncsLate(Duration.ofSeconds(7))) {
@@ -73,6 +74,7 @@ class TunnelLimitsTest {
      * of {@code reasons} (guacd may drop a user that floods it before Keyhole finds it too slow or too fast).
      */
     private static void flood(RunningKeyhole keyhole, String message, String... reasons) throws Exception {
+        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
         long before = liveHeap();
         ExecutorService sender = Executors.newSingleThreadExecutor();
         try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
