@@ -16,7 +16,9 @@
 #
 # Prints "READY rdp=127.0.0.1:PORT password-file=FILE" once both ports accept connections. SIGTERM/SIGINT:
 # stops xrdp, the session manager and every session process (everything in the namespace), then exits.
-# Logs: DIR/xrdp.log, DIR/sesman.log, DIR/record/xorg.*.log, DIR/record/session.log.
+# Logs: DIR/xrdp.log, DIR/sesman.log, DIR/record/xorg.*.log, DIR/record/session.log. What the session user
+# runs and writes is in a directory of its own under /tmp (DIR/record points there while it runs), so DIR may sit
+# in a checkout other users cannot enter.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -47,21 +49,29 @@ mkdir -p "$DIR"
 DIR="$(readlink -f "$DIR")"
 PASSWORD_FILE="$("$HERE/ensure-user.sh")"
 
-# What the session user may reach: DIR (read), DIR/record (its own).
-chmod 0755 "$DIR"
-mkdir -p "$DIR/record"
-chown "$USER_NAME:" "$DIR/record"
-: >"$DIR/record/typed.log"
-chown "$USER_NAME:" "$DIR/record/typed.log"
+# What the session user runs and writes lives where that user can reach it whatever the checkout's permissions
+# (a clone under /root or in a mktemp -d directory is 0700): a directory of this instance's own under /tmp, with
+# copies of the session's programs; DIR/record points at its record directory while the session runs and is
+# that directory again afterwards.
+SESSION_DIR="$(mktemp -d /tmp/keyhole-xrdp-session.XXXXXX)"
+readonly SESSION_DIR
+chmod 0755 "$SESSION_DIR"
+install -m 0755 "$HERE/read-lines.sh" "$SESSION_DIR/read-lines.sh"
+mkdir -p "$SESSION_DIR/record"
+chown "$USER_NAME:" "$SESSION_DIR/record"
+: >"$SESSION_DIR/record/typed.log"
+chown "$USER_NAME:" "$SESSION_DIR/record/typed.log"
+rm -rf "$DIR/record"
+ln -s "$SESSION_DIR/record" "$DIR/record"
 
-cat >"$DIR/session.sh" <<EOF
+cat >"$SESSION_DIR/session.sh" <<EOF
 #!/bin/sh
 # The session's only program: a full-screen xterm reading lines (see xrdp-session.sh).
 export LC_ALL=C.UTF-8
-exec xterm -maximized -xrm 'XTerm*utf8: 1' -e "$HERE/read-lines.sh" "$DIR/record/typed.log" \
-    >>"$DIR/record/session.log" 2>&1
+exec xterm -maximized -xrm 'XTerm*utf8: 1' -e "$SESSION_DIR/read-lines.sh" "$SESSION_DIR/record/typed.log" \
+    >>"$SESSION_DIR/record/session.log" 2>&1
 EOF
-chmod 0755 "$DIR/session.sh"
+chmod 0755 "$SESSION_DIR/session.sh"
 
 # The first display number this session manager tries, spread so parallel instances rarely race for one.
 display_offset=$((100 + SRANDOM % 400))
@@ -70,7 +80,7 @@ cat >"$DIR/sesman.ini" <<EOF
 ListenAddress=127.0.0.1
 ListenPort=$SESMAN_PORT
 EnableUserWindowManager=false
-DefaultWindowManager=$DIR/session.sh
+DefaultWindowManager=$SESSION_DIR/session.sh
 ReconnectScript=reconnectwm.sh
 
 [Security]
@@ -99,7 +109,7 @@ param=-noreset
 param=-nolisten
 param=tcp
 param=-logfile
-param=$DIR/record/xorg.%s.log
+param=$SESSION_DIR/record/xorg.%s.log
 
 [Chansrv]
 FuseMountName=thinclient_drives
@@ -183,6 +193,12 @@ stop_all() {
         [[ ${#pids[@]} -gt 0 ]] && kill -KILL "${pids[@]}" 2>/dev/null || true
     fi
     [[ -n "$NAMESPACE_PID" ]] && wait "$NAMESPACE_PID" 2>/dev/null || true
+    # The record (test strings only) stays with the fixture's other logs.
+    if [[ -L "$DIR/record" ]]; then
+        rm -f "$DIR/record"
+        cp -r "$SESSION_DIR/record" "$DIR/record" 2>/dev/null || true
+    fi
+    rm -rf "$SESSION_DIR"
 }
 trap stop_all EXIT
 trap 'exit 143' TERM
