@@ -41,16 +41,17 @@ class LimitsTest {
     }
 
     private static void tunnelsBeyondTheLimitAreRefused(RunningKeyhole limited) throws Exception {
-        try (RawTunnel first = admittedTunnel(limited); RawTunnel second = admittedTunnel(limited)) {
+        // A tunnel closed just before is counted out when its close arrives: a new one may be refused a moment.
+        try (RawTunnel first = RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT);
+             RawTunnel second = RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT)) {
             try (RawTunnel third = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
                 RawTunnel.Close refused = third.awaitClose(WAIT);
                 assertTrue(refused.reason().startsWith("797 Too many tunnels from 127.0.0.1"), refused::toString);
                 assertEquals(0, third.received(), "the refused tunnel got nothing of the console");
             }
             first.close();
-            // The server counts the closed tunnel out when its close arrives: a little after the client sent it.
-            Waits.until("a tunnel to be admitted again once one of the two closed", WAIT,
-                    () -> "each new tunnel was refused", () -> admitted(limited));
+            // Once one of the two has closed, a new tunnel is admitted again (a moment later).
+            RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT).close();
             assertNull(second.closeStatus(), "the open tunnel went on");
         }
     }
@@ -96,39 +97,4 @@ class LimitsTest {
         return response.body();
     }
 
-    /**
-     * Opens tunnels until one is admitted: a tunnel closed just before is counted out when its close arrives, so
-     * a new one may be refused for a moment.
-     */
-    private static RawTunnel admittedTunnel(RunningKeyhole keyhole) {
-        RawTunnel[] admitted = new RawTunnel[1];
-        Waits.until("a tunnel to be admitted", WAIT, () -> "each new tunnel was refused", () -> {
-            try {
-                RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
-                Waits.until("the new tunnel to receive something or close", WAIT,
-                        () -> tunnel.received() + " instructions",
-                        () -> tunnel.received() > 0 || tunnel.closeStatus() != null);
-                if (tunnel.closeStatus() == null) {
-                    admitted[0] = tunnel;
-                    return true;
-                }
-                tunnel.close();
-                return false;
-            } catch (Exception e) {
-                throw new IllegalStateException("could not open a tunnel", e);
-            }
-        });
-        return admitted[0];
-    }
-
-    /** @return whether a new tunnel receives the console instead of being closed */
-    private static boolean admitted(RunningKeyhole keyhole) {
-        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
-            Waits.until("the new tunnel to receive something or close", WAIT,
-                    () -> tunnel.received() + " instructions", () -> tunnel.received() > 0 || tunnel.closeStatus() != null);
-            return tunnel.closeStatus() == null;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not open a tunnel", e);
-        }
-    }
 }

@@ -69,16 +69,36 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
      * console's connection is up and lingering when its own tunnels join.
      */
     static void awaitConsole(URI uri) {
-        Waits.until("a tunnel to show the console", Duration.ofSeconds(60), () -> "each new tunnel closed", () -> {
-            try (RawTunnel tunnel = open(uri)) {
-                Waits.until("the tunnel to receive the console's picture or close", Duration.ofSeconds(15),
-                        () -> tunnel.received() + " instructions",
-                        () -> tunnel.received() > 2 || tunnel.closeStatus() != null);
-                return tunnel.closeStatus() == null;
-            } catch (Exception e) {
-                throw new IllegalStateException("could not open a tunnel to " + uri, e);
-            }
-        });
+        openUntilItReceives(uri, 2, Duration.ofSeconds(60)).close();
+    }
+
+    /**
+     * Opens tunnels to {@code uri}, one after another, until one receives more than {@code instructions}
+     * instructions without being closed (a refused or failing tunnel closes at once).
+     *
+     * @return that tunnel, open
+     */
+    static RawTunnel openUntilItReceives(URI uri, int instructions, Duration timeout) {
+        RawTunnel[] opened = new RawTunnel[1];
+        Waits.until("a tunnel to receive more than " + instructions + " instructions", timeout,
+                () -> "each new tunnel closed", () -> {
+                    RawTunnel tunnel;
+                    try {
+                        tunnel = open(uri);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not open a tunnel to " + uri, e);
+                    }
+                    Waits.until("the tunnel to receive or close", Duration.ofSeconds(15),
+                            () -> tunnel.received() + " instructions",
+                            () -> tunnel.received() > instructions || tunnel.closeStatus() != null);
+                    if (tunnel.closeStatus() != null) {
+                        tunnel.close();
+                        return false;
+                    }
+                    opened[0] = tunnel;
+                    return true;
+                });
+        return opened[0];
     }
 
     /** Sends one binary message. */
