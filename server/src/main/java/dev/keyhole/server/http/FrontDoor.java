@@ -4,8 +4,6 @@ import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.tunnel.Printable;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -119,9 +117,7 @@ final class FrontDoor extends Handler.Wrapper {
         log.info("Refused {} {} from {}: {}", Printable.of(request.getMethod(), 16),
                 Printable.of(request.getHttpURI().getPath(), 80), Request.getRemoteAddr(request), why);
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        String body = "{\"error\":\"" + why.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        JsonErrorHandler.write(response, why, callback);
         return true;
     }
 

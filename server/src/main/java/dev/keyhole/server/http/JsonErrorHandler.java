@@ -1,6 +1,5 @@
 package dev.keyhole.server.http;
 
-import dev.keyhole.server.tunnel.Printable;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
+    private static final String JSON = "application/json;charset=utf-8";
+
     JsonErrorHandler() {
         setShowStacks(false);
         setShowCauses(false);
@@ -31,16 +32,15 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         secure(fields);
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        return body(status);
+        fields.put(HttpHeader.CONTENT_TYPE, JSON);
+        return body(HttpStatus.getMessage(status));
     }
 
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
             String contentType, List<Charset> charsets, int code, String message, Throwable cause) {
         secure(response.getHeaders());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        response.write(true, body(code), callback);
+        write(response, HttpStatus.getMessage(code), callback);
         return true;
     }
 
@@ -50,9 +50,20 @@ final class JsonErrorHandler extends ErrorHandler {
         }
     }
 
-    /** {@code {"error":"REASON"}} with the standard reason phrase of {@code status}, never the request's text. */
-    private static ByteBuffer body(int status) {
-        String reason = Printable.of(HttpStatus.getMessage(status), 80).replace("\\", "/");
-        return ByteBuffer.wrap(("{\"error\":\"" + reason + "\"}").getBytes(StandardCharsets.UTF_8));
+    /**
+     * Writes {@code {"error": message}} as the whole answer, for the handlers in front of the servlets (which use
+     * {@link JsonResponses}).
+     *
+     * @param message words for the person at the browser; Jetty's own errors give only the standard reason phrase
+     *                (never the request's text)
+     */
+    static void write(Response response, String message, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, body(message), callback);
+    }
+
+    private static ByteBuffer body(String message) {
+        String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
+        return ByteBuffer.wrap(("{\"error\":\"" + escaped + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 }
