@@ -58,11 +58,6 @@ public final class Tunnel implements LiveConsole.Viewer {
         return request;
     }
 
-    /** @return the target name the browser asked for */
-    public String target() {
-        return request.target();
-    }
-
     /**
      * Takes one WebSocket message from the browser: every instruction in it is checked before any is sent on.
      * A malformed or forbidden instruction closes this tunnel with a reason.
