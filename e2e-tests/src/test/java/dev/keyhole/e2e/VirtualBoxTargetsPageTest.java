@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.BrowserExtension;
 import dev.keyhole.e2e.fixtures.E2ePaths;
@@ -19,10 +21,10 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,7 @@ class VirtualBoxTargetsPageTest {
                       username: keyhole
                       console-host: 127.0.0.1
                       vrde-ports: 5000-5050
+                      server-layout: de-de-qwertz
                 """.formatted(vbox.url()));
         keyhole = KeyholeServer.start(ConfigLoader.load(config));
     }
@@ -103,6 +106,39 @@ class VirtualBoxTargetsPageTest {
         assertTrue(info.contains("vrde=\"on\""), info);
         assertTrue(info.contains("vrdeports=\"5000-5050\""), info);
         assertTrue(info.contains("vrdeaddress=\"127.0.0.1\""), info);
+    }
+
+    @Test
+    void aVncVmTypesWithItsHostsKeyboardLayout(VirtualBoxWebService vbox) throws Exception {
+        vbox.createVm("Keys Eta");
+        vbox.vboxManage("modifyvm", "Keys Eta", "--vrde", "on", "--vrde-extpack", "VNC");
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode[] target = {null};
+        Waits.until("GET /api/targets to list keys-eta as a VNC console", Duration.ofSeconds(30),
+                () -> String.valueOf(target[0]), () -> {
+                    target[0] = targetNamed(http, "keys-eta");
+                    return target[0] != null && target[0].path("protocol").asText().equals("vnc");
+                });
+        assertEquals("de-de-qwertz", target[0].path("keyboard").path("layout").asText(),
+                "the passphrase box types for the host's German keyboard: " + target[0]);
+    }
+
+    /** The target of that name in {@code GET /api/targets}, or null (also when the request fails). */
+    private static JsonNode targetNamed(HttpClient http, String name) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (JsonNode t : new ObjectMapper().readTree(body).path("targets")) {
+                if (t.path("name").asText().equals(name)) {
+                    return t;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.keyhole.server.config;
 
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.KeyboardStage;
+import dev.keyhole.server.targets.Protocol;
+import dev.keyhole.server.targets.Target;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
@@ -119,7 +124,7 @@ public final class ConfigLoader {
         Section top = root == null ? Section.EMPTY : section(root, "");
         HttpConfig http = readHttp(top);
         GuacdConfig guacd = readGuacd(top);
-        List<TargetConfig> targets = readTargets(top, environment);
+        List<Target> targets = readTargets(top, environment);
         List<VirtualBoxHostConfig> virtualbox = readVirtualBox(top, environment);
         LimitsConfig limits = readLimits(top);
         top.reportUnknown(Set.of("http", "guacd", "targets", "virtualbox", "limits"));
@@ -315,7 +320,7 @@ public final class ConfigLoader {
         }
     }
 
-    private List<TargetConfig> readTargets(Section top, Map<String, String> environment) {
+    private List<Target> readTargets(Section top, Map<String, String> environment) {
         Node node = top.node("targets");
         if (node == null) {
             return List.of();
@@ -324,7 +329,7 @@ public final class ConfigLoader {
             problem(node, "targets", shown(node), "must be a list of targets (each starting with '- name: …')");
             return List.of();
         }
-        List<TargetConfig> targets = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < list.getValue().size(); i++) {
             Node item = list.getValue().get(i);
@@ -333,7 +338,7 @@ public final class ConfigLoader {
                 problem(item, path, shown(item), "must be a mapping of keys (name, protocol, host, port, …)");
                 continue;
             }
-            TargetConfig target = readTarget(section(item, path + "."), path, environment);
+            Target target = readTarget(section(item, path + "."), path, environment);
             if (target == null) {
                 continue;
             }
@@ -346,7 +351,7 @@ public final class ConfigLoader {
         return targets;
     }
 
-    private TargetConfig readTarget(Section t, String path, Map<String, String> environment) {
+    private Target readTarget(Section t, String path, Map<String, String> environment) {
         int before = problems.size();
         String name = t.required("name", v -> {
             if (!TARGET_NAME.matcher(v).matches()) {
@@ -394,11 +399,15 @@ public final class ConfigLoader {
         if (problems.size() > before || name == null || protocol == null || host == null || port == null) {
             return null;
         }
-        if (protocol == Protocol.RDP && security.isEmpty()) {
-            security = Optional.of("any");
-        }
-        return new TargetConfig(name, title, protocol, host, port, width, height, dpi, security, ignoreCert, layout,
-                disableAudio, keyboard, username, password.read(environment));
+        ConsoleSpec console = ConsoleSpec.builder(protocol, host, port)
+                .screen(new ConsoleSpec.Screen(width, height, dpi))
+                .security(security.orElse(ConsoleSpec.ANY_SECURITY))
+                .certificates(ignoreCert ? CertificatePolicy.IGNORE : CertificatePolicy.VERIFY)
+                .credentials(new ConsoleSpec.Credentials(username, password.read(environment)))
+                .audio(!disableAudio)
+                .keyboard(keyboard.isEmpty() ? List.of(new KeyboardStage(ConsoleSpec.SINGLE_STAGE, layout)) : keyboard)
+                .build();
+        return new Target(name, title, console);
     }
 
     /**

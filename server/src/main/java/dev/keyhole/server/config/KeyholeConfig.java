@@ -1,5 +1,6 @@
 package dev.keyhole.server.config;
 
+import dev.keyhole.server.targets.Target;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits  how much clients may hold
  */
-public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<TargetConfig> targets,
+public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<Target> targets,
         List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
     /**

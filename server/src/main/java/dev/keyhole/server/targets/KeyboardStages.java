@@ -1,7 +1,6 @@
 package dev.keyhole.server.targets;
 
 import dev.keyhole.server.access.Caller;
-import dev.keyhole.server.config.KeyboardStage;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;

@@ -1,6 +1,5 @@
 package dev.keyhole.server.targets;
 
-import dev.keyhole.server.config.KeyboardStage;
 import java.util.List;
 
 /**

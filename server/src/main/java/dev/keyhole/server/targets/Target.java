@@ -1,42 +1,39 @@
 package dev.keyhole.server.targets;
 
-import dev.keyhole.server.config.KeyboardStage;
-import dev.keyhole.server.config.Protocol;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * A console Keyhole can show.
  *
- * @param name       the identifier browsers choose it by
- * @param title      what people see
- * @param protocol   how guacd reaches it
- * @param parameters guacd's connection parameters for it ({@code hostname}, {@code port}, {@code width}, …);
- *                   they hold the console's address (and password, if it asks for one) and are never sent to
- *                   a browser or logged; for RDP their
- *                   {@code server-layout} is the first stage's layout (see {@link KeyboardStages} for the current one)
- * @param keyboard   the console's boot stages and their keyboard layouts, in boot order; never empty
+ * @param name    the identifier browsers choose it by
+ * @param title   what people see
+ * @param console how to reach it and what it expects; it holds the console's address (and password, if it asks
+ *                for one) and is never sent to a browser or logged whole
  */
-public record Target(String name, String title, Protocol protocol, Map<String, String> parameters,
-        List<KeyboardStage> keyboard) {
+public record Target(String name, String title, ConsoleSpec console) {
 
-    /** Copies {@code parameters} and {@code keyboard}; an empty keyboard is one US stage. */
+    /** Checks that nothing is missing. */
     public Target {
-        parameters = Map.copyOf(parameters);
-        keyboard = keyboard == null || keyboard.isEmpty()
-                ? List.of(new KeyboardStage("console", parameters.getOrDefault("server-layout", "en-us-qwerty")))
-                : List.copyOf(keyboard);
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(console, "console");
     }
 
-    /** Leaves the parameters out but their names: they may hold the console's password. */
+    /** @return how guacd reaches the console */
+    public Protocol protocol() {
+        return console.protocol();
+    }
+
+    /** @return the console's boot stages and their keyboard layouts, in boot order; never empty */
+    public List<KeyboardStage> keyboard() {
+        return console.keyboard();
+    }
+
+    /** Names the console's protocol and keyboard, not its address or logon. */
     @Override
     public String toString() {
-        return "Target[name=" + name + ", title=" + title + ", protocol=" + protocol + ", parameters="
-                + parameters.keySet().stream().sorted().toList() + ", keyboard=" + keyboard + "]";
-    }
-
-    /** A target with one keyboard stage (its {@code server-layout}, else US). */
-    public Target(String name, String title, Protocol protocol, Map<String, String> parameters) {
-        this(name, title, protocol, parameters, List.of());
+        return "Target[name=" + name + ", title=" + title + ", protocol=" + protocol() + ", keyboard=" + keyboard()
+                + "]";
     }
 }

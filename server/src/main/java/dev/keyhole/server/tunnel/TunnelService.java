@@ -2,20 +2,17 @@ package dev.keyhole.server.tunnel;
 
 import dev.keyhole.server.config.GuacdConfig;
 import dev.keyhole.server.config.LimitsConfig;
-import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.KeyboardState;
+import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,9 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class TunnelService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelService.class);
-
-    /** Image formats every browser Keyhole supports can draw. */
-    private static final List<String> IMAGE_TYPES = List.of("image/png", "image/jpeg", "image/webp");
 
     private final TargetDirectory targets;
     private final KeyboardStages keyboards;
@@ -213,24 +207,13 @@ public final class TunnelService implements AutoCloseable {
         }
     }
 
-    /** guacd's parameters for the target, with the layout of its current keyboard stage (RDP). */
+    /** guacd's parameters for the target, with the layout of its current keyboard stage. */
     private GuacamoleConfiguration parameters(Target target) {
-        Map<String, String> parameters = new HashMap<>(target.parameters());
-        if (target.protocol() == Protocol.RDP) {
-            parameters.put("server-layout", keyboards.state(target).layout());
-        }
-        GuacamoleConfiguration configuration = new GuacamoleConfiguration();
-        configuration.setParameters(parameters);
-        return configuration;
+        return GuacdParameters.configuration(target.console(), keyboards.state(target).layout());
     }
 
     private static GuacamoleClientInformation information(Target target) {
-        GuacamoleClientInformation information = new GuacamoleClientInformation();
-        information.setOptimalScreenWidth(Integer.parseInt(target.parameters().get("width")));
-        information.setOptimalScreenHeight(Integer.parseInt(target.parameters().get("height")));
-        information.setOptimalResolution(Integer.parseInt(target.parameters().get("dpi")));
-        information.getImageMimetypes().addAll(IMAGE_TYPES);
-        return information;
+        return GuacdParameters.clientInformation(target.console());
     }
 
     /**

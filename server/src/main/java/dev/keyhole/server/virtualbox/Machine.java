@@ -1,6 +1,6 @@
 package dev.keyhole.server.virtualbox;
 
-import dev.keyhole.server.config.Protocol;
+import dev.keyhole.server.targets.Protocol;
 import java.util.OptionalInt;
 
 /**

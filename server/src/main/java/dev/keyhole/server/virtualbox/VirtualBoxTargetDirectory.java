@@ -1,8 +1,10 @@
 package dev.keyhole.server.virtualbox;
 
 import dev.keyhole.server.access.Caller;
-import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.util.ArrayList;
@@ -194,35 +196,20 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
         return machine(name).map(this::toTarget);
     }
 
-    /** The guacd parameters of a VM's console. */
+    /** A VM's console, as its host's configuration describes its VMs' consoles. */
     Target toTarget(MachineTarget t) {
         return toTarget(t, hosts.get(t.host()).config());
     }
 
     static Target toTarget(MachineTarget t, VirtualBoxHostConfig config) {
         Machine.Vrde vrde = t.machine().vrde();
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("hostname", config.consoleHost());
-        p.put("port", Integer.toString(vrde.consolePort().orElse(0)));
-        p.put("width", "1024");
-        p.put("height", "768");
-        p.put("dpi", "96");
-        if (vrde.protocol() == Protocol.RDP) {
-            p.put("security", "any");
-            p.put("ignore-cert", Boolean.toString(config.ignoreCert()));
-            p.put("server-layout", config.serverLayout());
-            p.put("resize-method", "");
-            if (!config.consoleUsername().isEmpty()) {
-                p.put("username", config.consoleUsername());
-            }
-        }
-        if (!config.consolePassword().isEmpty()) {
-            p.put("password", config.consolePassword());
-        }
-        p.put("disable-audio", "true");
-        p.put("disable-copy", "true");
-        p.put("disable-paste", "true");
-        return new Target(t.target(), t.machine().name(), vrde.protocol(), p);
+        ConsoleSpec console = ConsoleSpec.builder(vrde.protocol(), config.consoleHost(), vrde.consolePort().orElse(0))
+                .certificates(config.ignoreCert() ? CertificatePolicy.IGNORE : CertificatePolicy.VERIFY)
+                .credentials(new ConsoleSpec.Credentials(
+                        vrde.protocol() == Protocol.RDP ? config.consoleUsername() : "", config.consolePassword()))
+                .layout(config.serverLayout())
+                .build();
+        return new Target(t.target(), t.machine().name(), console);
     }
 
     // --- VirtualMachines ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 package dev.keyhole.server.virtualbox;
 
-import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
+import dev.keyhole.server.targets.Protocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,11 +3,15 @@ package dev.keyhole.server.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.ConsoleSpec.Screen;
+import dev.keyhole.server.targets.Protocol;
+import dev.keyhole.server.targets.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,10 +68,11 @@ class ConfigLoaderTest {
         KeyholeConfig config = load(VALID, Map.of());
         assertEquals(new HttpConfig("0.0.0.0", 9090, List.of()), config.http());
         assertEquals(new GuacdConfig("guacd.internal", 4823), config.guacd());
-        assertEquals(new TargetConfig("vm-1", "First VM", Protocol.RDP, "vbox.internal", 3389, 800, 600, 96,
-                Optional.of("any"), true, "de-de-qwertz", true), config.targets().get(0));
-        assertEquals(new TargetConfig("kvm", "kvm", Protocol.VNC, "10.0.0.5", 5901, 1024, 768, 96,
-                Optional.empty(), false, "en-us-qwerty", true), config.targets().get(1));
+        assertEquals(new Target("vm-1", "First VM", ConsoleSpec.builder(Protocol.RDP, "vbox.internal", 3389)
+                .screen(new Screen(800, 600, 96)).certificates(CertificatePolicy.IGNORE).layout("de-de-qwertz")
+                .build()), config.targets().get(0));
+        assertEquals(new Target("kvm", "kvm", ConsoleSpec.builder(Protocol.VNC, "10.0.0.5", 5901).build()),
+                config.targets().get(1));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.keyhole.server.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.keyhole.server.targets.KeyboardStage;
+import dev.keyhole.server.targets.Target;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ class KeyboardConfigTest {
 
     private static final String FILE = "keyhole.yaml";
 
-    private static TargetConfig target(String keys) {
+    private static Target target(String keys) {
         return ConfigLoader.parse(FILE, """
                 targets:
                   - name: vm
@@ -28,14 +30,13 @@ class KeyboardConfigTest {
 
     @Test
     void stagesAreReadInBootOrderAndTheFirstIsInEffect() {
-        TargetConfig t = target("""
+        Target t = target("""
                 keyboard:
                   grub: en-us-qwerty
                   initramfs: de-de-qwertz
                 """);
         assertEquals(List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz")),
                 t.keyboard());
-        assertEquals("en-us-qwerty", t.serverLayout());
     }
 
     @Test
@@ -47,7 +48,7 @@ class KeyboardConfigTest {
 
     @Test
     void vncTargetsHaveStagesToo() {
-        TargetConfig t = ConfigLoader.parse(FILE, """
+        Target t = ConfigLoader.parse(FILE, """
                 targets:
                   - name: kvm
                     protocol: vnc

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.server.targets.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,32 +40,33 @@ class TargetCredentialsConfigTest {
 
     @Test
     void anRdpLogonWithThePasswordFromTheEnvironment() {
-        TargetConfig target = parse(rdpTarget("""
+        Target target = parse(rdpTarget("""
                 username: operator
                 password-env: CONSOLE_PASSWORD
                 """), Map.of("CONSOLE_PASSWORD", "s3cret")).targets().get(0);
-        assertEquals("operator", target.username());
-        assertEquals("s3cret", target.password());
+        assertEquals("operator", target.console().credentials().username());
+        assertEquals("s3cret", target.console().credentials().password());
         assertFalse(target.toString().contains("s3cret"), "toString never shows the password: " + target);
-        assertTrue(target.toString().contains("password=(hidden)"), target.toString());
+        assertTrue(target.console().credentials().toString().contains("password=(hidden)"),
+                target.console().credentials().toString());
     }
 
     @Test
     void thePasswordFromAFileIsItsFirstLine() throws IOException {
         Path file = dir.resolve("console.password");
         Files.writeString(file, "from-file\r\nnot this\n");
-        TargetConfig target = parse(rdpTarget("""
+        Target target = parse(rdpTarget("""
                 username: operator
                 password-file: %s
                 """.formatted(file)), Map.of()).targets().get(0);
-        assertEquals("from-file", target.password());
+        assertEquals("from-file", target.console().credentials().password());
     }
 
     @Test
     void aVncPasswordNeedsNoUsername() throws IOException {
         Path file = dir.resolve("vnc.password");
         Files.writeString(file, "vnc-pass\n");
-        TargetConfig target = parse("""
+        Target target = parse("""
                 targets:
                   - name: kvm
                     protocol: vnc
@@ -72,16 +74,17 @@ class TargetCredentialsConfigTest {
                     port: 5901
                     password-file: %s
                 """.formatted(file), Map.of()).targets().get(0);
-        assertEquals("", target.username());
-        assertEquals("vnc-pass", target.password());
+        assertEquals("", target.console().credentials().username());
+        assertEquals("vnc-pass", target.console().credentials().password());
     }
 
     @Test
     void withoutTheKeysThereIsNoLogon() {
-        TargetConfig target = parse(rdpTarget(""), Map.of()).targets().get(0);
-        assertEquals("", target.username());
-        assertEquals("", target.password());
-        assertTrue(target.toString().contains("password=(none)"), target.toString());
+        Target target = parse(rdpTarget(""), Map.of()).targets().get(0);
+        assertEquals("", target.console().credentials().username());
+        assertEquals("", target.console().credentials().password());
+        assertTrue(target.console().credentials().toString().contains("password=(none)"),
+                target.console().credentials().toString());
     }
 
     @Test

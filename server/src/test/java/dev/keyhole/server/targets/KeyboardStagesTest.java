@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keyhole.server.access.Caller;
-import dev.keyhole.server.config.KeyboardStage;
-import dev.keyhole.server.config.Protocol;
-import dev.keyhole.server.config.TargetConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -21,8 +18,7 @@ class KeyboardStagesTest {
             List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz"));
 
     private final KeyboardStages stages = new KeyboardStages(new ConfiguredTargetDirectory(List.of(
-            new TargetConfig("vm", "VM", Protocol.RDP, "h", 3389, 1024, 768, 96, Optional.of("any"), true,
-                    "en-us-qwerty", true, STAGES))));
+            new Target("vm", "VM", ConsoleSpec.builder(Protocol.RDP, "h", 3389).keyboard(STAGES).build()))));
 
     @Test
     void aTargetStartsAtItsFirstStageAndSwitchesForEveryone() {

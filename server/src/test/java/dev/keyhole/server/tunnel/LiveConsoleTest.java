@@ -3,7 +3,8 @@ package dev.keyhole.server.tunnel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keyhole.server.config.GuacdConfig;
-import dev.keyhole.server.config.Protocol;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,6 +106,6 @@ class LiveConsoleTest {
     }
 
     private static Target target() {
-        return new Target("test", "Test", Protocol.RDP, Map.of("width", "1024", "height", "768", "dpi", "96"));
+        return new Target("test", "Test", ConsoleSpec.builder(Protocol.RDP, "127.0.0.1", 3389).build());
     }
 }

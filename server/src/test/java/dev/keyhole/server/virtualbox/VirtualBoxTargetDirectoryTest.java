@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keyhole.server.config.Protocol;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.ConsoleSpec.Credentials;
+import dev.keyhole.server.targets.KeyboardStage;
+import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,7 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** VMs as targets: names, console parameters, and the changes pushed as a host's events arrive. */
+/** VMs as targets: names, console descriptions, and the changes pushed as a host's events arrive. */
 class VirtualBoxTargetDirectoryTest {
 
     private static final VirtualBoxHostConfig CONFIG = new VirtualBoxHostConfig("lab",
@@ -118,17 +121,15 @@ class VirtualBoxTargetDirectoryTest {
         Target web = directory.find("web-1-11111111").orElseThrow();
         assertEquals("Web 1", web.title());
         assertEquals(Protocol.RDP, web.protocol());
-        assertEquals("10.0.0.9", web.parameters().get("hostname"), "the console host, not the web service's");
-        assertEquals("5001", web.parameters().get("port"));
-        assertEquals("true", web.parameters().get("ignore-cert"));
-        assertEquals("de-de-qwertz", web.parameters().get("server-layout"));
+        assertEquals("10.0.0.9", web.console().host(), "the console host, not the web service's");
+        assertEquals(5001, web.console().port());
+        assertEquals(CertificatePolicy.IGNORE, web.console().certificates());
+        assertEquals(List.of(new KeyboardStage("console", "de-de-qwertz")), web.keyboard());
+        assertEquals(Credentials.NONE, web.console().credentials(), "no console logon unless configured");
 
         Target db = directory.find("db").orElseThrow();
         assertEquals(Protocol.VNC, db.protocol());
-        assertEquals("5004", db.parameters().get("port"), "a running VM's active port");
-        assertFalse(db.parameters().containsKey("security"), "no RDP options for VNC");
-        assertFalse(web.parameters().containsKey("username"), "no console logon unless configured");
-        assertFalse(web.parameters().containsKey("password"), "no console logon unless configured");
+        assertEquals(5004, db.console().port(), "a running VM's active port");
         assertTrue(changes.stream().anyMatch(c -> c instanceof MachineChange.HostChanged));
     }
 
@@ -138,14 +139,21 @@ class VirtualBoxTargetDirectoryTest {
                 "secret", "10.0.0.9", true, "de-de-qwertz", "", "127.0.0.1", "operator", "console-secret");
         Target rdp = VirtualBoxTargetDirectory.toTarget(new MachineTarget("web-1", "lab", vm("a", "Web 1",
                 MachineState.RUNNING, true, "5001", OptionalInt.of(5001), Protocol.RDP)), withLogon);
-        assertEquals("operator", rdp.parameters().get("username"));
-        assertEquals("console-secret", rdp.parameters().get("password"));
+        assertEquals(new Credentials("operator", "console-secret"), rdp.console().credentials());
         assertFalse(rdp.toString().contains("console-secret"), "a target never shows its password: " + rdp);
 
         Target vnc = VirtualBoxTargetDirectory.toTarget(new MachineTarget("db", "lab", vm("b", "DB",
                 MachineState.RUNNING, true, "5002", OptionalInt.of(5002), Protocol.VNC)), withLogon);
-        assertFalse(vnc.parameters().containsKey("username"), "a VNC console asks for a password alone");
-        assertEquals("console-secret", vnc.parameters().get("password"));
+        assertEquals(new Credentials("", "console-secret"), vnc.console().credentials(),
+                "a VNC console asks for a password alone");
+    }
+
+    @Test
+    void aVncVmTypesWithItsHostsLayout() {
+        Target vnc = VirtualBoxTargetDirectory.toTarget(new MachineTarget("db", "lab", vm("b", "DB",
+                MachineState.RUNNING, true, "5002", OptionalInt.of(5002), Protocol.VNC)), CONFIG);
+        assertEquals(List.of(new KeyboardStage("console", "de-de-qwertz")), vnc.keyboard(),
+                "the passphrase box types for the host's keyboard over VNC as over RDP");
     }
 
     @Test
@@ -185,7 +193,7 @@ class VirtualBoxTargetDirectoryTest {
         host.watcher.hostChanged(host.status());
 
         assertEquals(List.of("alpha"), directory.list().stream().map(Target::name).toList());
-        assertEquals("3389", directory.find("alpha").orElseThrow().parameters().get("port"),
+        assertEquals(3389, directory.find("alpha").orElseThrow().console().port(),
                 "no configured port: VirtualBox's default 3389");
     }
 }

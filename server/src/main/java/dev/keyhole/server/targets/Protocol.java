@@ -1,4 +1,4 @@
-package dev.keyhole.server.config;
+package dev.keyhole.server.targets;
 
 import java.util.Locale;
 

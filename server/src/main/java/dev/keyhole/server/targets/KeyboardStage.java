@@ -1,4 +1,4 @@
-package dev.keyhole.server.config;
+package dev.keyhole.server.targets;
 
 /**
  * One stage of a console's boot at which someone may have to type (GRUB's prompt, the initramfs's LUKS prompt, …),
