@@ -41,8 +41,8 @@ class VirtualBoxHostTest {
 
     @BeforeAll
     static void logOn(VirtualBoxWebService vbox) {
-        host = new WebServiceVirtualBoxHost(new VirtualBoxHostConfig("lab", vbox.url(), "keyhole", "unused",
-                "127.0.0.1", true, "en-us-qwerty"));
+        host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab", vbox.url()).username("keyhole")
+                .password("unused").build());
         events = new HostEvents();
         host.watch(events);
         events.awaitHost(HostStatus.State.REACHABLE, EVENT_TIMEOUT);

@@ -23,8 +23,8 @@ class VirtualBoxLogonTest {
 
     @Test
     void wrongCredentialsGiveAClearError(VirtualBoxWebService vbox) {
-        try (WebServiceVirtualBoxHost host = new WebServiceVirtualBoxHost(new VirtualBoxHostConfig("lab", vbox.url(),
-                "keyhole-nobody", "not-the-password", "127.0.0.1", true, "en-us-qwerty"))) {
+        try (WebServiceVirtualBoxHost host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab", vbox.url())
+                .username("keyhole-nobody").password("not-the-password").build())) {
             HostEvents events = new HostEvents();
             host.watch(events);
 

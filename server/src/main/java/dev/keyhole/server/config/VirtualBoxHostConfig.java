@@ -1,47 +1,146 @@
 package dev.keyhole.server.config;
 
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.Credentials;
 import java.net.URI;
+import java.util.Objects;
 
 /**
  * A VirtualBox host whose VMs Keyhole offers as targets, reached through its web service ({@code vboxwebsrv}).
  *
- * @param name        a short name for the host ({@code [a-z0-9][a-z0-9-]*}), shown to people and in logs
- * @param url         the web service's URL, e.g. {@code http://127.0.0.1:18083/} (never shown to browsers)
- * @param username    the user to log on as (with the {@code null} auth library anything is accepted)
- * @param password    the password, read from {@code password-env} or {@code password-file} at start-up; empty
- *                    when neither is given. Never logged: {@link #toString()} leaves it out
- * @param consoleHost the address guacd reaches the VMs' VRDE ports at (default: the URL's host)
- * @param ignoreCert  RDP: accept the VRDE server's certificate unchecked (VirtualBox's is self-signed)
- * @param serverLayout the consoles' keyboard layout as guacd names it
- * @param vrdePorts   the port range Keyhole may give a VM whose console is off (e.g. {@code 5000-5050}); empty:
- *                    Keyhole only says how to turn it on
- * @param vrdeAddress the address such a console listens on (default {@code 127.0.0.1}; empty: every address)
- * @param consoleUsername RDP: the user the VMs' consoles log on as (VRDE with external authentication, where the
- *                    host checks it); empty: none
- * @param consolePassword the consoles' password, read from {@code console-password-env} or
- *                    {@code console-password-file}; empty: none. Never logged
+ * @param name               a short name for the host ({@code [a-z0-9][a-z0-9-]*}), shown to people and in logs
+ * @param url                the web service's URL, e.g. {@code http://127.0.0.1:18083/} (never shown to browsers)
+ * @param username           the user to log on as (with the {@code null} auth library anything is accepted)
+ * @param password           the password, read from {@code password-env} or {@code password-file} at start-up;
+ *                           empty when neither is given. Never logged: {@link #toString()} leaves it out
+ * @param consoleHost        the address guacd reaches the VMs' VRDE ports at (default: the URL's host)
+ * @param ignoreCert         RDP: accept the VRDE server's certificate unchecked (VirtualBox's is self-signed)
+ * @param serverLayout       the consoles' keyboard layout as guacd names it, over RDP and VNC alike
+ * @param vrdePorts          the port range Keyhole may give a VM whose console is off (e.g. {@code 5000-5050});
+ *                           empty: Keyhole only says how to turn it on
+ * @param vrdeAddress        the address such a console listens on (default {@code 127.0.0.1}; empty: every address)
+ * @param consoleCredentials what the VMs' consoles ask for at logon (VRDE with external authentication, where the
+ *                           host checks it; a VNC console asks for the password alone); none by default
  */
 public record VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
-        boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress, String consoleUsername,
-        String consolePassword) {
+        boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress,
+        Credentials consoleCredentials) {
 
-    /** A host whose VMs' consoles ask for no logon. */
-    public VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
-            boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress) {
-        this(name, url, username, password, consoleHost, ignoreCert, serverLayout, vrdePorts, vrdeAddress, "", "");
+    /** Whether the consoles' certificates go unchecked when nobody says: VirtualBox's VRDP's is self-signed. */
+    public static final boolean DEFAULT_IGNORE_CERT = true;
+
+    /** The address a console Keyhole turns on listens on when nobody says. */
+    public static final String DEFAULT_VRDE_ADDRESS = "127.0.0.1";
+
+    /** Checks that nothing is missing. */
+    public VirtualBoxHostConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(consoleHost, "consoleHost");
+        Objects.requireNonNull(serverLayout, "serverLayout");
+        Objects.requireNonNull(vrdePorts, "vrdePorts");
+        Objects.requireNonNull(vrdeAddress, "vrdeAddress");
+        Objects.requireNonNull(consoleCredentials, "consoleCredentials");
     }
 
-    /** A host whose VMs' consoles Keyhole does not turn on. */
-    public VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
-            boolean ignoreCert, String serverLayout) {
-        this(name, url, username, password, consoleHost, ignoreCert, serverLayout, "", "127.0.0.1");
+    /**
+     * @param name the host's short name
+     * @param url  its web service
+     * @return a builder with the defaults: no user or password, the consoles at the URL's host with their
+     *         certificates unchecked, a US keyboard, no port range, and no console logon
+     */
+    public static Builder builder(String name, URI url) {
+        return new Builder(name, url);
+    }
+
+    /** @return a builder starting from this host's configuration */
+    public Builder toBuilder() {
+        return new Builder(name, url).username(username).password(password).consoleHost(consoleHost)
+                .ignoreCert(ignoreCert).serverLayout(serverLayout).vrdePorts(vrdePorts).vrdeAddress(vrdeAddress)
+                .consoleCredentials(consoleCredentials);
     }
 
     /** Leaves the passwords out. */
     @Override
     public String toString() {
         return "VirtualBoxHostConfig[name=" + name + ", url=" + url + ", username=" + username
-                + ", password=(hidden), consoleHost=" + consoleHost + ", consoleUsername=" + consoleUsername
-                + ", consolePassword=" + (consolePassword.isEmpty() ? "(none)" : "(hidden)") + "]";
+                + ", password=(hidden), consoleHost=" + consoleHost + ", consoleCredentials=" + consoleCredentials
+                + "]";
+    }
+
+    /** Builds a {@link VirtualBoxHostConfig}, starting from the defaults {@link #builder} names. */
+    public static final class Builder {
+        private final String name;
+        private final URI url;
+        private String username = "";
+        private String password = "";
+        private String consoleHost;
+        private boolean ignoreCert = DEFAULT_IGNORE_CERT;
+        private String serverLayout = ConsoleSpec.DEFAULT_LAYOUT;
+        private String vrdePorts = "";
+        private String vrdeAddress = DEFAULT_VRDE_ADDRESS;
+        private Credentials consoleCredentials = Credentials.NONE;
+
+        private Builder(String name, URI url) {
+            this.name = name;
+            this.url = url;
+            this.consoleHost = url.getHost();
+        }
+
+        /** @param value the user to log on to the web service as */
+        public Builder username(String value) {
+            this.username = value;
+            return this;
+        }
+
+        /** @param value the web service's password */
+        public Builder password(String value) {
+            this.password = value;
+            return this;
+        }
+
+        /** @param value where guacd reaches the VMs' consoles */
+        public Builder consoleHost(String value) {
+            this.consoleHost = value;
+            return this;
+        }
+
+        /** @param value whether the consoles' certificates go unchecked */
+        public Builder ignoreCert(boolean value) {
+            this.ignoreCert = value;
+            return this;
+        }
+
+        /** @param value the consoles' keyboard layout */
+        public Builder serverLayout(String value) {
+            this.serverLayout = value;
+            return this;
+        }
+
+        /** @param value the ports a console Keyhole turns on may get; empty: none */
+        public Builder vrdePorts(String value) {
+            this.vrdePorts = value;
+            return this;
+        }
+
+        /** @param value the address such a console listens on */
+        public Builder vrdeAddress(String value) {
+            this.vrdeAddress = value;
+            return this;
+        }
+
+        /** @param value what the consoles ask for at logon */
+        public Builder consoleCredentials(Credentials value) {
+            this.consoleCredentials = value;
+            return this;
+        }
+
+        /** @return the host's configuration */
+        public VirtualBoxHostConfig build() {
+            return new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, serverLayout,
+                    vrdePorts, vrdeAddress, consoleCredentials);
+        }
     }
 }

@@ -205,8 +205,8 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
         Machine.Vrde vrde = t.machine().vrde();
         ConsoleSpec console = ConsoleSpec.builder(vrde.protocol(), config.consoleHost(), vrde.consolePort().orElse(0))
                 .certificates(config.ignoreCert() ? CertificatePolicy.IGNORE : CertificatePolicy.VERIFY)
-                .credentials(new ConsoleSpec.Credentials(
-                        vrde.protocol() == Protocol.RDP ? config.consoleUsername() : "", config.consolePassword()))
+                .credentials(vrde.protocol() == Protocol.RDP ? config.consoleCredentials()
+                        : new ConsoleSpec.Credentials("", config.consoleCredentials().password()))
                 .layout(config.serverLayout())
                 .build();
         return new Target(t.target(), t.machine().name(), console);

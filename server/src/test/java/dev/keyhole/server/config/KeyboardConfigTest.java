@@ -62,7 +62,7 @@ class KeyboardConfigTest {
 
     @Test
     void bothServerLayoutAndKeyboardIsAnError() {
-        assertEquals(List.of(FILE + ":6: targets[0].server-layout = de-de-qwertz: give either server-layout (one "
+        assertEquals(List.of(FILE + ":8: targets[0].keyboard = (a mapping): give either server-layout (one "
                         + "layout) or keyboard (a layout per boot stage), not both"),
                 problems("""
                         server-layout: de-de-qwertz

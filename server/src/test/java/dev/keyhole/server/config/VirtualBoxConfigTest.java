@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.server.targets.ConsoleSpec.Credentials;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -108,7 +109,6 @@ class VirtualBoxConfigTest {
                   pool: 3
                 """, Map.of());
         assertEquals(List.of(
-                "k.yaml:8: virtualbox.pool = 3: unknown key; known keys here: hosts",
                 "k.yaml:3: virtualbox.hosts[0].name = Lab 1: must be lower-case letters, digits and '-', "
                         + "starting with a letter or digit",
                 "k.yaml:4: virtualbox.hosts[0].url = ftp://x: must be an http:// or https:// URL of the VirtualBox "
@@ -117,7 +117,8 @@ class VirtualBoxConfigTest {
                 "k.yaml:6: virtualbox.hosts[0].passwd = (hidden): unknown key; known keys here: console-host, "
                         + "console-password-env, console-password-file, console-username, ignore-cert, name, "
                         + "password-env, password-file, server-layout, url, username, vrde-address, vrde-ports",
-                "k.yaml:7: virtualbox.hosts[1].name = (missing): is required"), problems);
+                "k.yaml:7: virtualbox.hosts[1].name = (missing): is required",
+                "k.yaml:8: virtualbox.pool = 3: unknown key; known keys here: hosts"), problems);
     }
 
     @Test
@@ -160,15 +161,15 @@ class VirtualBoxConfigTest {
                       console-username: operator
                       console-password-file: %s
                 """.formatted(file), Map.of()).virtualboxHosts().get(0);
-        assertEquals("operator", host.consoleUsername());
-        assertEquals("console-secret", host.consolePassword());
+        assertEquals(new Credentials("operator", "console-secret"), host.consoleCredentials());
         assertFalse(host.toString().contains("console-secret"), "toString never shows a password: " + host);
         assertEquals("", parse("""
                 virtualbox:
                   hosts:
                     - name: lab
                       url: http://10.0.0.2:18083
-                """, Map.of()).virtualboxHosts().get(0).consolePassword(), "no console logon unless configured");
+                """, Map.of()).virtualboxHosts().get(0).consoleCredentials().password(),
+                "no console logon unless configured");
     }
 
     @Test

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /** VMs as targets: names, console descriptions, and the changes pushed as a host's events arrive. */
 class VirtualBoxTargetDirectoryTest {
 
-    private static final VirtualBoxHostConfig CONFIG = new VirtualBoxHostConfig("lab",
-            URI.create("http://10.0.0.2:18083/"), "u", "secret", "10.0.0.9", true, "de-de-qwertz");
+    private static final VirtualBoxHostConfig CONFIG = VirtualBoxHostConfig.builder("lab",
+            URI.create("http://10.0.0.2:18083/")).username("u").password("secret").consoleHost("10.0.0.9")
+            .serverLayout("de-de-qwertz").build();
 
     /** A host whose VMs the test sets; it tells the directory nothing by itself. */
     private static final class FakeHost implements VirtualBoxHost {
@@ -135,8 +136,8 @@ class VirtualBoxTargetDirectoryTest {
 
     @Test
     void theHostsConsoleLogonReachesGuacdsParameters() {
-        VirtualBoxHostConfig withLogon = new VirtualBoxHostConfig("lab", URI.create("http://10.0.0.2:18083/"), "u",
-                "secret", "10.0.0.9", true, "de-de-qwertz", "", "127.0.0.1", "operator", "console-secret");
+        VirtualBoxHostConfig withLogon = CONFIG.toBuilder()
+                .consoleCredentials(new Credentials("operator", "console-secret")).build();
         Target rdp = VirtualBoxTargetDirectory.toTarget(new MachineTarget("web-1", "lab", vm("a", "Web 1",
                 MachineState.RUNNING, true, "5001", OptionalInt.of(5001), Protocol.RDP)), withLogon);
         assertEquals(new Credentials("operator", "console-secret"), rdp.console().credentials());

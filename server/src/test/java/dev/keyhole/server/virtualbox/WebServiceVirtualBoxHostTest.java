@@ -111,9 +111,9 @@ class WebServiceVirtualBoxHostTest {
     }
 
     private HostStatus connect() throws InterruptedException {
-        host = new WebServiceVirtualBoxHost(new VirtualBoxHostConfig("lab",
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), "u", "p", "127.0.0.1", true,
-                "en-us-qwerty"));
+        host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).username("u").password("p")
+                .build());
         LinkedBlockingQueue<HostStatus> statuses = new LinkedBlockingQueue<>();
         host.watch(new VirtualBoxHost.Watcher() {
             @Override

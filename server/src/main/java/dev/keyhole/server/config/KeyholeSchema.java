@@ -1,0 +1,264 @@
+package dev.keyhole.server.config;
+
+import dev.keyhole.server.config.Schema.Key;
+import dev.keyhole.server.config.Schema.ListOf;
+import dev.keyhole.server.config.Schema.Secret;
+import dev.keyhole.server.config.Schema.Section;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.ConsoleSpec.Credentials;
+import dev.keyhole.server.targets.ConsoleSpec.Screen;
+import dev.keyhole.server.targets.KeyboardStage;
+import dev.keyhole.server.targets.Protocol;
+import dev.keyhole.server.targets.Target;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every key of Keyhole's configuration, stated once: its name, parser, default, the protocols it applies to, its
+ * environment override and its documentation, and how each section becomes a record. {@link ConfigLoader}
+ * validates against it and {@link ConfigReference} writes the README's reference from it.
+ *
+ * <p>To add a key: declare it here, put it in its section's {@code Section.of(…)} (the README's order), use it in
+ * the section's builder below, and paste {@link ConfigReference}'s new output into the README (a test says when
+ * they differ).
+ */
+public final class KeyholeSchema {
+
+    private KeyholeSchema() {
+    }
+
+    /** The RDP security modes guacd accepts. */
+    public static final Set<String> RDP_SECURITY_MODES = Set.of("any", "nla", "nla-ext", "tls", "rdp", "vmconnect");
+
+    /** The keyboard layouts guacd's RDP plugin knows (its {@code server-layout} values). */
+    public static final Set<String> SERVER_LAYOUTS = Set.of(
+            "da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty", "es-es-qwerty",
+            "es-latam-qwerty", "failsafe", "fr-be-azerty", "fr-ca-qwerty", "fr-ch-qwertz", "fr-fr-azerty",
+            "hu-hu-qwertz", "it-it-qwerty", "ja-jp-qwerty", "no-no-qwerty", "pl-pl-qwerty", "pt-br-qwerty",
+            "pt-pt-qwerty", "ro-ro-qwerty", "sv-se-qwerty", "tr-tr-qwerty");
+
+    private static final Schema.Parser<String> LAYOUT = Parsers.oneOf(SERVER_LAYOUTS);
+
+    // --- http --------------------------------------------------------------------------------------------------
+
+    static final Key<String> HTTP_BIND = Key.value("bind", Parsers::host).byDefault(HttpConfig.DEFAULT.bind())
+            .env("KEYHOLE_HTTP_BIND").doc("address to listen on", "127.0.0.1");
+    static final Key<Integer> HTTP_PORT = Key.value("port", Parsers::listenPort).byDefault(HttpConfig.DEFAULT.port())
+            .env("KEYHOLE_HTTP_PORT").doc("port; 0 picks any free port", "8080");
+    static final Key<List<URI>> HTTP_ALLOWED_ORIGINS = Key.list("allowed-origins", Parsers::origin)
+            .defaultText("the server's own URL on its bind address: http://127.0.0.1:PORT and http://localhost:PORT "
+                    + "for a loopback or 0.0.0.0 bind")
+            .env("KEYHOLE_HTTP_ALLOWED_ORIGINS")
+            .doc("the URLs people open Keyhole at (scheme://host[:port], no path); pages of any other origin, and "
+                    + "requests naming another host, are refused. Behind a reverse proxy, list the proxy's public "
+                    + "URL", "https://keyhole.example.org");
+    static final Section HTTP = Section.of("http", "where the web server listens, and which pages may use it",
+            HTTP_BIND, HTTP_PORT, HTTP_ALLOWED_ORIGINS);
+
+    static HttpConfig http(Values v) {
+        return new HttpConfig(v.get(HTTP_BIND), v.get(HTTP_PORT), v.get(HTTP_ALLOWED_ORIGINS));
+    }
+
+    // --- guacd -------------------------------------------------------------------------------------------------
+
+    static final Key<String> GUACD_HOST = Key.value("host", Parsers::host).byDefault(GuacdConfig.DEFAULT.host())
+            .env("KEYHOLE_GUACD_HOST").doc("where guacd listens", "127.0.0.1");
+    static final Key<Integer> GUACD_PORT = Key.value("port", Parsers::port).byDefault(GuacdConfig.DEFAULT.port())
+            .env("KEYHOLE_GUACD_PORT").doc("its port", "4822");
+    static final Section GUACD = Section.of("guacd", "the Guacamole proxy daemon that speaks RDP and VNC",
+            GUACD_HOST, GUACD_PORT);
+
+    static GuacdConfig guacd(Values v) {
+        return new GuacdConfig(v.get(GUACD_HOST), v.get(GUACD_PORT));
+    }
+
+    // --- limits ------------------------------------------------------------------------------------------------
+
+    private static final Schema.Parser<Integer> COUNT = Parsers.number(1, 100_000);
+    static final Key<Integer> TUNNELS = Key.value("tunnels", COUNT).byDefault(LimitsConfig.DEFAULT.tunnels())
+            .doc("tunnels open at once, in total", "100");
+    static final Key<Integer> TUNNELS_PER_ADDRESS = Key.value("tunnels-per-address", COUNT)
+            .byDefault(LimitsConfig.DEFAULT.tunnelsPerAddress())
+            .doc("… from one network address (behind a reverse proxy every browser has the proxy's address: raise "
+                    + "it there)", "20");
+    static final Key<Integer> TUNNELS_PER_TARGET = Key.value("tunnels-per-target", COUNT)
+            .byDefault(LimitsConfig.DEFAULT.tunnelsPerTarget()).doc("… to one console", "20");
+    static final Key<Integer> EVENT_STREAMS = Key.value("event-streams", COUNT)
+            .byDefault(LimitsConfig.DEFAULT.eventStreams()).doc("/api/events streams open at once, in total", "100");
+    static final Key<Integer> EVENT_STREAMS_PER_ADDRESS = Key.value("event-streams-per-address", COUNT)
+            .byDefault(LimitsConfig.DEFAULT.eventStreamsPerAddress()).doc("… from one network address", "10");
+    static final Key<Duration> VIEWER_LAG = Key.value("viewer-lag", Parsers.seconds(2, 600))
+            .byDefault(LimitsConfig.DEFAULT.viewerLag(), Long.toString(LimitsConfig.DEFAULT.viewerLag().toSeconds()))
+            .doc("seconds, from 2 to 600, a viewer may fall behind its console before it is closed", "5");
+    static final Section LIMITS = Section.of("limits", "what clients may hold; beyond a limit a new tunnel or event "
+            + "stream is refused", TUNNELS, TUNNELS_PER_ADDRESS, TUNNELS_PER_TARGET, EVENT_STREAMS,
+            EVENT_STREAMS_PER_ADDRESS, VIEWER_LAG);
+
+    static LimitsConfig limits(Values v) {
+        return new LimitsConfig(v.get(TUNNELS), v.get(TUNNELS_PER_ADDRESS), v.get(TUNNELS_PER_TARGET),
+                v.get(EVENT_STREAMS), v.get(EVENT_STREAMS_PER_ADDRESS), v.get(VIEWER_LAG));
+    }
+
+    // --- targets -----------------------------------------------------------------------------------------------
+
+    static final Key<String> TARGET_NAME = Key.value("name", Parsers::name).required()
+            .doc("[a-z0-9][a-z0-9-]*, unique; what URLs use", "web-1");
+    static final Key<String> TARGET_TITLE = Key.value("title", Parsers::title).defaultText("the name")
+            .doc("shown to people", "Web server 1");
+    static final Key<Protocol> TARGET_PROTOCOL = Key.value("protocol", KeyholeSchema::protocol).required()
+            .doc("rdp or vnc", "rdp");
+    static final Key<String> TARGET_HOST = Key.value("host", Parsers::host).required()
+            .doc("the console's host (the VirtualBox host)", "vbox1.example.org");
+    static final Key<Integer> TARGET_PORT = Key.value("port", Parsers::port).required()
+            .doc("the console's port (the VM's VRDE port)", "5001");
+    static final Key<Integer> TARGET_WIDTH = Key.value("width", Parsers.number(64, 8192))
+            .byDefault(Screen.DEFAULT.width())
+            .doc("console width in pixels; the browser scales the picture, Keyhole never resizes a console", "1024");
+    static final Key<Integer> TARGET_HEIGHT = Key.value("height", Parsers.number(64, 8192))
+            .byDefault(Screen.DEFAULT.height()).doc("console height in pixels", "768");
+    static final Key<Integer> TARGET_DPI = Key.value("dpi", Parsers.number(48, 600)).byDefault(Screen.DEFAULT.dpi())
+            .doc("the resolution reported to the console", "96");
+    static final Key<String> TARGET_SECURITY = Key.value("security", Parsers.oneOf(RDP_SECURITY_MODES))
+            .byDefault(ConsoleSpec.ANY_SECURITY).only(Protocol.RDP, "")
+            .doc("the security mode guacd negotiates: " + String.join(", ", sorted(RDP_SECURITY_MODES)), "any");
+    static final Key<Boolean> TARGET_IGNORE_CERT = Key.value("ignore-cert", Parsers::bool).byDefault(false)
+            .only(Protocol.RDP, "")
+            .doc("accept the console's certificate unchecked; VirtualBox's VRDE uses a self-signed one", "true");
+    static final Key<String> TARGET_SERVER_LAYOUT = Key.value("server-layout", LAYOUT)
+            .byDefault(ConsoleSpec.DEFAULT_LAYOUT)
+            .doc("the console's keyboard layout: what the passphrase box types for, and guacd's server-layout "
+                    + "over RDP; as guacd names them: " + String.join(" ", sorted(SERVER_LAYOUTS)), "en-us-qwerty");
+    static final Key<List<KeyboardStage>> TARGET_KEYBOARD = Key.mapping("keyboard", KeyholeSchema::stage)
+            .shapeReasons("must be a mapping of boot stage to layout, e.g. 'grub: en-us-qwerty'",
+                    "must name at least one boot stage and its layout, e.g. 'initramfs: de-de-qwertz'")
+            .doc("instead of server-layout: the layout of each boot stage, in boot order; the first is in effect "
+                    + "when Keyhole starts (stage names: [a-z0-9][a-z0-9-]*, layouts: server-layout's); "
+                    + "server-layout alone is one stage named \"console\"",
+                    "grub: en-us-qwerty", "initramfs: de-de-qwertz");
+    static final Key<Boolean> TARGET_DISABLE_AUDIO = Key.value("disable-audio", Parsers::bool).byDefault(true)
+            .doc("leave the console's sound out", "true");
+    static final Key<String> TARGET_USERNAME = Key.value("username", Parsers::username)
+            .only(Protocol.RDP, "a VNC console asks for a password alone").defaultText("none")
+            .doc("the user to log on as, for a console that asks for a logon (xrdp, VRDE with external "
+                    + "authentication)", "operator");
+    static final Secret TARGET_PASSWORD = Secret.of("password", "the console's password (RDP logon, or a VNC "
+            + "password)", "WEB1_PASSWORD", "/etc/keyhole/web-1.password");
+    static final Section TARGET = Section.of("", "", TARGET_NAME, TARGET_TITLE, TARGET_PROTOCOL, TARGET_HOST,
+            TARGET_PORT, TARGET_WIDTH, TARGET_HEIGHT, TARGET_DPI, TARGET_SECURITY, TARGET_IGNORE_CERT,
+            TARGET_SERVER_LAYOUT, TARGET_KEYBOARD, TARGET_DISABLE_AUDIO, TARGET_USERNAME, TARGET_PASSWORD)
+            .exclusive(TARGET_SERVER_LAYOUT, TARGET_KEYBOARD,
+                    "give either server-layout (one layout) or keyboard (a layout per boot stage), not both")
+            .protocolKey(TARGET_PROTOCOL);
+    static final ListOf TARGETS = new ListOf("targets", "the consoles Keyhole offers (default: none)", TARGET,
+            TARGET_NAME, "target");
+
+    static Target target(Values v) {
+        List<KeyboardStage> keyboard = v.has(TARGET_KEYBOARD) ? v.get(TARGET_KEYBOARD)
+                : List.of(new KeyboardStage(ConsoleSpec.SINGLE_STAGE, v.get(TARGET_SERVER_LAYOUT)));
+        ConsoleSpec console = ConsoleSpec.builder(v.get(TARGET_PROTOCOL), v.get(TARGET_HOST), v.get(TARGET_PORT))
+                .screen(new Screen(v.get(TARGET_WIDTH), v.get(TARGET_HEIGHT), v.get(TARGET_DPI)))
+                .security(v.get(TARGET_SECURITY))
+                .certificates(v.get(TARGET_IGNORE_CERT) ? CertificatePolicy.IGNORE : CertificatePolicy.VERIFY)
+                .credentials(new Credentials(v.has(TARGET_USERNAME) ? v.get(TARGET_USERNAME) : "",
+                        v.secret(TARGET_PASSWORD)))
+                .audio(!v.get(TARGET_DISABLE_AUDIO))
+                .keyboard(keyboard)
+                .build();
+        return new Target(v.get(TARGET_NAME), v.has(TARGET_TITLE) ? v.get(TARGET_TITLE) : v.get(TARGET_NAME), console);
+    }
+
+    // --- virtualbox --------------------------------------------------------------------------------------------
+
+    static final Key<String> HOST_NAME = Key.value("name", Parsers::name).required()
+            .doc("[a-z0-9][a-z0-9-]*, shown to people", "lab");
+    static final Key<URI> HOST_URL = Key.value("url", Parsers::webServiceUrl).required()
+            .doc("the web service (http or https)", "http://127.0.0.1:18083/");
+    static final Key<String> HOST_USERNAME = Key.value("username", Parsers::text).byDefault("", "empty")
+            .doc("the host user to log on as", "keyhole");
+    static final Secret HOST_PASSWORD = Secret.of("password", "the password", "KEYHOLE_LAB_PASSWORD",
+            "/etc/keyhole/lab.password");
+    static final Key<String> HOST_CONSOLE_HOST = Key.value("console-host", Parsers::host).defaultText("the URL's host")
+            .doc("where guacd reaches the VMs' VRDE ports", "127.0.0.1");
+    static final Key<Boolean> HOST_IGNORE_CERT = Key.value("ignore-cert", Parsers::bool)
+            .byDefault(VirtualBoxHostConfig.DEFAULT_IGNORE_CERT).doc("RDP: accept VRDP's self-signed certificate", "true");
+    static final Key<String> HOST_SERVER_LAYOUT = Key.value("server-layout", LAYOUT)
+            .byDefault(ConsoleSpec.DEFAULT_LAYOUT)
+            .doc("the consoles' keyboard layout (RDP and VNC alike; the layouts of a target's server-layout)",
+                    "en-us-qwerty");
+    static final Key<String> HOST_VRDE_PORTS = Key.value("vrde-ports", Parsers::portRanges)
+            .defaultText("none: the page only says how")
+            .doc("lets the page turn a VM's console on in this port range", "5000-5050");
+    static final Key<String> HOST_VRDE_ADDRESS = Key.value("vrde-address", Parsers::hostOrEmpty)
+            .byDefault(VirtualBoxHostConfig.DEFAULT_VRDE_ADDRESS).doc("the address such a console listens on (empty: every address)", "127.0.0.1");
+    static final Key<String> HOST_CONSOLE_USERNAME = Key.value("console-username", Parsers::username)
+            .defaultText("no logon")
+            .doc("when the VMs' consoles ask for a logon (VRDE with external authentication: a host account)",
+                    "operator");
+    static final Secret HOST_CONSOLE_PASSWORD = Secret.of("console-password", "the consoles' password",
+            "KEYHOLE_LAB_CONSOLE_PASSWORD", "/etc/keyhole/lab-console.password");
+    static final Section VIRTUALBOX_HOST = Section.of("", "", HOST_NAME, HOST_URL, HOST_USERNAME, HOST_PASSWORD,
+            HOST_CONSOLE_HOST, HOST_IGNORE_CERT, HOST_SERVER_LAYOUT, HOST_VRDE_PORTS, HOST_VRDE_ADDRESS,
+            HOST_CONSOLE_USERNAME, HOST_CONSOLE_PASSWORD);
+    static final ListOf VIRTUALBOX_HOSTS = new ListOf("hosts", "", VIRTUALBOX_HOST, HOST_NAME, "VirtualBox host");
+    static final Section VIRTUALBOX = Section.of("virtualbox", "VirtualBox hosts whose VMs Keyhole offers as targets")
+            .containing(VIRTUALBOX_HOSTS);
+
+    static VirtualBoxHostConfig virtualBoxHost(Values v) {
+        URI url = v.get(HOST_URL);
+        return VirtualBoxHostConfig.builder(v.get(HOST_NAME), url)
+                .username(v.get(HOST_USERNAME))
+                .password(v.secret(HOST_PASSWORD))
+                .consoleHost(v.has(HOST_CONSOLE_HOST) ? v.get(HOST_CONSOLE_HOST) : url.getHost())
+                .ignoreCert(v.get(HOST_IGNORE_CERT))
+                .serverLayout(v.get(HOST_SERVER_LAYOUT))
+                .vrdePorts(v.has(HOST_VRDE_PORTS) ? v.get(HOST_VRDE_PORTS) : "")
+                .vrdeAddress(v.get(HOST_VRDE_ADDRESS))
+                .consoleCredentials(new Credentials(v.has(HOST_CONSOLE_USERNAME) ? v.get(HOST_CONSOLE_USERNAME) : "",
+                        v.secret(HOST_CONSOLE_PASSWORD)))
+                .build();
+    }
+
+    // --- the file ----------------------------------------------------------------------------------------------
+
+    /** The whole file, in the README's order. */
+    static final Section FILE = Section.of("", "").containing(HTTP).containing(GUACD).containing(LIMITS)
+            .containing(TARGETS).containing(VIRTUALBOX);
+
+    static KeyholeConfig file(Values v) {
+        return KeyholeConfig.builder()
+                .http(http(v.section(HTTP)))
+                .guacd(guacd(v.section(GUACD)))
+                .limits(limits(v.section(LIMITS)))
+                .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())
+                .virtualBoxHosts(v.section(VIRTUALBOX).items(VIRTUALBOX_HOSTS).stream()
+                        .map(KeyholeSchema::virtualBoxHost).toList())
+                .build();
+    }
+
+    // --- parsers only this schema uses -------------------------------------------------------------------------
+
+    private static Protocol protocol(String value) {
+        return switch (value) {
+            case "rdp" -> Protocol.RDP;
+            case "vnc" -> Protocol.VNC;
+            default -> throw new IllegalArgumentException("must be rdp or vnc");
+        };
+    }
+
+    private static KeyboardStage stage(String name, String layout) {
+        try {
+            Parsers.name(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a stage name must be lower-case letters, digits and '-', starting "
+                    + "with a letter or digit");
+        }
+        return new KeyboardStage(name, LAYOUT.parse(layout));
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+}
