@@ -28,11 +28,9 @@ record Options(long singleBytes, int keys, List<Integer> concurrency, long concu
     private static final long MB = 1_000_000;
 
     /**
-     * The real benchmark. Each start of a gateway is warmed up with 100 MB and 6,000 keys: with 20 MB and 200, the
-     * JIT was still compiling the relay and the key path while they were measured (a third of a fresh gateway JVM's
-     * CPU time in its compiler threads over a 200 MB session; some 120 methods compiled by C2 during its 500 keys),
-     * which on two cores is a figure of the JVM's start, not of the relay. 5,000 keys are timed after the session:
-     * the p99 of 500 is their fifth slowest, one stall of this shared machine's scheduler more or less.
+     * The real benchmark. Each start of a gateway is warmed up with 100 MB and 6,000 keys, so that the JIT has
+     * compiled the relay and the key path before they are measured (docs/benchmarks.md, "Where the time goes");
+     * 5,000 keys are timed, so that their p99 is more than one stall of the machine's scheduler.
      */
     static Options full(Path out, Path repo, Path cache) {
         return new Options(200 * MB, 5000, List.of(20, 200), 200 * MB, 200, 100 * MB, 6000, true, 10, 3, out,

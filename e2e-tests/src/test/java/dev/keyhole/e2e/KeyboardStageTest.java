@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
+import dev.keyhole.e2e.fixtures.InjectKeyhole.Lifecycle;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.Passphrases;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
-import dev.keyhole.server.KeyholeServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,69 +40,66 @@ class KeyboardStageTest {
 
     @Test
     void switchingTheStageReconnectsEveryViewerWithANoticeAndGuacdLoadsTheNewLayout(
+            @InjectKeyhole(value = StagedTarget.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole,
             Guacd guacd, LockedConsole console, Browser first, @SecondBrowser Browser second) throws Exception {
-        try (KeyholeServer keyhole = StagedKeyhole.start(
-                E2ePaths.fixtureDir(KeyboardStageTest.class, "staged"), guacd, console)) {
-            ConsolePage one = ConsolePage.open(first, keyhole.uri(), StagedKeyhole.TARGET)
-                    .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
-            ConsolePage two = ConsolePage.open(second, keyhole.uri(), StagedKeyhole.TARGET)
-                    .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
-            assertEquals("en-us-qwerty", two.keyboardLayout());
-            assertEquals(0, keymapLoads(guacd, "de-de-qwertz"), "guacd has not loaded the German keymap yet");
+        ConsolePage one = ConsolePage.open(first, keyhole.uri(), StagedTarget.TARGET)
+                .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
+        ConsolePage two = ConsolePage.open(second, keyhole.uri(), StagedTarget.TARGET)
+                .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
+        assertEquals("en-us-qwerty", two.keyboardLayout());
+        assertEquals(0, keymapLoads(guacd, "de-de-qwertz"), "guacd has not loaded the German keymap yet");
 
-            one.switchKeyboardStage("initramfs");
-            for (ConsolePage page : List.of(one, two)) {
-                String notice = page.waitForKeyboardNotice("Keyboard switched to initramfs (de-de-qwertz)");
-                assertTrue(notice.contains("reconnected"), notice);
-                page.waitForState(WAIT, CONNECTED).waitForKeyboardStage("initramfs");
-                assertEquals("de-de-qwertz", page.keyboardLayout());
-            }
-            Waits.until("guacd to load the keymap de-de-qwertz for the new connection", WAIT,
-                    () -> "guacd.log has " + keymapLoads(guacd, "de-de-qwertz") + " such lines",
-                    () -> keymapLoads(guacd, "de-de-qwertz") >= 1);
-
-            // Back to GRUB's US layout, switched from the other viewer: the console types as US again and unlocks.
-            two.switchKeyboardStage("grub");
-            for (ConsolePage page : List.of(one, two)) {
-                page.waitForKeyboardNotice("Keyboard switched to grub (en-us-qwerty)");
-                page.waitForState(WAIT, CONNECTED).waitForKeyboardStage("grub");
-            }
-            two.sendPassphraseThroughBox(Passphrases.right());
-            console.awaitUnlocked(WAIT);
-            assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
+        one.switchKeyboardStage("initramfs");
+        for (ConsolePage page : List.of(one, two)) {
+            String notice = page.waitForKeyboardNotice("Keyboard switched to initramfs (de-de-qwertz)");
+            assertTrue(notice.contains("reconnected"), notice);
+            page.waitForState(WAIT, CONNECTED).waitForKeyboardStage("initramfs");
+            assertEquals("de-de-qwertz", page.keyboardLayout());
         }
+        Waits.until("guacd to load the keymap de-de-qwertz for the new connection", WAIT,
+                () -> "guacd.log has " + keymapLoads(guacd, "de-de-qwertz") + " such lines",
+                () -> keymapLoads(guacd, "de-de-qwertz") >= 1);
+
+        // Back to GRUB's US layout, switched from the other viewer: the console types as US again and unlocks.
+        two.switchKeyboardStage("grub");
+        for (ConsolePage page : List.of(one, two)) {
+            page.waitForKeyboardNotice("Keyboard switched to grub (en-us-qwerty)");
+            page.waitForState(WAIT, CONNECTED).waitForKeyboardStage("grub");
+        }
+        two.sendPassphraseThroughBox(Passphrases.right());
+        console.awaitUnlocked(WAIT);
+        assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
     }
 
     @Test
-    void onlyKeyholesOwnPagesMaySwitchTheStage(Guacd guacd, LockedConsole console) throws Exception {
-        try (KeyholeServer keyhole = StagedKeyhole.start(
-                E2ePaths.fixtureDir(KeyboardStageTest.class, "staged-api"), guacd, console)) {
-            HttpClient http = HttpClient.newHttpClient();
-            URI stage = keyhole.uri().resolve("/api/targets/" + StagedKeyhole.TARGET + "/stage");
-            String body = "{\"stage\":\"initramfs\"}";
+    void onlyKeyholesOwnPagesMaySwitchTheStage(
+            @InjectKeyhole(value = StagedTarget.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI stage = keyhole.uri().resolve("/api/targets/" + StagedTarget.TARGET + "/stage");
+        String body = "{\"stage\":\"initramfs\"}";
 
-            assertEquals(403, post(http, stage, body, "application/json", "http://evil.example").statusCode(),
-                    "a page of another site");
-            assertEquals(415, post(http, stage, body, "text/plain", null).statusCode(),
-                    "a body a cross-site form could send");
-            HttpResponse<String> unknown = post(http, stage, "{\"stage\":\"bios\"}", "application/json",
-                    keyhole.uri().toString().replaceAll("/$", ""));
-            assertEquals(400, unknown.statusCode());
-            assertTrue(unknown.body().contains("its stages are grub, initramfs"), unknown.body());
-            assertEquals("grub", JSON.readTree(targets(http, keyhole)).path("targets").path(0).path("keyboard")
-                    .path("stage").asText(), "nothing switched so far");
+        assertEquals(403, post(http, stage, body, "application/json", "http://evil.example").statusCode(),
+                "a page of another site");
+        assertEquals(415, post(http, stage, body, "text/plain", null).statusCode(),
+                "a body a cross-site form could send");
+        HttpResponse<String> unknown = post(http, stage, "{\"stage\":\"bios\"}", "application/json",
+                keyhole.uri().toString().replaceAll("/$", ""));
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("its stages are grub, initramfs"), unknown.body());
+        assertEquals("grub", JSON.readTree(targets(http, keyhole)).path("targets").path(0).path("keyboard")
+                .path("stage").asText(), "nothing switched so far");
 
-            HttpResponse<String> own = post(http, stage, body, "application/json",
-                    keyhole.uri().toString().replaceAll("/$", ""));
-            assertEquals(200, own.statusCode(), own.body());
-            JsonNode state = JSON.readTree(own.body());
-            assertEquals("initramfs", state.path("stage").asText());
-            assertEquals("de-de-qwertz", state.path("layout").asText());
-            assertEquals(JSON.readTree("[{\"name\":\"grub\",\"layout\":\"en-us-qwerty\"},"
-                    + "{\"name\":\"initramfs\",\"layout\":\"de-de-qwertz\"}]"), state.path("stages"));
-            assertEquals(state, JSON.readTree(targets(http, keyhole)).path("targets").path(0).path("keyboard"),
-                    "GET /api/targets shows the new stage");
-        }
+        HttpResponse<String> own = post(http, stage, body, "application/json",
+                keyhole.uri().toString().replaceAll("/$", ""));
+        assertEquals(200, own.statusCode(), own.body());
+        JsonNode state = JSON.readTree(own.body());
+        assertEquals("initramfs", state.path("stage").asText());
+        assertEquals("de-de-qwertz", state.path("layout").asText());
+        assertEquals(JSON.readTree("[{\"name\":\"grub\",\"layout\":\"en-us-qwerty\"},"
+                + "{\"name\":\"initramfs\",\"layout\":\"de-de-qwertz\"}]"), state.path("stages"));
+        assertEquals(state, JSON.readTree(targets(http, keyhole)).path("targets").path(0).path("keyboard"),
+                "GET /api/targets shows the new stage");
     }
 
     private static HttpResponse<String> post(HttpClient http, URI uri, String body, String type, String origin)
@@ -114,7 +112,7 @@ class KeyboardStageTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String targets(HttpClient http, KeyholeServer keyhole) throws Exception {
+    private static String targets(HttpClient http, RunningKeyhole keyhole) throws Exception {
         return http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

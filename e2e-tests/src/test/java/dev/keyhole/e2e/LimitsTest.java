@@ -4,20 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.Fixtures;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
-import dev.keyhole.e2e.fixtures.LockedConsole;
+import dev.keyhole.e2e.fixtures.KeyholeSetup;
+import dev.keyhole.e2e.fixtures.LockedTarget;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.config.LimitsConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The configured limits, on a Keyhole of their own: tunnels and event streams beyond them are refused with the
@@ -28,16 +30,29 @@ class LimitsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    @Test
-    void tunnelsBeyondTheLimitPerAddressAreRefusedAndTheOpenOnesGoOn(Guacd guacd, LockedConsole console,
-            @TempDir Path dir) throws Exception {
-        try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
-                limits:
-                  tunnels-per-address: 2
-                """)) {
-            RawTunnel.awaitConsole(limited.tunnelUri(RunningKeyhole.TARGET));
-            tunnelsBeyondTheLimitAreRefused(limited);
+    /** The locked console, with two tunnels per address. */
+    static final class TwoTunnelsPerAddress implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder keyhole, Fixtures fixtures) {
+            new LockedTarget().configure(keyhole, fixtures);
+            keyhole.limits(LimitsConfig.DEFAULT.withTunnelsPerAddress(2));
         }
+    }
+
+    /** The locked console, with two event streams per address. */
+    static final class TwoEventStreamsPerAddress implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder keyhole, Fixtures fixtures) {
+            new LockedTarget().configure(keyhole, fixtures);
+            keyhole.limits(LimitsConfig.DEFAULT.withEventStreamsPerAddress(2));
+        }
+    }
+
+    @Test
+    void tunnelsBeyondTheLimitPerAddressAreRefusedAndTheOpenOnesGoOn(
+            @InjectKeyhole(TwoTunnelsPerAddress.class) RunningKeyhole limited) throws Exception {
+        RawTunnel.awaitConsole(limited.tunnelUri(RunningKeyhole.TARGET));
+        tunnelsBeyondTheLimitAreRefused(limited);
     }
 
     private static void tunnelsBeyondTheLimitAreRefused(RunningKeyhole limited) throws Exception {
@@ -57,36 +72,31 @@ class LimitsTest {
     }
 
     @Test
-    void eventStreamsBeyondTheLimitPerAddressAreRefused(Guacd guacd, LockedConsole console, @TempDir Path dir)
-            throws Exception {
-        try (RunningKeyhole limited = RunningKeyhole.start(dir, guacd, console, """
-                limits:
-                  event-streams-per-address: 2
-                """)) {
-            HttpClient http = HttpClient.newHttpClient();
-            URI events = limited.uri().resolve("/api/events");
-            InputStream first = stream(http, events, 200);
-            InputStream second = stream(http, events, 200);
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(429, refused.statusCode(), refused::body);
-            assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
-            first.close();
-            // The server notices a page has gone when a write to it fails: at the latest at the next keep-alive.
-            Waits.until("an event stream to be admitted again once one of the two closed", Duration.ofSeconds(40),
-                    () -> "each new stream was refused", () -> {
-                        try {
-                            HttpResponse<InputStream> again = http.send(
-                                    HttpRequest.newBuilder(events).build(),
-                                    HttpResponse.BodyHandlers.ofInputStream());
-                            again.body().close();
-                            return again.statusCode() == 200;
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-            second.close();
-        }
+    void eventStreamsBeyondTheLimitPerAddressAreRefused(
+            @InjectKeyhole(TwoEventStreamsPerAddress.class) RunningKeyhole limited) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI events = limited.uri().resolve("/api/events");
+        InputStream first = stream(http, events, 200);
+        InputStream second = stream(http, events, 200);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, refused.statusCode(), refused::body);
+        assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
+        first.close();
+        // The server notices a page has gone when a write to it fails: at the latest at the next keep-alive.
+        Waits.until("an event stream to be admitted again once one of the two closed", Duration.ofSeconds(40),
+                () -> "each new stream was refused", () -> {
+                    try {
+                        HttpResponse<InputStream> again = http.send(
+                                HttpRequest.newBuilder(events).build(),
+                                HttpResponse.BodyHandlers.ofInputStream());
+                        again.body().close();
+                        return again.statusCode() == 200;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        second.close();
     }
 
     private static InputStream stream(HttpClient http, URI uri, int status)

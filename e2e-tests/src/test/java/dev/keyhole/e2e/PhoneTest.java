@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.E2ePaths;
-import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.Passphrases;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
-import dev.keyhole.server.KeyholeServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,68 +38,66 @@ class PhoneTest {
 
     @Test
     void aPhoneUnlocksTheConsoleThroughThePassphraseBoxAndTheKeyBar(
-            Guacd guacd, LockedConsole console, @SecondBrowser(phone = true) Browser phone) throws Exception {
-        try (KeyholeServer keyhole = StagedKeyhole.start(E2ePaths.fixtureDir(PhoneTest.class, "staged"), guacd,
-                console)) {
-            ConsolePage page = ConsolePage.open(phone, keyhole.uri(), StagedKeyhole.TARGET)
-                    .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
-            assertEquals(true, phone.script("return navigator.maxTouchPoints > 0"
-                    + " && matchMedia('(pointer: coarse)').matches && /Mobile/.test(navigator.userAgent)"),
-                    "a touch phone is emulated");
+            @InjectKeyhole(StagedTarget.class) RunningKeyhole keyhole, LockedConsole console,
+            @SecondBrowser(phone = true) Browser phone) throws Exception {
+        ConsolePage page = ConsolePage.open(phone, keyhole.uri(), StagedTarget.TARGET)
+                .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
+        assertEquals(true, phone.script("return navigator.maxTouchPoints > 0"
+                + " && matchMedia('(pointer: coarse)').matches && /Mobile/.test(navigator.userAgent)"),
+                "a touch phone is emulated");
 
-            List<Number> display = page.boxOf("#display > *");
-            assertEquals(Browser.PHONE_WIDTH, display.get(4).intValue(), "the viewport is the phone's");
-            assertTrue(display.get(0).doubleValue() >= -0.5 && display.get(2).doubleValue() <= Browser.PHONE_WIDTH + 0.5,
-                    () -> "the display fits the width: " + display);
-            assertTrue(display.get(2).doubleValue() - display.get(0).doubleValue() >= Browser.PHONE_WIDTH - 2,
-                    () -> "the display uses the whole width: " + display);
-            for (String control : List.of("#passphrase-input", "#passphrase-send", "#key-bar [data-key='enter']",
-                    "#stage-buttons [data-stage='initramfs']")) {
-                List<Number> box = page.boxOf(control);
-                assertTrue(box.get(1).doubleValue() >= 0 && box.get(3).doubleValue() <= box.get(5).doubleValue()
-                        && box.get(2).doubleValue() <= box.get(4).doubleValue(), () -> control + " is on the screen: " + box);
-            }
-            KeyBarGeometry.assertEveryKeyFits(page, "a " + Browser.PHONE_WIDTH + " px wide phone");
-            // Two fingers zoom the display in (it becomes wider than the screen and pans), and back out to fit.
-            pinch(phone, 150, 240, 100, 290);
-            List<Number> zoomed = page.boxOf("#display > *");
-            assertTrue(zoomed.get(2).doubleValue() - zoomed.get(0).doubleValue() > Browser.PHONE_WIDTH * 1.5,
-                    () -> "pinching out zooms in: " + zoomed);
-            pinch(phone, 100, 290, 150, 240);
-            List<Number> fitted = page.boxOf("#display > *");
-            assertEquals(display.get(2).doubleValue() - display.get(0).doubleValue(),
-                    fitted.get(2).doubleValue() - fitted.get(0).doubleValue(), 1.0, "pinching back in fits again");
-
-            Path screenshot = E2ePaths.target().resolve("screenshots/console-phone.png");
-            Files.createDirectories(screenshot.getParent());
-            Files.write(screenshot, phone.screenshot());
-
-            // The on-screen keyboard opens for the box: the box, Send and every key stay visible above it.
-            page.focusPassphraseBox();
-            String[] typing = new String[2 + KeyBarGeometry.KEYS.size()];
-            typing[0] = "#passphrase-input";
-            typing[1] = "#passphrase-send";
-            for (int i = 0; i < KeyBarGeometry.KEYS.size(); i++) {
-                typing[2 + i] = "#key-bar [data-key='" + KeyBarGeometry.KEYS.get(i) + "']";
-            }
-            // Sideways, the keyboard leaves a strip: the console gives up its height, the typing panel stays.
-            openOnScreenKeyboard(phone, page, Browser.PHONE_HEIGHT, VISIBLE_SIDEWAYS);
-            KeyBarGeometry.assertInsideVisualViewport(page, "sideways, on-screen keyboard open", typing);
-            Files.write(screenshot.resolveSibling("console-phone-sideways-keyboard.png"), phone.screenshot());
-            openOnScreenKeyboard(phone, page, Browser.PHONE_WIDTH, VISIBLE_UPRIGHT);
-            assertEquals("passphrase-input", page.focusedId(), "the box keeps the focus (the keyboard stays open)");
-            KeyBarGeometry.assertInsideVisualViewport(page, "on-screen keyboard open", typing);
-            KeyBarGeometry.assertEveryKeyFits(page, "on-screen keyboard open");
-            Files.write(screenshot.resolveSibling("console-phone-keyboard.png"), phone.screenshot());
-
-            page.enterPassphraseInBox(Passphrases.right(), false).waitForPassphraseSent();
-            assertEquals("", page.passphraseBoxValue(), "the box is empty once sent");
-            assertEquals(List.of("prompt 1"), console.events(), "without Enter the console has not checked it yet");
-
-            page.tapKey("enter");
-            console.awaitUnlocked(Duration.ofSeconds(30));
-            assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
+        List<Number> display = page.boxOf("#display > *");
+        assertEquals(Browser.PHONE_WIDTH, display.get(4).intValue(), "the viewport is the phone's");
+        assertTrue(display.get(0).doubleValue() >= -0.5 && display.get(2).doubleValue() <= Browser.PHONE_WIDTH + 0.5,
+                () -> "the display fits the width: " + display);
+        assertTrue(display.get(2).doubleValue() - display.get(0).doubleValue() >= Browser.PHONE_WIDTH - 2,
+                () -> "the display uses the whole width: " + display);
+        for (String control : List.of("#passphrase-input", "#passphrase-send", "#key-bar [data-key='enter']",
+                "#stage-buttons [data-stage='initramfs']")) {
+            List<Number> box = page.boxOf(control);
+            assertTrue(box.get(1).doubleValue() >= 0 && box.get(3).doubleValue() <= box.get(5).doubleValue()
+                    && box.get(2).doubleValue() <= box.get(4).doubleValue(), () -> control + " is on the screen: " + box);
         }
+        KeyBarGeometry.assertEveryKeyFits(page, "a " + Browser.PHONE_WIDTH + " px wide phone");
+        // Two fingers zoom the display in (it becomes wider than the screen and pans), and back out to fit.
+        pinch(phone, 150, 240, 100, 290);
+        List<Number> zoomed = page.boxOf("#display > *");
+        assertTrue(zoomed.get(2).doubleValue() - zoomed.get(0).doubleValue() > Browser.PHONE_WIDTH * 1.5,
+                () -> "pinching out zooms in: " + zoomed);
+        pinch(phone, 100, 290, 150, 240);
+        List<Number> fitted = page.boxOf("#display > *");
+        assertEquals(display.get(2).doubleValue() - display.get(0).doubleValue(),
+                fitted.get(2).doubleValue() - fitted.get(0).doubleValue(), 1.0, "pinching back in fits again");
+
+        Path screenshot = E2ePaths.target().resolve("screenshots/console-phone.png");
+        Files.createDirectories(screenshot.getParent());
+        Files.write(screenshot, phone.screenshot());
+
+        // The on-screen keyboard opens for the box: the box, Send and every key stay visible above it.
+        page.focusPassphraseBox();
+        String[] typing = new String[2 + KeyBarGeometry.KEYS.size()];
+        typing[0] = "#passphrase-input";
+        typing[1] = "#passphrase-send";
+        for (int i = 0; i < KeyBarGeometry.KEYS.size(); i++) {
+            typing[2 + i] = "#key-bar [data-key='" + KeyBarGeometry.KEYS.get(i) + "']";
+        }
+        // Sideways, the keyboard leaves a strip: the console gives up its height, the typing panel stays.
+        openOnScreenKeyboard(phone, page, Browser.PHONE_HEIGHT, VISIBLE_SIDEWAYS);
+        KeyBarGeometry.assertInsideVisualViewport(page, "sideways, on-screen keyboard open", typing);
+        Files.write(screenshot.resolveSibling("console-phone-sideways-keyboard.png"), phone.screenshot());
+        openOnScreenKeyboard(phone, page, Browser.PHONE_WIDTH, VISIBLE_UPRIGHT);
+        assertEquals("passphrase-input", page.focusedId(), "the box keeps the focus (the keyboard stays open)");
+        KeyBarGeometry.assertInsideVisualViewport(page, "on-screen keyboard open", typing);
+        KeyBarGeometry.assertEveryKeyFits(page, "on-screen keyboard open");
+        Files.write(screenshot.resolveSibling("console-phone-keyboard.png"), phone.screenshot());
+
+        page.enterPassphraseInBox(Passphrases.right(), false).waitForPassphraseSent();
+        assertEquals("", page.passphraseBoxValue(), "the box is empty once sent");
+        assertEquals(List.of("prompt 1"), console.events(), "without Enter the console has not checked it yet");
+
+        page.tapKey("enter");
+        console.awaitUnlocked(Duration.ofSeconds(30));
+        assertEquals(0, console.wrongAttempts(), () -> "events: " + console.events());
     }
 
     /**

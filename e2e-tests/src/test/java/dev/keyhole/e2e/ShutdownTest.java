@@ -2,13 +2,13 @@ package dev.keyhole.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keyhole.e2e.fixtures.FreePorts;
 import dev.keyhole.e2e.fixtures.Guacd;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.ManagedProcess;
 import dev.keyhole.e2e.fixtures.ProcNetTcp;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
-import dev.keyhole.e2e.fixtures.FreePorts;
 import dev.keyhole.e2e.fixtures.Waits;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class ShutdownTest {
     void onSigtermEveryTunnelHearsThatKeyholeIsRestarting(Guacd guacd, LockedConsole console, @TempDir Path dir)
             throws Exception {
         Path config = dir.resolve("keyhole.yaml");
-        Files.writeString(config, RunningKeyhole.config(guacd, console, ""));
+        Files.writeString(config, RunningKeyhole.yaml(guacd, console));
         int port = FreePorts.reserve();
         Path log = dir.resolve("keyhole.log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -10,57 +10,59 @@ import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.BrowserExtension;
 import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.EvidenceExtension;
+import dev.keyhole.e2e.fixtures.Fixtures;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
+import dev.keyhole.e2e.fixtures.KeyholeServerExtension;
+import dev.keyhole.e2e.fixtures.KeyholeSetup;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.VirtualBoxExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxWebService;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.MachinesSection;
 import dev.keyhole.e2e.pages.TargetsPage;
-import dev.keyhole.server.KeyholeServer;
-import dev.keyhole.server.config.ConfigLoader;
+import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.config.VirtualBoxHostConfig;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The targets page shows the VMs of a real VirtualBox host and follows their registration live. */
-@ExtendWith({VirtualBoxExtension.class, BrowserExtension.class, EvidenceExtension.class})
+@ExtendWith({VirtualBoxExtension.class, KeyholeServerExtension.class, BrowserExtension.class, EvidenceExtension.class})
 class VirtualBoxTargetsPageTest {
 
-    private static KeyholeServer keyhole;
+    private static RunningKeyhole keyhole;
 
-    @BeforeAll
-    static void startKeyhole(VirtualBoxWebService vbox) throws Exception {
-        Path dir = E2ePaths.fixtureDir(VirtualBoxTargetsPageTest.class, "server");
-        Path config = dir.resolve("keyhole.yaml");
-        Files.writeString(config, """
-                http:
-                  bind: 127.0.0.1
-                  port: 0
-                virtualbox:
-                  hosts:
-                    - name: lab
-                      url: %s
-                      username: keyhole
-                      console-host: 127.0.0.1
-                      vrde-ports: 5000-5050
-                      server-layout: de-de-qwertz
-                """.formatted(vbox.url()));
-        keyhole = KeyholeServer.start(ConfigLoader.load(config));
+    /** The class's VirtualBox host, with a German keyboard and a port range for consoles the page turns on. */
+    static final class Lab implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder config, Fixtures fixtures) {
+            config.virtualBoxHost(VirtualBoxHostConfig.builder("lab", fixtures.virtualBox().url())
+                    .username("keyhole").consoleHost("127.0.0.1").vrdePorts("5000-5050")
+                    .serverLayout("de-de-qwertz").build());
+        }
     }
 
-    @AfterAll
-    static void stopKeyhole() throws Exception {
-        if (keyhole != null) {
-            keyhole.close();
+    /** The same host, logged on to with a user name and password the API must never show. */
+    static final class LabWithCredentials implements KeyholeSetup {
+        static final String USER = "keyhole-user";
+        static final String PASSWORD = "pw-" + Long.toHexString(System.nanoTime());
+
+        @Override
+        public void configure(KeyholeConfig.Builder config, Fixtures fixtures) {
+            config.virtualBoxHost(VirtualBoxHostConfig.builder("lab", fixtures.virtualBox().url())
+                    .username(USER).password(PASSWORD).build());
         }
+    }
+
+    @BeforeAll
+    static void keepKeyhole(@InjectKeyhole(Lab.class) RunningKeyhole server) {
+        keyhole = server;
     }
 
     @Test
@@ -164,46 +166,33 @@ class VirtualBoxTargetsPageTest {
     }
 
     @Test
-    void theApiNeverShowsTheWebServiceOrItsCredentials(VirtualBoxWebService vbox) throws Exception {
+    void theApiNeverShowsTheWebServiceOrItsCredentials(VirtualBoxWebService vbox,
+            @InjectKeyhole(LabWithCredentials.class) RunningKeyhole server) throws Exception {
         vbox.createVm("Api Epsilon");
-        Path config = E2ePaths.fixtureDir(VirtualBoxTargetsPageTest.class, "api").resolve("keyhole.yaml");
-        Files.writeString(config, """
-                http:
-                  port: 0
-                virtualbox:
-                  hosts:
-                    - name: lab
-                      url: %s
-                      username: keyhole-user
-                      password-env: VBOX_TEST_PASSWORD
-                """.formatted(vbox.url()));
-        String password = "pw-" + Long.toHexString(System.nanoTime());
-        try (KeyholeServer server = KeyholeServer.start(ConfigLoader.parse(config.toString(), Files.readString(config),
-                Map.of("VBOX_TEST_PASSWORD", password)))) {
-            HttpClient http = HttpClient.newHttpClient();
-            String[] machines = {""};
-            // The host logs on in the background: wait for its first list.
-            Waits.until("GET /api/machines to list api-epsilon", Duration.ofSeconds(30), () -> machines[0], () -> {
-                try {
-                    machines[0] = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/machines")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                } catch (IOException e) {
-                    machines[0] = e.toString();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return machines[0].contains("api-epsilon");
-            });
-            String targets = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/targets")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(machines[0].contains("\"target\":\"api-epsilon\""), machines[0]);
-            assertTrue(targets.contains("\"name\":\"api-epsilon\""), targets);
-            for (String body : new String[] {machines[0], targets}) {
-                assertFalse(body.contains(Integer.toString(vbox.url().getPort())), "no web service port: " + body);
-                assertFalse(body.contains(password), "no password");
-                assertFalse(body.contains("keyhole-user"), "no user name: " + body);
-                assertFalse(body.contains("127.0.0.1"), "no address: " + body);
+        String password = LabWithCredentials.PASSWORD;
+        HttpClient http = HttpClient.newHttpClient();
+        String[] machines = {""};
+        // The host logs on in the background: wait for its first list.
+        Waits.until("GET /api/machines to list api-epsilon", Duration.ofSeconds(30), () -> machines[0], () -> {
+            try {
+                machines[0] = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/machines")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                machines[0] = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            return machines[0].contains("api-epsilon");
+        });
+        String targets = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/targets")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(machines[0].contains("\"target\":\"api-epsilon\""), machines[0]);
+        assertTrue(targets.contains("\"name\":\"api-epsilon\""), targets);
+        for (String body : new String[] {machines[0], targets}) {
+            assertFalse(body.contains(Integer.toString(vbox.url().getPort())), "no web service port: " + body);
+            assertFalse(body.contains(password), "no password");
+            assertFalse(body.contains(LabWithCredentials.USER), "no user name: " + body);
+            assertFalse(body.contains("127.0.0.1"), "no address: " + body);
         }
     }
 }

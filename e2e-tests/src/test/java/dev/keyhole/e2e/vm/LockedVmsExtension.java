@@ -42,7 +42,8 @@ public final class LockedVmsExtension implements BeforeAllCallback, ParameterRes
         }
     }
 
-    private static LockedVms pool(ExtensionContext context) {
+    /** @return the run's locked VMs (those the test class names in {@link LockedVmLayouts} are booted) */
+    public static LockedVms pool(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(LockedVms.class, k -> new LockedVms(),
                 LockedVms.class);
     }

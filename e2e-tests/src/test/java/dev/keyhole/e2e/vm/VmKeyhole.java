@@ -1,84 +1,47 @@
 package dev.keyhole.e2e.vm;
 
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.Waits;
-import dev.keyhole.server.KeyholeServer;
-import dev.keyhole.server.config.ConfigLoader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.Screen;
+import dev.keyhole.server.targets.KeyboardStage;
+import dev.keyhole.server.targets.Protocol;
+import dev.keyhole.server.targets.Target;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A Keyhole server whose targets are locked VMs over VNC, each with the keyboard layout its configuration
- * declares (which may differ from the guest's, to show a wrong setting is caught), and a way to type into
- * a target from the browser as Keyhole's page does: the page's {@code keys.js} plans the key events for the
+ * A Keyhole pointed at locked VMs over VNC: their targets, each with the keyboard layout its configuration
+ * declares (which may differ from the guest's, to show a wrong setting is caught), and a way to type into a
+ * target from the browser as Keyhole's page does: the page's {@code keys.js} plans the key events for the
  * target's layout and a Guacamole client in the page sends them down the tunnel.
  */
-final class VmKeyhole implements AutoCloseable {
-
-    /** A target: a VM and the layout the configuration declares for it. */
-    record VmTarget(String name, LockedVm vm, String declaredLayout) {
-    }
+final class VmKeyhole {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(120);
 
-    private final KeyholeServer server;
-
-    private VmKeyhole(KeyholeServer server) {
-        this.server = server;
+    private VmKeyhole() {
     }
 
-    /** Writes {@code dir/keyhole.yaml} with the targets and starts the server. */
-    static VmKeyhole start(Path dir, Guacd guacd, Iterable<VmTarget> targets) {
-        StringBuilder yaml = new StringBuilder();
-        for (VmTarget t : targets) {
-            yaml.append(targetYaml(t.name(), "Locked VM (" + t.vm().layout() + " guest)", t.vm().vncPort(),
-                    "initramfs", t.declaredLayout()));
-        }
-        return start(dir, guacd, yaml.toString());
+    /**
+     * A VM's console as a target: QEMU's VNC display, one keyboard stage.
+     *
+     * @param name    the target's name
+     * @param title   what people see
+     * @param vncPort QEMU's VNC port
+     * @param stage   the keyboard stage's name
+     * @param layout  the layout the configuration declares for it
+     */
+    static Target target(String name, String title, int vncPort, String stage, String layout) {
+        return new Target(name, title, ConsoleSpec.builder(Protocol.VNC, "127.0.0.1", vncPort)
+                .screen(new Screen(720, 400, 96)).keyboard(List.of(new KeyboardStage(stage, layout))).build());
     }
 
-    /** Starts the server with one VNC target: QEMU's display on {@code vncPort}, one keyboard stage. */
-    static VmKeyhole start(Path dir, Guacd guacd, String name, int vncPort, String stage, String layout) {
-        return start(dir, guacd, targetYaml(name, name, vncPort, stage, layout));
-    }
-
-    private static String targetYaml(String name, String title, int vncPort, String stage, String layout) {
-        return """
-                  - name: %s
-                    title: %s
-                    protocol: vnc
-                    host: 127.0.0.1
-                    port: %d
-                    keyboard:
-                      %s: %s
-                    width: 720
-                    height: 400
-                """.formatted(name, title, vncPort, stage, layout);
-    }
-
-    private static VmKeyhole start(Path dir, Guacd guacd, String targets) {
-        String yaml = guacd.keyholeConfig(targets);
-        Path config = dir.resolve("keyhole.yaml");
-        try {
-            Files.writeString(config, yaml);
-            return new VmKeyhole(KeyholeServer.start(ConfigLoader.load(config)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("the Keyhole server did not start with " + config, e);
-        }
-    }
-
-    URI uri() {
-        return server.uri();
+    /** A locked VM's initramfs prompt as a target, declared with {@code layout}. */
+    static Target target(String name, LockedVm vm, String layout) {
+        return target(name, "Locked VM (" + vm.layout() + " guest)", vm.vncPort(), "initramfs", layout);
     }
 
     /**
@@ -89,9 +52,9 @@ final class VmKeyhole implements AutoCloseable {
      * @return what the page reports: {@code {sent: N, total: N}}, or {@code {error: ...}}
      */
     @SuppressWarnings("unchecked")
-    Map<String, Object> type(Browser browser, String target, String text) {
+    static Map<String, Object> type(Browser browser, RunningKeyhole keyhole, String target, String text) {
         // A page of Keyhole's own (same origin) without a console of its own: this client is the only viewer.
-        browser.driver().get(uri().resolve("/").toString());
+        browser.driver().get(keyhole.uri().resolve("/").toString());
         browser.script("""
                 const [target, text] = arguments;
                 const progress = { state: "planning", sent: 0, total: 0 };
@@ -146,10 +109,5 @@ final class VmKeyhole implements AutoCloseable {
                     return progress != null && ("sent".equals(progress.get("state")) || "error".equals(progress.get("state")));
                 });
         return (Map<String, Object>) browser.script("return window.keyholeTestSend;");
-    }
-
-    @Override
-    public void close() throws Exception {
-        server.close();
     }
 }

@@ -8,21 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
-import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.Fixtures;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.KeyholeSetup;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.server.config.KeyholeConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,23 +43,23 @@ class VncLayoutFidelityTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
     private static final String WRONG_TARGET = "de-guest-declared-us";
 
-    private static VmKeyhole keyhole;
+    private static RunningKeyhole keyhole;
 
-    @BeforeAll
-    static void startKeyhole(Guacd guacd, LockedVms vms) {
-        List<VmKeyhole.VmTarget> targets = new ArrayList<>();
-        for (String layout : List.of("en-us-qwerty", "de-de-qwertz", "fr-fr-azerty")) {
-            targets.add(new VmKeyhole.VmTarget(layout, vms.get(layout), layout));
+    /** A target per guest, with its own layout, and the German guest declared as US. */
+    static final class LayoutGuests implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder config, Fixtures fixtures) {
+            LockedVms vms = LockedVmsExtension.pool(fixtures.context());
+            for (String layout : List.of("en-us-qwerty", "de-de-qwertz", "fr-fr-azerty")) {
+                config.target(VmKeyhole.target(layout, vms.get(layout), layout));
+            }
+            config.target(VmKeyhole.target(WRONG_TARGET, vms.get("de-de-qwertz"), "en-us-qwerty"));
         }
-        targets.add(new VmKeyhole.VmTarget(WRONG_TARGET, vms.get("de-de-qwertz"), "en-us-qwerty"));
-        keyhole = VmKeyhole.start(E2ePaths.fixtureDir(VncLayoutFidelityTest.class, "server"), guacd, targets);
     }
 
-    @AfterAll
-    static void stopKeyhole() throws Exception {
-        if (keyhole != null) {
-            keyhole.close();
-        }
+    @BeforeAll
+    static void keepKeyhole(@InjectKeyhole(LayoutGuests.class) RunningKeyhole server) {
+        keyhole = server;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,7 +125,7 @@ class VncLayoutFidelityTest {
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
         return browser.inFreshTab(() -> {
-            Map<String, Object> sent = keyhole.type(browser, target, text);
+            Map<String, Object> sent = VmKeyhole.type(browser, keyhole, target, text);
             assertNull(sent.get("error"), "the page could not send the keys: " + sent);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });

@@ -20,4 +20,37 @@ public record LimitsConfig(int tunnels, int tunnelsPerAddress, int tunnelsPerTar
 
     /** The defaults. */
     public static final LimitsConfig DEFAULT = new LimitsConfig(100, 20, 20, 100, 10, Duration.ofSeconds(5));
+
+    /** @return these limits with {@code value} tunnels open at once, in total */
+    public LimitsConfig withTunnels(int value) {
+        return new LimitsConfig(value, tunnelsPerAddress, tunnelsPerTarget, eventStreams, eventStreamsPerAddress,
+                viewerLag);
+    }
+
+    /** @return these limits with {@code value} tunnels open at once from one address */
+    public LimitsConfig withTunnelsPerAddress(int value) {
+        return new LimitsConfig(tunnels, value, tunnelsPerTarget, eventStreams, eventStreamsPerAddress, viewerLag);
+    }
+
+    /** @return these limits with {@code value} tunnels open at once to one console */
+    public LimitsConfig withTunnelsPerTarget(int value) {
+        return new LimitsConfig(tunnels, tunnelsPerAddress, value, eventStreams, eventStreamsPerAddress, viewerLag);
+    }
+
+    /** @return these limits with {@code value} event streams open at once, in total */
+    public LimitsConfig withEventStreams(int value) {
+        return new LimitsConfig(tunnels, tunnelsPerAddress, tunnelsPerTarget, value, eventStreamsPerAddress,
+                viewerLag);
+    }
+
+    /** @return these limits with {@code value} event streams open at once from one address */
+    public LimitsConfig withEventStreamsPerAddress(int value) {
+        return new LimitsConfig(tunnels, tunnelsPerAddress, tunnelsPerTarget, eventStreams, value, viewerLag);
+    }
+
+    /** @return these limits with a viewer closed once it is {@code value} behind */
+    public LimitsConfig withViewerLag(Duration value) {
+        return new LimitsConfig(tunnels, tunnelsPerAddress, tunnelsPerTarget, eventStreams, eventStreamsPerAddress,
+                value);
+    }
 }
