@@ -19,16 +19,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +51,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gives for the character, Shift/AltGr included, and never releases them (guacd sent no release): the
  * modifiers stay down and garble what follows. A console that ignores Unicode events (VirtualBox's) loses those
  * characters outright, and guacd's debug log names each one it sent so.
+ *
+ * <p>One more session is started from a copy of the fixture in a clone only root may enter, as a clone under
+ * {@code /root} or in a {@code mktemp -d} directory is: the session's user must still get a session that reads.
  */
 @KeyholeE2E
 class RdpLayoutFidelityTest {
@@ -68,7 +76,12 @@ class RdpLayoutFidelityTest {
     private static final Map<String, String> XKB_LAYOUTS = Map.of(
             "en-us-qwerty", "us", "de-de-qwertz", "de", "fr-fr-azerty", "fr");
 
+    /** The target of the session started from a copy of the fixture in a private clone. */
+    private static final String PRIVATE_CLONE = "private-clone";
+
     private static final Map<String, XrdpSession> sessions = new LinkedHashMap<>();
+    /** A clone of the checkout's xrdp fixture that only root may enter (0700), as one under /root or mktemp -d. */
+    private static Path privateClone;
     private static KeyholeServer server;
 
     @BeforeAll
@@ -92,6 +105,7 @@ class RdpLayoutFidelityTest {
                     """.formatted(layout, layout, session.rdpPort(), layout, XrdpSession.USERNAME,
                     session.passwordFile()));
         }
+        targets.append(privateCloneTarget());
         Path config = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "server").resolve("keyhole.yaml");
         Files.writeString(config, guacd.keyholeConfig(targets.toString()));
         server = KeyholeServer.start(ConfigLoader.load(config));
@@ -159,6 +173,73 @@ class RdpLayoutFidelityTest {
             }
             return null;
         });
+    }
+
+    /**
+     * The xrdp session runs as {@value XrdpSession#USERNAME}, who cannot enter a clone under {@code /root} or in a
+     * {@code mktemp -d} directory (0700): started from such a clone, the fixture still gives a session that reads
+     * what is typed. (What that user runs and writes must not live in the clone.)
+     */
+    @Test
+    void aSessionStartedFromACloneOtherUsersCannotEnterReadsWhatIsTyped(Browser browser) throws Exception {
+        XrdpSession session = sessions.get(PRIVATE_CLONE);
+        Path readLines = privateClone.resolve("e2e-tests/xrdp/read-lines.sh");
+        assertFalse(runsAs(XrdpSession.USERNAME, "test", "-r", readLines.toString()),
+                XrdpSession.USERNAME + " can read " + readLines + ": the clone is not private and proves nothing");
+        String typed = "0700 clone";
+
+        browser.inFreshTab(() -> {
+            ConsolePage page = ConsolePage.open(browser, server.uri(), PRIVATE_CLONE).waitForState(CONNECTED);
+            int line = session.nextLine();
+            session.awaitReadyForLine(line, LOGON_TIMEOUT);
+            page.pastePassphraseInBox(typed, true).waitForPassphraseSent(Duration.ofSeconds(60));
+            assertEquals(hex(typed), HexFormat.of().formatHex(session.awaitLine(line, ANSWER_TIMEOUT)),
+                    "the session started from the private clone read other bytes than were typed");
+            return null;
+        });
+    }
+
+    /**
+     * Copies the checkout's {@code e2e-tests/xrdp} into a clone of its own that only root may enter, starts an
+     * xrdp session from that copy with its directory inside the clone too, and returns its target.
+     */
+    private static String privateCloneTarget() throws IOException {
+        privateClone = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, PRIVATE_CLONE);
+        Path scripts = Files.createDirectories(privateClone.resolve("e2e-tests/xrdp"));
+        try (Stream<Path> files = Files.list(E2ePaths.repoRoot().resolve("e2e-tests/xrdp"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, scripts.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Files.setPosixFilePermissions(privateClone, PosixFilePermissions.fromString("rwx------"));
+        XrdpSession session = XrdpSession.start(scripts,
+                Files.createDirectories(privateClone.resolve("e2e-tests/target/fixtures/xrdp")));
+        sessions.put(PRIVATE_CLONE, session);
+        return """
+                  - name: %s
+                    title: xrdp session started from a private clone
+                    protocol: rdp
+                    host: 127.0.0.1
+                    port: %d
+                    security: any
+                    ignore-cert: true
+                    server-layout: en-us-qwerty
+                    username: %s
+                    password-file: %s
+                """.formatted(PRIVATE_CLONE, session.rdpPort(), XrdpSession.USERNAME, session.passwordFile());
+    }
+
+    /** True when {@code command} succeeds as {@code user} (through runuser). */
+    private static boolean runsAs(String user, String... command) throws Exception {
+        List<String> full = new ArrayList<>(List.of("runuser", "-u", user, "--"));
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", full) + " did not finish within 30 s");
+        }
+        return process.exitValue() == 0;
     }
 
     private static String without(String text, String left) {
