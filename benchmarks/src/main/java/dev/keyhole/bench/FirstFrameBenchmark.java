@@ -1,10 +1,9 @@
 package dev.keyhole.bench;
 
+import dev.keyhole.testsupport.Chromium;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,8 +20,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -35,8 +32,6 @@ final class FirstFrameBenchmark {
 
     private static final int WIDTH = 1024;
     private static final int HEIGHT = 768;
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /**
@@ -73,8 +68,8 @@ final class FirstFrameBenchmark {
     }
 
     static Results.FirstFrame run(Options options) {
-        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
-            Log.say("browser first frame: skipped: %s or %s is not installed", CHROMIUM, CHROMEDRIVER);
+        if (!Chromium.installed()) {
+            Log.say("browser first frame: skipped: %s or %s is not installed", Chromium.BINARY, Chromium.DRIVER);
             return Results.FirstFrame.skipped("Chromium or chromedriver is not installed");
         }
         Path work = options.work().resolve("first-frame");
@@ -113,8 +108,9 @@ final class FirstFrameBenchmark {
                 line -> line.contains("Keyhole listening on"))) {
             keyhole.awaitReady(WAIT);
             String base = "http://127.0.0.1:" + port + "/console.html?target=";
-            ChromeDriver browser = browser(work.resolve("chromium-profile"));
-            try {
+            try (Chromium chromium = Chromium.launch(work.resolve("chromium-profile"), nothingToAdd -> { })) {
+                ChromeDriver browser = chromium.driver();
+                browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_DRAWING));
                 List<double[]> fresh = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
                     fresh.add(firstFrameMs(browser, base + "new-" + i));
@@ -131,8 +127,6 @@ final class FirstFrameBenchmark {
                         Results.median(column(fresh, 0)), Results.median(column(joins, 0)),
                         Results.median(column(fresh, 1)), Results.median(column(joins, 1)), floor, joinFloor,
                         column(fresh, 0), column(joins, 0), null);
-            } finally {
-                browser.quit();
             }
         }
     }
@@ -156,25 +150,6 @@ final class FirstFrameBenchmark {
 
     private static List<Double> column(List<double[]> rows, int column) {
         return rows.stream().map(row -> row[column]).toList();
-    }
-
-    private static ChromeDriver browser(Path profile) throws IOException {
-        Files.createDirectories(profile);
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .withSilent(true)
-                .withLogOutput(OutputStream.nullOutputStream())
-                .build();
-        ChromeOptions chromium = new ChromeOptions();
-        chromium.setBinary(CHROMIUM);
-        chromium.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriver driver = new ChromeDriver(service, chromium);
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_DRAWING));
-        return driver;
     }
 
     /**
