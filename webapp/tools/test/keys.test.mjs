@@ -1,7 +1,8 @@
 // keysymOf and planKeys: key symbols, modifiers per protocol, untypeable characters by position.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KEYSYM, isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { KEYSYM } from "../../src/main/resources/keyhole/webapp/js/keysym.js";
 import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 
 const SHIFT = KEYSYM.SHIFT_L;

@@ -9,23 +9,19 @@
  * countdown. Ctrl-Alt-Del restarts most consoles, so it asks first, in the page
  * (a dialog with Cancel and "Send Ctrl-Alt-Del"); cancelling sends nothing.
  */
+import { KEYSYM } from "./keysym.js";
 
-const SHIFT = 0xffe1;
-const CTRL = 0xffe3;
-const ALT = 0xffe9;
-const DELETE = 0xffff;
-
-/** The keys each button presses together (X11 key symbols), released in reverse order. */
+/** The keys each button presses together, released in reverse order. */
 const KEYS = {
-  enter: [0xff0d],
-  escape: [0xff1b],
-  backspace: [0xff08],
-  left: [0xff51],
-  up: [0xff52],
-  right: [0xff53],
-  down: [0xff54],
-  wake: [SHIFT],
-  "ctrl-alt-del": [CTRL, ALT, DELETE],
+  enter: [KEYSYM.RETURN],
+  escape: [KEYSYM.ESCAPE],
+  backspace: [KEYSYM.BACKSPACE],
+  left: [KEYSYM.LEFT],
+  up: [KEYSYM.UP],
+  right: [KEYSYM.RIGHT],
+  down: [KEYSYM.DOWN],
+  wake: [KEYSYM.SHIFT_L],
+  "ctrl-alt-del": [KEYSYM.CONTROL_L, KEYSYM.ALT_L, KEYSYM.DELETE],
 };
 
 /**

@@ -16,13 +16,7 @@
  * position only.
  */
 import { KEYMAPS } from "./keymaps.js";
-
-/** X11 key symbols the plans use. */
-export const KEYSYM = Object.freeze({
-  SHIFT_L: 0xffe1,
-  ALTGR: 0xfe03, // ISO_Level3_Shift
-  RETURN: 0xff0d,
-});
+import { KEYSYM } from "./keysym.js";
 
 /** Modifier levels of the layout table. */
 export const LEVEL = Object.freeze({ NONE: 0, SHIFT: 1, ALTGR: 2, SHIFT_ALTGR: 3 });

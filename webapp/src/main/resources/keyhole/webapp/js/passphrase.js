@@ -9,8 +9,7 @@
  * box marks their positions (never the characters) and says why.
  */
 import { element } from "./dom.js";
-
-const ENTER = 0xff0d;
+import { KEYSYM } from "./keysym.js";
 
 /**
  * Pause after each key event. QEMU's VNC server hands the guest one key event per 10 ms and drops what its
@@ -84,7 +83,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
     ui.input.value = "";
     clearMarks();
     const events = plan.events;
-    if (ui.enter.checked) events.push([ENTER, true], [ENTER, false]);
+    if (ui.enter.checked) events.push([KEYSYM.RETURN, true], [KEYSYM.RETURN, false]);
     ui.form.dataset.sending = "true";
     ui.input.disabled = true;
     ui.send.disabled = true;
