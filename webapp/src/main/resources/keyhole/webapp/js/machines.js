@@ -4,7 +4,7 @@
  *
  * #machines carries data-state = none | loaded | error; each row is li.vm[data-target][data-state][data-hint].
  */
-import { consoleUrl } from "./api.js";
+import { consoleUrl, fetchMachines, fetchScreenshot, openEventStream, performAction } from "./api.js";
 import { element } from "./dom.js";
 
 const ACTION_LABELS = {
@@ -28,43 +28,6 @@ const HINTS = {
   booted: "Unlocked / booted.",
   unknown: "Boot state unknown.",
 };
-
-/** Reads GET api/machines: {hosts, machines}. */
-export async function fetchMachines() {
-  let response;
-  try {
-    response = await fetch("api/machines", { headers: { Accept: "application/json" }, cache: "no-store" });
-  } catch (e) {
-    throw new Error("The Keyhole server is not reachable.");
-  }
-  if (!response.ok) throw new Error(`The Keyhole server answered ${response.status}.`);
-  const body = await response.json();
-  if (!body || !Array.isArray(body.machines) || !Array.isArray(body.hosts)) {
-    throw new Error("The Keyhole server sent an unexpected list of VMs.");
-  }
-  return body;
-}
-
-/** Asks the server to perform an action; resolves on success, rejects with VirtualBox's own text. */
-async function perform(target, action) {
-  let response;
-  try {
-    response = await fetch(`api/machines/${encodeURIComponent(target)}/${action}`, {
-      method: "POST",
-      headers: { "X-Keyhole-Action": action, Accept: "application/json" },
-      cache: "no-store",
-    });
-  } catch (e) {
-    throw new Error("The Keyhole server is not reachable.");
-  }
-  let body = {};
-  try {
-    body = await response.json();
-  } catch (e) {
-    // reported below by status
-  }
-  if (!response.ok) throw new Error(body.error || `The Keyhole server answered ${response.status}.`);
-}
 
 /** The VM section of the page. */
 export class MachineList {
@@ -218,7 +181,7 @@ export class MachineList {
     result().className = "vm-result busy";
     result().textContent = ACTION_PROGRESS[action] || "Working…";
     try {
-      await perform(m.target, action);
+      await performAction(m.target, action);
       result().className = "vm-result ok";
       if (action === "start" && m.vrde === "off") {
         result().textContent = "Started. Its console (VRDE) is off, so Keyhole cannot show it.";
@@ -247,12 +210,7 @@ export class MachineList {
     const img = row.querySelector(".vm-thumb");
     const result = row.querySelector(".vm-result");
     try {
-      const response = await fetch(`api/machines/${encodeURIComponent(m.target)}/screenshot`, { cache: "no-store" });
-      if (!response.ok) {
-        const body = await response.json().catch(() => ({}));
-        throw new Error(body.error || `The Keyhole server answered ${response.status}.`);
-      }
-      const blob = await response.blob();
+      const blob = await fetchScreenshot(m.target);
       if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
       img.src = URL.createObjectURL(blob);
       img.hidden = false;
@@ -267,7 +225,7 @@ export class MachineList {
    * may have been missed meanwhile.
    */
   follow() {
-    const events = new EventSource("api/events");
+    const events = openEventStream();
     events.addEventListener("open", () => {
       fetchMachines().then((body) => this.show(body)).catch(() => { /* the next event or reconnect retries */ });
       this.section.dataset.stream = "open";

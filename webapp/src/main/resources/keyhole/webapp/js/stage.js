@@ -4,7 +4,7 @@
  * switch it. The stage belongs to the target, not to this page: switching it
  * reconnects the console for everyone watching, and every page shows a notice.
  */
-import { fetchTargets } from "./api.js";
+import { fetchTargets, switchKeyboardStage } from "./api.js";
 import { element } from "./dom.js";
 
 /** The start of the tunnel's close reason when a target's keyboard stage was switched. */
@@ -13,9 +13,7 @@ const SWITCHED = /^Keyboard switched to (\S+) \(/;
 /** How long the "keyboard switched" notice stays up. */
 const NOTICE_MS = 20000;
 
-/**
- * @typedef {{stage: string, layout: string, stages: {name: string, layout: string}[]}} KeyboardState
- */
+/** @typedef {import("./api.js").KeyboardState} KeyboardState */
 
 export class KeyboardStagePanel {
   /**
@@ -96,26 +94,12 @@ export class KeyboardStagePanel {
   /** Asks the server to switch the target's stage; the console then reconnects for everyone. */
   async switchTo(stage) {
     for (const b of this.buttons.querySelectorAll("button")) b.disabled = true;
-    let response;
     try {
-      response = await fetch(`api/targets/${encodeURIComponent(this.targetName)}/stage`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ stage }),
-        cache: "no-store",
-      });
+      this.show(await switchKeyboardStage(this.targetName, stage));
     } catch (e) {
-      this.showNotice("Could not switch the keyboard: the Keyhole server is not reachable.", true);
+      this.showNotice(`Could not switch the keyboard: ${e.message}`, true);
       if (this.keyboard) this.show(this.keyboard);
-      return;
     }
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      this.showNotice(`Could not switch the keyboard: ${body.error || response.status}.`, true);
-      if (this.keyboard) this.show(this.keyboard);
-      return;
-    }
-    this.show(body);
   }
 
   /**

@@ -3,9 +3,9 @@
  * state and actions (machines.js).
  * #targets carries data-state = loading | loaded | empty | error.
  */
-import { fetchTargets, consoleUrl } from "./api.js";
+import { consoleUrl, fetchMachines, fetchTargets } from "./api.js";
 import { element, byId } from "./dom.js";
-import { MachineList, fetchMachines } from "./machines.js";
+import { MachineList } from "./machines.js";
 
 const page = byId("targets");
 const message = byId("targets-message");
