@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConsoleSession } from "../../src/main/resources/keyhole/webapp/js/session.js";
+import { KeyholeCode } from "../../src/main/resources/keyhole/webapp/js/status.js";
 
 /** Guacamole.Client.State and Guacamole.Tunnel.State of guacamole-common-js 1.6. */
 const CLIENT = Object.freeze({ IDLE: 0, CONNECTING: 1, WAITING: 2, CONNECTED: 3, DISCONNECTING: 4, DISCONNECTED: 5 });
@@ -222,6 +223,19 @@ test("a close without a status that nobody asked for retries", () => {
   last().tunnel.serverCloses(0, "");
   assert.deepEqual(events[events.length - 1][1].status, { code: 0, final: false,
     message: "The connection to the Keyhole server closed unexpectedly" });
+});
+
+test("a keyboard switch reconnects, reported with Keyhole's code and the server's words to show", () => {
+  const { s, clock, clients, last, events } = session();
+  s.connect();
+  last().setState(CLIENT.CONNECTED);
+  last().tunnel.serverCloses(KeyholeCode.KEYBOARD_SWITCHED, "128 Keyboard switched to initramfs (de-de-qwertz)");
+  assert.deepEqual(events[events.length - 1], ["reconnecting", {
+    status: { code: KeyholeCode.KEYBOARD_SWITCHED, final: false, message: "Keyboard switched to initramfs (de-de-qwertz)" },
+    at: clock.now() + 1000,
+  }]);
+  clock.advance(1000);
+  assert.equal(clients.length, 2);
 });
 
 test("the events of an attempt that ended are ignored", () => {

@@ -12,6 +12,7 @@
 import { fetchTargets, TUNNEL_URL, tunnelData } from "./api.js";
 import { byId } from "./dom.js";
 import { ConsoleSession } from "./session.js";
+import { KeyholeCode } from "./status.js";
 import { fitDisplayTo } from "./fit.js";
 import { watchFirstPicture } from "./picture.js";
 import { forwardKeyboard, forwardPointer, softKeyboardButton } from "./input.js";
@@ -119,11 +120,14 @@ session.addEventListener("connected", ({ detail: { client } }) => {
 
 session.addEventListener("reconnecting", ({ detail: { status, at } }) => {
   detach();
-  keyboardPanel.closedBecause(status.message); // a keyboard switch: notice, then reconnect as usual
+  // A keyboard switch is no failure: the notice says which layout is in effect, and the page reconnects as usual.
+  const switched = status.code === KeyholeCode.KEYBOARD_SWITCHED;
+  if (switched) keyboardPanel.switched();
   const text = status.message.replace(/[.\s]+$/, "");
+  const next = switched ? "reconnecting" : "retrying";
   const tick = () => {
     const seconds = Math.max(1, Math.ceil((at - Date.now()) / 1000));
-    render("reconnecting", `${text} — retrying in ${seconds} s`, "Reconnect now");
+    render("reconnecting", `${text} — ${next} in ${seconds} s`, "Reconnect now");
   };
   tick();
   countdown = setInterval(tick, 1000);

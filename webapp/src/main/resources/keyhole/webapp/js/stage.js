@@ -7,9 +7,6 @@
 import { fetchTargets, switchKeyboardStage } from "./api.js";
 import { element } from "./dom.js";
 
-/** The start of the tunnel's close reason when a target's keyboard stage was switched. */
-const SWITCHED = /^Keyboard switched to (\S+) \(/;
-
 /** How long the "keyboard switched" notice stays up. */
 const NOTICE_MS = 20000;
 
@@ -103,19 +100,17 @@ export class KeyboardStagePanel {
   }
 
   /**
-   * Looks at why the tunnel closed: if the target's keyboard was switched, shows the notice and
-   * reads the new state (the page reconnects as for any other close).
-   *
-   * @param {string} reason the close reason without its status code
-   * @returns {boolean} true when it was a keyboard switch
+   * The target's keyboard stage was switched (the tunnel closed with KeyholeCode.KEYBOARD_SWITCHED): reads the new
+   * state and says which stage and layout are in effect now, also on the page that switched it.
    */
-  closedBecause(reason) {
-    const switched = SWITCHED.exec(reason);
-    if (!switched) return false;
-    this.announced = switched[1];
-    this.showNotice(reason.replace(/\s*—\s*reconnecting\s*$/, "") + ": the console reconnected with this layout.");
-    this.refresh();
-    return true;
+  async switched() {
+    const target = await this.refresh();
+    const keyboard = target && target.keyboard;
+    if (!keyboard) {
+      this.showNotice("Keyboard switched: the console reconnected with the new layout.");
+    } else if (this.announced !== keyboard.stage) {
+      this.announceSwitch(keyboard.stage, keyboard.layout);
+    }
   }
 
   announceSwitch(stage, layout) {

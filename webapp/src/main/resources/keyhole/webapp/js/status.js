@@ -6,6 +6,17 @@
 /** Where a status came from: the Keyhole server closing the tunnel, or guacd's own "error" instruction. */
 export const Source = Object.freeze({ TUNNEL: "tunnel", GUACD: "guacd" });
 
+/**
+ * Keyhole's own status codes, with which its server closes a tunnel for a normal event that the page should
+ * reconnect after (README, "What the browser sees"). They lie in 0x0001–0x00FF, which Guacamole's own codes leave
+ * free and guacamole-common-js counts as no error (Guacamole.Status#isError); its tunnel reports them through
+ * onerror all the same, as every code but 0. The page reads the number; the words are only shown.
+ */
+export const KeyholeCode = Object.freeze({
+  /** The target's keyboard stage was switched: its console reconnects with the new layout. */
+  KEYBOARD_SWITCHED: 0x0080,
+});
+
 // Codes no retry can fix. 516 (resource not found) is final only when the Keyhole
 // server says it ("No such console"); guacd uses it for connections that may come back.
 const FINAL_FROM_TUNNEL = new Set([0x0204, 0x0300, 0x0301, 0x0303]);

@@ -1,13 +1,13 @@
 package dev.keyhole.server.http;
 
 import dev.keyhole.server.tunnel.BrowserChannel;
+import dev.keyhole.server.tunnel.TunnelStatus;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -48,29 +48,21 @@ final class WebSocketBrowserChannel implements BrowserChannel {
     }
 
     @Override
-    public void close(GuacamoleStatus status, String message) {
-        close(CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode()), status, message);
-    }
-
-    @Override
-    public void goingAway(GuacamoleStatus status, String message) {
-        close(CloseReason.CloseCodes.GOING_AWAY, status, message);
-    }
-
-    private void close(CloseReason.CloseCode code, GuacamoleStatus status, String message) {
+    public void close(TunnelStatus status, String message) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            session.close(new CloseReason(code, reason(status, message)));
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(status.webSocketCode()),
+                    reason(status, message)));
         } catch (IOException e) {
             // The WebSocket is already gone; nothing is left to tell.
         }
     }
 
     /** "CODE message", cut to what a close frame can carry: guacamole-common-js reads the code from its start. */
-    static String reason(GuacamoleStatus status, String message) {
-        String reason = status.getGuacamoleStatusCode() + " " + message;
+    static String reason(TunnelStatus status, String message) {
+        String reason = status.code() + " " + message;
         byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= MAX_REASON_BYTES) {
             return reason;

@@ -18,20 +18,22 @@ public interface BrowserChannel {
     void send(ByteBuffer utf8, SendCallback callback);
 
     /**
-     * Closes the WebSocket with a reason guacamole-common-js understands: its close reason starts with the
-     * Guacamole status code. Calling it again does nothing.
+     * Closes the WebSocket with {@code status}'s WebSocket close code and a reason guacamole-common-js understands:
+     * {@code status}'s code, a space, then {@code message}. Calling it again does nothing.
+     *
+     * @param status  why the tunnel ends
+     * @param message a short human-readable explanation, shown to the user; never secret
+     */
+    void close(TunnelStatus status, String message);
+
+    /**
+     * Closes the WebSocket with one of Guacamole's statuses, as {@link #close(TunnelStatus, String)} does.
      *
      * @param status  why the tunnel ends ({@link GuacamoleStatus#SUCCESS} for a normal end)
      * @param message a short human-readable explanation, shown to the user; never secret
      */
-    void close(GuacamoleStatus status, String message);
-
-    /**
-     * Closes the WebSocket as {@link #close} does, saying the server is going away (WebSocket {@code 1001}): the
-     * server is stopping, the page should come back later. Calling it, or {@link #close}, again does nothing.
-     */
-    default void goingAway(GuacamoleStatus status, String message) {
-        close(status, message);
+    default void close(GuacamoleStatus status, String message) {
+        close(TunnelStatus.of(status), message);
     }
 
     /** Told once when a frame given to {@link #send} has been written or has failed. */

@@ -53,7 +53,7 @@ final class LiveConsole implements GuacdConnection.Reader {
          * @param status  why, for the browser; never null
          * @param message why, in words for the person at the browser; never null
          */
-        void consoleEnded(GuacamoleStatus status, String message);
+        void consoleEnded(TunnelStatus status, String message);
     }
 
     private final Set<Viewer> viewers = new LinkedHashSet<>();
@@ -66,7 +66,7 @@ final class LiveConsole implements GuacdConnection.Reader {
     /** Set once the connection is known to be going: nobody may join any more. */
     private boolean ending;
     private boolean ended;
-    private GuacamoleStatus endStatus = GuacamoleStatus.UPSTREAM_UNAVAILABLE;
+    private TunnelStatus endStatus = TunnelStatus.of(GuacamoleStatus.UPSTREAM_UNAVAILABLE);
     private String endMessage = "The console connection ended";
 
     /**
@@ -168,7 +168,7 @@ final class LiveConsole implements GuacdConnection.Reader {
      * @param status  the status every viewer's browser receives
      * @param message why, in words for the people at the browsers
      */
-    void end(GuacamoleStatus status, String message) {
+    void end(TunnelStatus status, String message) {
         List<Viewer> told;
         synchronized (this) {
             ending = true;
@@ -184,7 +184,7 @@ final class LiveConsole implements GuacdConnection.Reader {
     }
 
     /** {@link #end} off the reading thread, which is in the middle of the owner's stream. */
-    private void endAsync(GuacamoleStatus status, String message) {
+    private void endAsync(TunnelStatus status, String message) {
         synchronized (this) {
             ending = true;
         }
@@ -226,7 +226,7 @@ final class LiveConsole implements GuacdConnection.Reader {
                 log.warn("Console {}: guacd reports \"{}\" ({}): ending it for its viewers", target.name(),
                         error.guacdText(), error.status());
                 // guacd is giving this connection up: everyone viewing it hears why now, not when guacd lets go.
-                endAsync(error.status(), error.message());
+                endAsync(TunnelStatus.of(error.status()), error.message());
             }
             start = end;
         }
@@ -256,7 +256,7 @@ final class LiveConsole implements GuacdConnection.Reader {
     @Override
     public void ended(Throwable cause) {
         List<Viewer> left;
-        GuacamoleStatus status;
+        TunnelStatus status;
         String message;
         synchronized (this) {
             ended = true;
@@ -266,8 +266,8 @@ final class LiveConsole implements GuacdConnection.Reader {
             left = List.copyOf(viewers);
             // A console that broke by itself was not ended with a reason: every viewer still hears one, also a
             // viewer that joined as it broke and has no guacd connection of its own yet.
-            status = endStatus != null ? endStatus
-                    : cause == null ? GuacamoleStatus.UPSTREAM_UNAVAILABLE : GuacamoleStatus.UPSTREAM_ERROR;
+            status = endStatus != null ? endStatus : TunnelStatus.of(
+                    cause == null ? GuacamoleStatus.UPSTREAM_UNAVAILABLE : GuacamoleStatus.UPSTREAM_ERROR);
             message = endMessage != null ? endMessage
                     : cause == null ? "The console connection ended" : "Lost the console connection: " + cause.getMessage();
         }

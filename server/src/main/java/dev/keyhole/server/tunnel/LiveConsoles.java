@@ -73,7 +73,7 @@ final class LiveConsoles {
      * @param status     the status each viewer's browser receives
      * @param message    why, in words for the people at the browsers
      */
-    void end(String targetName, GuacamoleStatus status, String message) {
+    void end(String targetName, TunnelStatus status, String message) {
         CompletableFuture<LiveConsole> future = consoles.get(targetName);
         if (future != null) {
             future.thenAccept(console -> console.end(status, message));

@@ -159,7 +159,7 @@ public final class Tunnel implements LiveConsole.Viewer {
     }
 
     @Override
-    public void consoleEnded(GuacamoleStatus status, String message) {
+    public void consoleEnded(TunnelStatus status, String message) {
         end(status, message);
     }
 
@@ -174,7 +174,7 @@ public final class Tunnel implements LiveConsole.Viewer {
      */
     void serverStopping(String message) {
         serverStopping = true;
-        end(GuacamoleStatus.SERVER_BUSY, message);
+        end(TunnelStatus.of(GuacamoleStatus.SERVER_BUSY), message);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class Tunnel implements LiveConsole.Viewer {
      * @param message why, in words for the person at the browser
      */
     public void close(GuacamoleStatus status, String message) {
-        end(status, message);
+        end(TunnelStatus.of(status), message);
     }
 
     private void forward(ByteBuffer bytes) {
@@ -271,7 +271,7 @@ public final class Tunnel implements LiveConsole.Viewer {
                     GuacdErrors.Told error = GuacdErrors.read(bytes, start, end);
                     log.info("guacd ends viewer {} of console {} (tunnel {}): \"{}\"", request.caller(),
                             request.shownTarget(), shortId(), error.guacdText());
-                    end(error.status(), error.message());
+                    end(TunnelStatus.of(error.status()), error.message());
                     return;
                 }
                 start = end;
@@ -294,14 +294,14 @@ public final class Tunnel implements LiveConsole.Viewer {
         @Override
         public void ended(Throwable cause) {
             if (cause == null) {
-                end(GuacamoleStatus.UPSTREAM_UNAVAILABLE, "guacd closed the connection to the console");
+                close(GuacamoleStatus.UPSTREAM_UNAVAILABLE, "guacd closed the connection to the console");
             } else {
-                end(GuacamoleStatus.UPSTREAM_ERROR, "Lost the connection to guacd: " + cause.getMessage());
+                close(GuacamoleStatus.UPSTREAM_ERROR, "Lost the connection to guacd: " + cause.getMessage());
             }
         }
     }
 
-    private void end(GuacamoleStatus status, String message) {
+    private void end(TunnelStatus status, String message) {
         GuacdConnection connection;
         LiveConsole joined;
         synchronized (lock) {
@@ -313,10 +313,8 @@ public final class Tunnel implements LiveConsole.Viewer {
             joined = console;
             early.clear();
         }
-        if (status != null && serverStopping) {
-            browser.goingAway(status, message);
-        } else if (status != null) {
-            browser.close(status, message);
+        if (status != null) {
+            browser.close(serverStopping ? status.goingAway() : status, message);
         }
         if (connection != null) {
             connection.disconnect();

@@ -108,13 +108,14 @@ public final class TunnelService implements AutoCloseable {
 
     /**
      * A target's keyboard stage changed: its console reconnects for everyone viewing it, so that the new layout
-     * reaches guacd (RDP) and every page learns it (their tunnels close with this notice and reopen).
+     * reaches guacd (RDP) and every page learns it: their tunnels close with {@link TunnelStatus#KEYBOARD_SWITCHED},
+     * which the pages read as a number (the sentence is only shown), and reopen.
      */
     private void keyboardSwitched(Target target, KeyboardState state) {
         log.info("Keyboard of {} switched to stage {} ({}): reconnecting its console", target.name(), state.stage(),
                 state.layout());
-        consoles.end(target.name(), GuacamoleStatus.SERVER_ERROR,
-                "Keyboard switched to " + state.stage() + " (" + state.layout() + ") — reconnecting");
+        consoles.end(target.name(), TunnelStatus.KEYBOARD_SWITCHED,
+                "Keyboard switched to " + state.stage() + " (" + state.layout() + ")");
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.LimitsConfig;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.junit.jupiter.api.Test;
 
 class OpenTunnelsTest {
@@ -48,7 +47,7 @@ class OpenTunnelsTest {
             }
 
             @Override
-            public void close(GuacamoleStatus status, String message) {
+            public void close(TunnelStatus status, String message) {
             }
         }, tunnel -> { });
     }
