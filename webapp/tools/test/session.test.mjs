@@ -141,8 +141,10 @@ test("a lost connection retries after the backoff's delay, with a new client", (
   assert.equal(s.connectedClient(), null);
   const [type, detail] = events[events.length - 1];
   assert.equal(type, "reconnecting");
-  assert.deepEqual(detail, { status: { code: 0x0207, final: false, message: "guacd is not reachable at 127.0.0.1:4822" },
-    at: clock.now() + 1000 });
+  assert.deepEqual(detail, {
+    status: { code: 0x0207, final: false, message: "guacd is not reachable at 127.0.0.1:4822" },
+    at: clock.now() + 1000,
+  });
 
   clock.advance(0);
   assert.equal(first.state, CLIENT.DISCONNECTED, "the old client is let go");
@@ -231,7 +233,8 @@ test("a keyboard switch reconnects, reported with Keyhole's code and the server'
   last().setState(CLIENT.CONNECTED);
   last().tunnel.serverCloses(KeyholeCode.KEYBOARD_SWITCHED, "128 Keyboard switched to initramfs (de-de-qwertz)");
   assert.deepEqual(events[events.length - 1], ["reconnecting", {
-    status: { code: KeyholeCode.KEYBOARD_SWITCHED, final: false, message: "Keyboard switched to initramfs (de-de-qwertz)" },
+    status: { code: KeyholeCode.KEYBOARD_SWITCHED, final: false,
+      message: "Keyboard switched to initramfs (de-de-qwertz)" },
     at: clock.now() + 1000,
   }]);
   clock.advance(1000);

@@ -41,7 +41,11 @@ const WAITING_FOR_PICTURE =
   + "if it stays black, the Wake key sends it a Shift press (it types nothing).";
 
 const targetName = new URLSearchParams(location.search).get("target") || "";
-const session = new ConsoleSession({ guacamole: Guacamole, tunnelUrl: TUNNEL_URL, connectData: tunnelData(targetName) });
+const session = new ConsoleSession({
+  guacamole: Guacamole,
+  tunnelUrl: TUNNEL_URL,
+  connectData: tunnelData(targetName),
+});
 const keyboardPanel = new KeyboardStagePanel(targetName, {
   label: byId("keyboard-stage"),
   buttons: byId("stage-buttons"),
