@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.E2ePaths;
+import dev.keyhole.e2e.fixtures.Fixtures;
 import dev.keyhole.e2e.fixtures.Guacd;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.KeyholeSetup;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.XrdpSession;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.e2e.vm.LayoutTable;
-import dev.keyhole.server.KeyholeServer;
-import dev.keyhole.server.config.ConfigLoader;
+import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
+import dev.keyhole.server.targets.Protocol;
+import dev.keyhole.server.targets.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +31,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,54 +84,45 @@ class RdpLayoutFidelityTest {
     /** The target of the session started from a copy of the fixture in a private clone. */
     private static final String PRIVATE_CLONE = "private-clone";
 
-    private static final Map<String, XrdpSession> sessions = new LinkedHashMap<>();
-    /** A clone of the checkout's xrdp fixture that only root may enter (0700), as one under /root or mktemp -d. */
-    private static Path privateClone;
-    private static KeyholeServer server;
+    private static RunningKeyhole server;
 
-    @BeforeAll
-    static void start(Guacd guacd) throws Exception {
-        StringBuilder targets = new StringBuilder();
-        for (String layout : LAYOUTS) {
-            // One xrdp per layout: each session's keyboard keeps the layout of the client that started it.
-            XrdpSession session = XrdpSession.start(E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "xrdp-" + layout));
-            sessions.put(layout, session);
-            targets.append("""
-                      - name: %s
-                        title: xrdp session (%s)
-                        protocol: rdp
-                        host: 127.0.0.1
-                        port: %d
-                        security: any
-                        ignore-cert: true
-                        server-layout: %s
-                        username: %s
-                        password-file: %s
-                    """.formatted(layout, layout, session.rdpPort(), layout, XrdpSession.USERNAME,
-                    session.passwordFile()));
-        }
-        targets.append(privateCloneTarget());
-        Path config = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, "server").resolve("keyhole.yaml");
-        Files.writeString(config, guacd.keyholeConfig(targets.toString()));
-        server = KeyholeServer.start(ConfigLoader.load(config));
+    /** One xrdp session per layout (each session's keyboard keeps the layout of the client that started it). */
+    static XrdpSession session(Fixtures fixtures, String layout) {
+        return fixtures.ofTheClass("xrdp-" + layout, XrdpSession.class, XrdpSession::start);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (server != null) {
-                server.close();
+    /** The session started from a copy of the fixture in a clone only root may enter. */
+    static XrdpSession privateCloneSession(Fixtures fixtures) {
+        return fixtures.ofTheClass(PRIVATE_CLONE, XrdpSession.class, RdpLayoutFidelityTest::startFromAPrivateClone);
+    }
+
+    /** A target per layout's session, and one for the session of the private clone. */
+    static final class Sessions implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder config, Fixtures fixtures) {
+            for (String layout : LAYOUTS) {
+                config.target(target(layout, "xrdp session (" + layout + ")", session(fixtures, layout), layout));
             }
-        } finally {
-            sessions.values().parallelStream().forEach(XrdpSession::close);
-            sessions.clear();
+            config.target(target(PRIVATE_CLONE, "xrdp session started from a private clone",
+                    privateCloneSession(fixtures), "en-us-qwerty"));
         }
+
+        private static Target target(String name, String title, XrdpSession session, String layout) {
+            return new Target(name, title, ConsoleSpec.builder(Protocol.RDP, "127.0.0.1", session.rdpPort())
+                    .certificates(CertificatePolicy.IGNORE).credentials(session.credentials()).layout(layout)
+                    .build());
+        }
+    }
+
+    @BeforeAll
+    static void keepServer(@InjectKeyhole(Sessions.class) RunningKeyhole keyhole) {
+        server = keyhole;
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"en-us-qwerty", "de-de-qwertz", "fr-fr-azerty"})
-    void everyCharacterGuacdHasAKeyForArrivesExactly(String layout, Guacd guacd, Browser browser) {
-        XrdpSession session = sessions.get(layout);
+    void everyCharacterGuacdHasAKeyForArrivesExactly(String layout, Guacd guacd, Fixtures fixtures, Browser browser) {
+        XrdpSession session = session(fixtures, layout);
         String every = LayoutTable.everyCharacter(layout);
         String noKey = GUACD_HAS_NO_KEY_FOR.getOrDefault(layout, "");
         assertTrue(noKey.codePoints().allMatch(cp -> every.indexOf(cp) >= 0),
@@ -181,9 +177,11 @@ class RdpLayoutFidelityTest {
      * what is typed. (What that user runs and writes must not live in the clone.)
      */
     @Test
-    void aSessionStartedFromACloneOtherUsersCannotEnterReadsWhatIsTyped(Browser browser) throws Exception {
-        XrdpSession session = sessions.get(PRIVATE_CLONE);
-        Path readLines = privateClone.resolve("e2e-tests/xrdp/read-lines.sh");
+    void aSessionStartedFromACloneOtherUsersCannotEnterReadsWhatIsTyped(Fixtures fixtures, Browser browser)
+            throws Exception {
+        XrdpSession session = privateCloneSession(fixtures);
+        Path readLines = E2ePaths.fixturePath(RdpLayoutFidelityTest.class, PRIVATE_CLONE)
+                .resolve("e2e-tests/xrdp/read-lines.sh");
         assertFalse(runsAs(XrdpSession.USERNAME, "test", "-r", readLines.toString()),
                 XrdpSession.USERNAME + " can read " + readLines + ": the clone is not private and proves nothing");
         String typed = "0700 clone";
@@ -200,33 +198,23 @@ class RdpLayoutFidelityTest {
     }
 
     /**
-     * Copies the checkout's {@code e2e-tests/xrdp} into a clone of its own that only root may enter, starts an
-     * xrdp session from that copy with its directory inside the clone too, and returns its target.
+     * Copies the checkout's {@code e2e-tests/xrdp} into {@code clone}, which only root may enter, and starts an
+     * xrdp session from that copy with its directory inside the clone too.
      */
-    private static String privateCloneTarget() throws IOException {
-        privateClone = E2ePaths.fixtureDir(RdpLayoutFidelityTest.class, PRIVATE_CLONE);
-        Path scripts = Files.createDirectories(privateClone.resolve("e2e-tests/xrdp"));
-        try (Stream<Path> files = Files.list(E2ePaths.repoRoot().resolve("e2e-tests/xrdp"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, scripts.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+    private static XrdpSession startFromAPrivateClone(Path clone) {
+        try {
+            Path scripts = Files.createDirectories(clone.resolve("e2e-tests/xrdp"));
+            try (Stream<Path> files = Files.list(E2ePaths.repoRoot().resolve("e2e-tests/xrdp"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, scripts.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            Files.setPosixFilePermissions(clone, PosixFilePermissions.fromString("rwx------"));
+            return XrdpSession.start(scripts, Files.createDirectories(clone.resolve("e2e-tests/target/fixtures/xrdp")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Files.setPosixFilePermissions(privateClone, PosixFilePermissions.fromString("rwx------"));
-        XrdpSession session = XrdpSession.start(scripts,
-                Files.createDirectories(privateClone.resolve("e2e-tests/target/fixtures/xrdp")));
-        sessions.put(PRIVATE_CLONE, session);
-        return """
-                  - name: %s
-                    title: xrdp session started from a private clone
-                    protocol: rdp
-                    host: 127.0.0.1
-                    port: %d
-                    security: any
-                    ignore-cert: true
-                    server-layout: en-us-qwerty
-                    username: %s
-                    password-file: %s
-                """.formatted(PRIVATE_CLONE, session.rdpPort(), XrdpSession.USERNAME, session.passwordFile());
     }
 
     /** True when {@code command} succeeds as {@code user} (through runuser). */
