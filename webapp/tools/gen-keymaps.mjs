@@ -12,13 +12,14 @@
  * Rules: only the first group counts; a key's level for a modifier combination follows the key's type
  * (so AltGr on a two-level key types its base symbol); keypad keys are left out (they send keypad key
  * symbols whatever they print); AltGr exists only where the right Alt key is ISO_Level3_Shift; a character
- * on several keys or levels takes the lowest level. Only the keys of the typing block count (TYPING_KEYS). Dead keys produce no character, so what only a dead
- * key composes is not in the table (untypeable); so are the symbols in NOT_ON_CONSOLES.
+ * on several keys or levels takes the lowest level. Only the keys of the typing block count (TYPING_KEYS).
+ * Dead keys produce no character, so what only a dead key composes is not in the table (untypeable); so are
+ * the symbols in NOT_ON_CONSOLES.
  *
- * Over RDP the characters a layout types are also limited by guacd: it sends a character as a key press only
- * where its keymap for the connection's server-layout has a key for it (guacd-keymaps/, guacd 1.3.0's own
- * files), and any other as an RDP Unicode event that VirtualBox's console ignores. Each layout's `rdp` lists
- * the characters of its table that guacd's keymap has a key for.
+ * Over RDP the characters a layout types are also limited by guacd: it presses a key for a character only
+ * where its keymap for the connection's server-layout has one (guacd.mjs, guacd-keymaps/), and sends any
+ * other as an RDP Unicode event that VirtualBox's console ignores. Each layout's `rdp` lists the characters
+ * of its table for which the key guacd presses types that very character on the layout (rdpCharacters).
  *
  * Usage: node webapp/tools/gen-keymaps.mjs           rewrites keymaps.js
  *        node webapp/tools/gen-keymaps.mjs --stdout  prints it
@@ -29,26 +30,39 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { keyFor, keyboardFor, readKeymaps } from "./guacd.mjs";
 import { LAYOUTS, isPrintable } from "./layouts.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const OUTPUT = join(HERE, "../src/main/resources/keyhole/webapp/js/keymaps.js");
 const XKB_ROOT = "/usr/share/X11/xkb";
 const KEYSYMDEF = "/usr/include/X11/keysymdef.h";
-const GUACD_KEYMAPS = join(HERE, "guacd-keymaps");
 
-/**
- * The keys of the typing block of a PC keyboard (pc105, plus the extra keys of Japanese and Brazilian
- * keyboards: <AE13> yen, <AB11> ro): the keys a console keymap gives characters. Keypad keys send keypad
- * symbols, and the multimedia keys (<I...>) exist on few keyboards and in no console keymap.
- */
 /**
  * Key symbols a guest's console does not type as xkb says: console-setup's keymap compiler types an
  * apostrophe for the spacing acute accent, so a "´" sent there would arrive as "'". Left out (untypeable).
  */
 export const NOT_ON_CONSOLES = new Set(["acute"]);
 
+/**
+ * The keys of the typing block of a PC keyboard (pc105, plus the extra keys of Japanese and Brazilian
+ * keyboards: <AE13> yen, <AB11> ro): the keys a console keymap gives characters. Keypad keys send keypad
+ * symbols, and the multimedia keys (<I...>) exist on few keyboards and in no console keymap.
+ */
 export const TYPING_KEYS = /^(TLDE|AE\d\d|AD\d\d|AC\d\d|AB\d\d|BKSL|LSGT|SPCE)$/;
+
+/**
+ * The keys of the typing block by the scancode guacd sends for them (PC/AT set 1, not extended), as xkb
+ * names them.
+ */
+export const SCANCODE_KEYS = new Map([
+  [0x29, "TLDE"], [0x2b, "BKSL"], [0x39, "SPCE"], [0x56, "LSGT"], [0x73, "AB11"], [0x7d, "AE13"],
+  ...row(0x02, 0x0d, "AE"), ...row(0x10, 0x1b, "AD"), ...row(0x1e, 0x28, "AC"), ...row(0x2c, 0x35, "AB"),
+]);
+
+function row(first, last, prefix) {
+  return Array.from({ length: last - first + 1 }, (_, i) => [first + i, prefix + String(i + 1).padStart(2, "0")]);
+}
 
 /** The modifier combinations of the table's levels 0..3. */
 const COMBOS = [[], ["Shift"], ["LevelThree"], ["Shift", "LevelThree"]];
@@ -162,56 +176,74 @@ export function levelOf(type, held) {
 }
 
 /**
- * The table of one layout, from its resolved xkb keymap: {levels: code point -> level (0..3), keysyms: code
- * point -> the key symbol the layout uses for it, where that is not the character's Unicode form}.
+ * What each key of the typing block types in a resolved xkb keymap: key name -> the character ({cp, keysym},
+ * or null) of each level 0..3 (none, Shift, AltGr, Shift+AltGr). A level types no character when its symbol
+ * is none, a dead key, a control character or in NOT_ON_CONSOLES; levels 2 and 3 type none where the right
+ * Alt key is not AltGr (ISO_Level3_Shift).
  */
-export function levelsOfXkb(xkb, names) {
+export function keysOfXkb(xkb, names) {
   const types = parseTypes(xkb);
   const keys = parseKeys(xkb);
   const ralt = keys.find((k) => k.name === "RALT");
   const hasAltGr = !!ralt && ralt.symbols[0] === "ISO_Level3_Shift";
-  const levels = new Map();
-  const keysyms = new Map();
+  const result = new Map();
   for (const key of keys) {
     if (!TYPING_KEYS.test(key.name)) continue;
     const n = key.symbols.length;
     const typeName = key.type || (n === 1 ? "ONE_LEVEL" : n === 2 ? "TWO_LEVEL" : "FOUR_LEVEL");
     const type = types.get(typeName);
     if (!type) throw new Error(`key <${key.name}> has the unknown type ${typeName}`);
-    for (let combo = 0; combo < (hasAltGr ? 4 : 2); combo++) {
-      const symbol = key.symbols[levelOf(type, COMBOS[combo])];
-      if (!symbol || NOT_ON_CONSOLES.has(symbol)) continue;
+    result.set(key.name, COMBOS.map((combo, level) => {
+      if (level >= 2 && !hasAltGr) return null;
+      const symbol = key.symbols[levelOf(type, combo)];
+      if (!symbol || NOT_ON_CONSOLES.has(symbol)) return null;
       const info = symbolInfo(symbol, names);
-      if (info === null || !isPrintable(info.cp)) continue;
-      if (!levels.has(info.cp) || levels.get(info.cp) > combo) {
-        levels.set(info.cp, combo);
-        if (info.keysym !== unicodeKeysym(info.cp)) keysyms.set(info.cp, info.keysym);
-        else keysyms.delete(info.cp);
-      }
-    }
+      return info === null || !isPrintable(info.cp) ? null : info;
+    }));
+  }
+  return result;
+}
+
+/**
+ * The table of one layout, from what its keys type (keysOfXkb): {levels: code point -> level (0..3),
+ * keysyms: code point -> the key symbol the layout uses for it, where that is not the character's Unicode
+ * form}.
+ */
+export function levelsOfKeys(keys) {
+  const levels = new Map();
+  const keysyms = new Map();
+  for (const chars of keys.values()) {
+    chars.forEach((info, level) => {
+      if (info === null || (levels.has(info.cp) && levels.get(info.cp) <= level)) return;
+      levels.set(info.cp, level);
+      if (info.keysym !== unicodeKeysym(info.cp)) keysyms.set(info.cp, info.keysym);
+      else keysyms.delete(info.cp);
+    });
   }
   return { levels, keysyms };
 }
 
+/** The table of one layout, from its resolved xkb keymap (keysOfXkb, then levelsOfKeys). */
+export function levelsOfXkb(xkb, names) {
+  return levelsOfKeys(keysOfXkb(xkb, names));
+}
+
 /**
- * The characters guacd's RDP keymap for a layout (a guacd layout name) has keys for, with its parents':
- * every character of its `map ... ~ "characters"` lines (read as guacd's generate.pl reads them: between
- * the first and the last quote of the line).
+ * The characters of a layout's table that guacd types right over RDP, sorted by code point: those for which
+ * the key guacd presses (guacd.mjs keyFor) types that very character on the layout's keys. guacd sends any
+ * other as a Unicode event, or presses a key that types something else.
+ *
+ * @param {Map<number, number>} levels the layout's table (levelsOfKeys)
+ * @param {Map<string, Array>} keys what the layout's keys type (keysOfXkb)
+ * @param {{keys: Map}} keyboard the keyboard guacd builds for the layout's name (guacd.mjs keyboardFor)
  */
-export function guacdCharacters(layoutName, dir = GUACD_KEYMAPS) {
-  const characters = new Set();
-  let file = layoutName.replaceAll("-", "_");
-  while (file) {
-    let parent = null;
-    for (const line of readFileSync(join(dir, file + ".keymap"), "utf8").split("\n")) {
-      const p = /^\s*parent\s+"(.*)"/.exec(line);
-      if (p) parent = p[1];
-      const m = /^\s*map\s+[^~]*\s+~\s+"(.*)"\s*(?:#.*)?$/.exec(line);
-      if (m) for (const char of m[1]) characters.add(char.codePointAt(0));
-    }
-    file = parent;
-  }
-  return characters;
+export function rdpCharacters(levels, keys, keyboard) {
+  return [...levels.keys()].filter((cp) => {
+    const key = keyFor(keyboard, unicodeKeysym(cp));
+    if (key === null || key.ext || !SCANCODE_KEYS.has(key.scancode)) return false;
+    const chars = keys.get(SCANCODE_KEYS.get(key.scancode));
+    return !!chars && chars[key.level] !== null && chars[key.level].cp === cp;
+  }).sort((a, b) => a - b);
 }
 
 function packageVersion(name) {
@@ -225,6 +257,7 @@ function packageVersion(name) {
 /** The text of keymaps.js. */
 export function generate() {
   const names = readKeysymNames();
+  const guacd = readKeymaps("1.3.0");
   const out = [];
   out.push("// Generated by webapp/tools/gen-keymaps.mjs from xkb-data " + packageVersion("xkb-data")
     + " (pc105); do not edit.");
@@ -232,18 +265,18 @@ export function generate() {
   out.push("// the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.");
   out.push("// keysyms: the X11 key symbol the layout has for a character where it is not the character's Unicode form");
   out.push("// (legacy symbols such as Greek_OMEGA 0x7d9): VNC servers that map key symbols with such a layout know only it.");
-  out.push("// rdp: the characters of levels that guacd 1.3.0's RDP keymap for the layout has a key for (webapp/tools/");
-  out.push("// guacd-keymaps/); guacd sends any other as an RDP Unicode event, which VirtualBox's console ignores.");
+  out.push("// rdp: the characters of levels for which the key guacd 1.3.0's RDP keymap for the layout presses types that");
+  out.push("// character (webapp/tools/guacd-keymaps/); guacd sends those it has no key for as RDP Unicode events, which");
+  out.push("// VirtualBox's console ignores.");
   out.push("export const KEYMAPS = {");
   for (const layout of LAYOUTS) {
-    const { levels, keysyms } = levelsOfXkb(compileXkb(layout.xkb, layout.variant), names);
+    const keys = keysOfXkb(compileXkb(layout.xkb, layout.variant), names);
+    const { levels, keysyms } = levelsOfKeys(keys);
     const entries = [...levels.entries()].sort((a, b) => a[0] - b[0])
       .map(([cp, level]) => JSON.stringify(String.fromCodePoint(cp)) + ": " + level);
     const symbols = [...keysyms.entries()].sort((a, b) => a[0] - b[0])
       .map(([cp, keysym]) => JSON.stringify(String.fromCodePoint(cp)) + ": 0x" + keysym.toString(16));
-    const guacd = guacdCharacters(layout.name);
-    const rdp = [...levels.keys()].filter((cp) => guacd.has(cp)).sort((a, b) => a - b)
-      .map((cp) => String.fromCodePoint(cp)).join("");
+    const rdp = String.fromCodePoint(...rdpCharacters(levels, keys, keyboardFor(guacd, layout.name)));
     out.push(`  ${JSON.stringify(layout.name)}: {`);
     out.push(`    title: ${JSON.stringify(layout.title)},`);
     out.push("    levels: {");

@@ -58,20 +58,45 @@ export function characterOf(keysym) {
   return null;
 }
 
-/** code point -> lowest modifier level (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr) over the typing block. */
-export function levelsOfConsoleKeymap(tables) {
+/**
+ * What each key of the typing block types: key code -> the code point of each level 0..3 (0 none, 1 Shift,
+ * 2 AltGr, 3 Shift+AltGr), or null where it types no printable character; levels 2 and 3 type none where
+ * the right Alt key is not AltGr.
+ */
+export function keysOfConsoleKeymap(tables) {
   const plain = tables.get(0);
   const hasAltGr = plain[KEYCODE_RIGHTALT] === ((KT_SHIFT << 8) | KG_ALTGR);
-  const levels = new Map();
-  // Console modifier bits: shift = 1, altgr = 2; so the table index is the level.
-  for (let level = 0; level < (hasAltGr ? 4 : 2); level++) {
-    const table = tables.get(level);
-    if (!table) continue;
-    for (const keycode of TYPING_KEYCODES) {
+  const keys = new Map();
+  for (const keycode of TYPING_KEYCODES) {
+    // Console modifier bits: shift = 1, altgr = 2; so the table index is the level.
+    keys.set(keycode, [0, 1, 2, 3].map((level) => {
+      const table = tables.get(level);
+      if (!table || (level >= 2 && !hasAltGr)) return null;
       const cp = characterOf(table[keycode]);
-      if (cp === null || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) continue;
-      if (!levels.has(cp)) levels.set(cp, level);
+      return cp === null || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ? null : cp;
+    }));
+  }
+  return keys;
+}
+
+/** code point -> lowest modifier level (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr) over the typing block. */
+export function levelsOfConsoleKeymap(tables) {
+  const keys = keysOfConsoleKeymap(tables);
+  const levels = new Map();
+  for (let level = 0; level < 4; level++) {
+    for (const keycode of TYPING_KEYCODES) {
+      const cp = keys.get(keycode)[level];
+      if (cp !== null && !levels.has(cp)) levels.set(cp, level);
     }
   }
   return levels;
+}
+
+/**
+ * The Linux key code of the key guacd presses for a scancode (PC/AT set 1): the same number but for the
+ * Japanese and Brazilian extra keys (ro 0x73, yen 0x7d); null for an extended scancode.
+ */
+export function keycodeOfScancode(scancode, ext) {
+  if (ext) return null;
+  return scancode === 0x73 ? 89 : scancode === 0x7d ? 124 : scancode;
 }

@@ -1,12 +1,17 @@
 // The generated layout table against an independent compilation of each layout: console-setup's ckbcomp
 // and the kernel's loadkeys (see console-keymap.mjs). Every printable character of the typing block must
-// need the same modifier level in both; every other character must be untypeable in both.
+// need the same modifier level in both; every other character must be untypeable in both. Over RDP, a
+// character is typeable exactly where the key guacd presses for it (guacd.mjs) types it on the console.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
-import { planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { keysymOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import { keyFor, keyboardFor, readKeymaps } from "../guacd.mjs";
 import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
-import { compileConsoleKeymap, levelsOfConsoleKeymap, readBinaryKeymap } from "./console-keymap.mjs";
+import {
+  TYPING_KEYCODES, compileConsoleKeymap, keycodeOfScancode, keysOfConsoleKeymap, levelsOfConsoleKeymap,
+  readBinaryKeymap,
+} from "./console-keymap.mjs";
 
 const GUACD_LAYOUTS = ["da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty",
   "es-es-qwerty", "es-latam-qwerty", "fr-be-azerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz",
@@ -48,5 +53,25 @@ for (const layout of LAYOUTS) {
       const plan = planKeys("a" + String.fromCodePoint(cp), layout.name, "vnc");
       assert.deepEqual(plan, { ok: false, untypeable: [1] }, describe(cp) + " should be untypeable");
     }
+  });
+}
+
+for (const layout of LAYOUTS) {
+  test(`${layout.name}: over RDP with guacd 1.3.0, the table's characters are those guacd's key types on the console`, () => {
+    const console = keysOfConsoleKeymap(readBinaryKeymap(compileConsoleKeymap(layout.xkb, layout.variant)));
+    const keyboard = keyboardFor(readKeymaps("1.3.0"), layout.name);
+    const wrong = [];
+    for (const char of Object.keys(KEYMAPS[layout.name].levels)) {
+      const key = keyFor(keyboard, keysymOf(char));
+      const keycode = key && keycodeOfScancode(key.scancode, key.ext);
+      const typed = keycode !== null && TYPING_KEYCODES.has(keycode) ? console.get(keycode)[key.level] : null;
+      const expected = typed === char.codePointAt(0);
+      if (KEYMAPS[layout.name].rdp.includes(char) !== expected) {
+        wrong.push(`${describe(char.codePointAt(0))}: the table says ${expected ? "untypeable" : "typeable"}; guacd `
+          + (key ? `presses scancode 0x${key.scancode.toString(16)} with ${LEVEL_NAMES[key.level]}, which types `
+            + (typed === null ? "nothing" : describe(typed)) : "presses no key for it"));
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 }

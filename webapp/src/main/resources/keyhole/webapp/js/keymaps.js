@@ -3,8 +3,9 @@
 // the modifier level it needs: 0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr. Any other character is untypeable.
 // keysyms: the X11 key symbol the layout has for a character where it is not the character's Unicode form
 // (legacy symbols such as Greek_OMEGA 0x7d9): VNC servers that map key symbols with such a layout know only it.
-// rdp: the characters of levels that guacd 1.3.0's RDP keymap for the layout has a key for (webapp/tools/
-// guacd-keymaps/); guacd sends any other as an RDP Unicode event, which VirtualBox's console ignores.
+// rdp: the characters of levels for which the key guacd 1.3.0's RDP keymap for the layout presses types that
+// character (webapp/tools/guacd-keymaps/); guacd sends those it has no key for as RDP Unicode events, which
+// VirtualBox's console ignores.
 export const KEYMAPS = {
   "da-dk-qwerty": {
     title: "Danish",
@@ -29,7 +30,7 @@ export const KEYMAPS = {
       "ŋ": 0x3bf, "Œ": 0x13bc, "œ": 0x13bd, "Ω": 0x7d9, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "“": 0xad2,
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "⅝": 0xac5, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£¤§µ½ÅÆØåæø€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£¤µÅÆØåæø€",
   },
   "de-ch-qwertz": {
     title: "German (Switzerland)",
@@ -55,7 +56,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£¦§¬°àäçèéöü€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£§¬°àäçèéöü€",
   },
   "de-de-qwertz": {
     title: "German (QWERTZ)",
@@ -108,7 +109,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~£¦¬€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~£¬€",
   },
   "en-us-qwerty": {
     title: "English (US)",
@@ -175,7 +176,7 @@ export const KEYMAPS = {
       "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4, "⅝": 0xac5, "⅞": 0xac6,
       "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¡¬º¿Ññ€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¡¬¿Ññ",
   },
   "fr-be-azerty": {
     title: "Belgian (AZERTY)",
@@ -201,7 +202,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_abcdefghijklmnopqrstuvwxyz{|}£§°²³µàçèéù€",
+    rdp: " !\"#$%&'()+,./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^abcdefghijklmnopqrstuvwxyz{|}§°²³µàçèéù€",
   },
   "fr-ch-qwertz": {
     title: "French (Switzerland)",
@@ -227,7 +228,7 @@ export const KEYMAPS = {
       "‚": 0xafd, "“": 0xad2, "”": 0xad3, "„": 0xafe, "€": 0x20ac, "™": 0xac9, "⅛": 0xac3, "⅜": 0xac4,
       "⅝": 0xac5, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£¦§¬°àäçèéöü€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£§¬°àäçèéöü€",
   },
   "fr-fr-azerty": {
     title: "French (AZERTY)",
@@ -279,7 +280,7 @@ export const KEYMAPS = {
       "˛": 0x1b2, "˝": 0x1bd, "Ω": 0x7d9, "–": 0xaaa, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "”": 0xad3,
       "„": 0xafe, "€": 0x20ac, "↑": 0x8fc,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghijklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
+    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghjklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
   },
   "it-it-qwerty": {
     title: "Italian",
@@ -346,7 +347,7 @@ export const KEYMAPS = {
       "ŋ": 0x3bf, "Ŧ": 0x3ac, "ŧ": 0x3bc, "‘": 0xad0, "’": 0xad1, "‚": 0xafd, "“": 0xad2, "”": 0xad3,
       "„": 0xafe, "™": 0xac9, "⅜": 0xac4, "⅞": 0xac6, "←": 0x8fb, "↑": 0x8fc, "→": 0x8fd, "↓": 0x8fe,
     },
-    rdp: " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£§ª¬°²³¹ºÇç",
+    rdp: " !\"#$%&'()*+,-.0123456789:;<=>@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}¢£§ª¬°²³¹ºÇç",
   },
   "sv-se-qwerty": {
     title: "Swedish",
