@@ -69,14 +69,21 @@ const COMBOS = [[], ["Shift"], ["LevelThree"], ["Shift", "LevelThree"]];
 
 /**
  * Key symbol name (without XK_) -> {cp, keysym}: the Unicode code point and the key symbol's value, for the
- * symbols keysymdef.h gives an exact code point.
+ * symbols keysymdef.h gives an exact code point, and those whose value is the Unicode form of a character
+ * (0x01000000 + code point, e.g. approxeq).
  */
 export function readKeysymNames(file = KEYSYMDEF) {
   const names = new Map();
   const line = /^#define XK_(\w+)\s+0x([0-9a-fA-F]+)\s*\/\*\s*U\+([0-9A-Fa-f]{4,6})\s/;
+  const unicode = /^#define XK_(\w+)\s+0x(1[0-9a-fA-F]{6})\b/;
   for (const text of readFileSync(file, "latin1").split("\n")) {
     const m = line.exec(text);
     if (m && !names.has(m[1])) names.set(m[1], { cp: parseInt(m[3], 16), keysym: parseInt(m[2], 16) });
+    const u = unicode.exec(text);
+    if (u && !names.has(u[1])) {
+      const keysym = parseInt(u[2], 16);
+      names.set(u[1], { cp: keysym - 0x01000000, keysym });
+    }
   }
   return names;
 }

@@ -6,21 +6,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 import { keysymOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
-import { keyFor, keyboardFor, readKeymaps } from "../guacd.mjs";
+import { keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
 import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
 import {
   TYPING_KEYCODES, compileConsoleKeymap, keycodeOfScancode, keysOfConsoleKeymap, levelsOfConsoleKeymap,
   readBinaryKeymap,
 } from "./console-keymap.mjs";
 
-const GUACD_LAYOUTS = ["da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty",
-  "es-es-qwerty", "es-latam-qwerty", "fr-be-azerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz",
-  "it-it-qwerty", "ja-jp-qwerty", "pt-br-qwerty", "sv-se-qwerty", "tr-tr-qwerty"];
-
 const describe = (cp) => `${JSON.stringify(String.fromCodePoint(cp))} (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`;
 
-test("the table has every layout guacd 1.3 knows, each with a title", () => {
-  for (const name of GUACD_LAYOUTS) {
+test("the table has every layout guacd knows (the keymaps of guacd-keymaps/), each with a title", () => {
+  for (const name of layoutsOf(readKeymaps("1.3.0"))) {
     assert.ok(KEYMAPS[name], "no layout " + name);
     assert.ok(KEYMAPS[name].title, "no title for " + name);
   }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
 import { KEYSYM } from "../../src/main/resources/keyhole/webapp/js/keysym.js";
 import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
+import { layoutsOf, readKeymaps } from "../guacd.mjs";
 
 const SHIFT = KEYSYM.SHIFT_L;
 const ALTGR = KEYSYM.ALTGR;
@@ -68,13 +69,36 @@ test("rdp: every layout's rdp characters are characters the layout types", () =>
     for (const char of KEYMAPS[name].rdp) {
       assert.notEqual(levelOf(char, name), undefined, `${name}: ${JSON.stringify(char)}`);
     }
-    // Every layout types its letters, digits and space over RDP, but where guacd's keymap is wrong: guacd
-    // 1.3.0's Hungarian keymap has "ı" where the key types "i", and types "i" only by turning Caps Lock on.
+  }
+});
+
+test("rdp: a layout guacd has a keymap for types its letters, digits and space", () => {
+  const guacd = layoutsOf(readKeymaps("1.3.0"));
+  assert.ok(guacd.length >= 16, "guacd 1.3.0's layouts: " + guacd);
+  for (const name of guacd) {
+    // But where guacd's keymap is wrong: guacd 1.3.0's Hungarian keymap has "ı" where the key types "i",
+    // and types "i" only by turning Caps Lock on.
     const wrongInGuacd = name === "hu-hu-qwertz" ? "i" : "";
     for (const char of "abcdefghijklmnopqrstuvwxyz0123456789 ") {
       assert.equal(isTypeable(char, name, "rdp"), !wrongInGuacd.includes(char), `${name}: ${JSON.stringify(char)}`);
     }
   }
+});
+
+test("rdp: a layout guacd has no keymap for types what guacd's US keys type on it", () => {
+  // guacd 1.3.0 has no Polish keymap and types with its US one: the Polish (programmer) layout has US keys
+  // for ASCII, and its letters with AltGr guacd has no key for.
+  assert.deepEqual(planKeys("Zaq1@ą", "pl-pl-qwerty", "rdp"), { ok: false, untypeable: [5] });
+  assert.equal(planKeys("Zaq1@ą", "pl-pl-qwerty", "vnc").ok, true);
+  // The Norwegian layout has "-" and "@" on other keys than the US one: the US keys would type "+" and '"'.
+  assert.deepEqual(planKeys("a-@", "no-no-qwerty", "rdp"), { ok: false, untypeable: [1, 2] });
+});
+
+test("vnc: the AltGr letters of the Polish and Romanian layouts, as their legacy or Unicode key symbols", () => {
+  assert.deepEqual(planKeys("ą", "pl-pl-qwerty", "vnc").events,
+    [[ALTGR, true], [0x1b1, true], [0x1b1, false], [ALTGR, false]]);
+  assert.deepEqual(planKeys("Ș", "ro-ro-qwerty", "vnc").events,
+    [[SHIFT, true], [ALTGR, true], [0x01000218, true], [0x01000218, false], [ALTGR, false], [SHIFT, false]]);
 });
 
 test("rdp: a character guacd's keymap puts on another key than the layout's is untypeable", () => {
@@ -107,7 +131,7 @@ test("levelOf and layoutNames", () => {
   assert.equal(levelOf("@", "de-de-qwertz"), 2);
   assert.equal(levelOf("@", "en-us-qwerty"), 1);
   assert.equal(levelOf("€", "en-us-qwerty"), undefined);
-  assert.equal(layoutNames().length, 16);
+  assert.equal(layoutNames().length, 22);
 });
 
 test("keysymFor: the layout's own key symbol over VNC, the Unicode form over RDP", () => {
