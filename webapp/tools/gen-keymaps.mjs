@@ -2,7 +2,9 @@
 /**
  * Generates webapp/src/main/resources/keyhole/webapp/js/keymaps.js: for every supported keyboard layout
  * (layouts.mjs), every printable character the layout types without a dead key and the modifier level
- * it needs (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr).
+ * it needs (0 none, 1 Shift, 2 AltGr, 3 Shift+AltGr). Beside it, keyhole/keyboard-layouts.json lists the
+ * layouts' names: the server reads it (on its class path, from the web app jar) and accepts no other layout
+ * in its configuration.
  *
  * Source: xkb-data, the keyboard descriptions from which console-setup builds the console keymap of a
  * Debian guest's initramfs and from which QEMU's VNC key maps are made. Each layout is compiled with
@@ -21,8 +23,8 @@
  * other as an RDP Unicode event that VirtualBox's console ignores. Each layout's `rdp` lists the characters
  * of its table for which the key guacd presses types that very character on the layout (rdpCharacters).
  *
- * Usage: node webapp/tools/gen-keymaps.mjs           rewrites keymaps.js
- *        node webapp/tools/gen-keymaps.mjs --stdout  prints it
+ * Usage: node webapp/tools/gen-keymaps.mjs           rewrites keymaps.js and keyboard-layouts.json
+ *        node webapp/tools/gen-keymaps.mjs --stdout  prints keymaps.js
  * Needs: xkb-data, x11-xkb-utils (xkbcomp), x11proto-dev (keysymdef.h).
  */
 import { execFileSync } from "node:child_process";
@@ -35,6 +37,7 @@ import { LAYOUTS, isPrintable } from "./layouts.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const OUTPUT = join(HERE, "../src/main/resources/keyhole/webapp/js/keymaps.js");
+export const LAYOUT_LIST = join(HERE, "../src/main/resources/keyhole/keyboard-layouts.json");
 const XKB_ROOT = "/usr/share/X11/xkb";
 const KEYSYMDEF = "/usr/include/X11/keysymdef.h";
 
@@ -303,8 +306,21 @@ export function generate() {
   return out.join("\n") + "\n";
 }
 
+/** The text of keyboard-layouts.json: the names of the layouts keymaps.js has, sorted. */
+export function generateLayoutList() {
+  return JSON.stringify({
+    "generated-by": "webapp/tools/gen-keymaps.mjs, with js/keymaps.js; do not edit",
+    about: "The keyboard layouts Keyhole has a key table for (guacd's names): all a configuration may name.",
+    layouts: LAYOUTS.map((l) => l.name).sort(),
+  }, null, 2) + "\n";
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = generate();
-  if (process.argv.includes("--stdout")) process.stdout.write(text);
-  else writeFileSync(OUTPUT, text);
+  if (process.argv.includes("--stdout")) {
+    process.stdout.write(text);
+  } else {
+    writeFileSync(OUTPUT, text);
+    writeFileSync(LAYOUT_LIST, generateLayoutList());
+  }
 }

@@ -1,9 +1,11 @@
-// The committed keymaps.js is what the generator makes from the xkb-data installed here.
+// The committed keymaps.js and keyboard-layouts.json are what the generator makes from the xkb-data installed
+// here; the list names exactly the table's layouts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { OUTPUT, generate } from "../gen-keymaps.mjs";
+import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
+import { LAYOUT_LIST, OUTPUT, generate, generateLayoutList } from "../gen-keymaps.mjs";
 
 function installed(command) {
   try {
@@ -22,3 +24,9 @@ test("keymaps.js equals a fresh generation (node webapp/tools/gen-keymaps.mjs)",
     assert.equal(readFileSync(OUTPUT, "utf8"), generate(),
       "keymaps.js is stale or edited by hand: run node webapp/tools/gen-keymaps.mjs");
   });
+
+test("keyboard-layouts.json equals a fresh generation and lists every layout of the table", () => {
+  assert.equal(readFileSync(LAYOUT_LIST, "utf8"), generateLayoutList(),
+    "keyboard-layouts.json is stale or edited by hand: run node webapp/tools/gen-keymaps.mjs");
+  assert.deepEqual(JSON.parse(readFileSync(LAYOUT_LIST, "utf8")).layouts, Object.keys(KEYMAPS).sort());
+});

@@ -4,6 +4,7 @@ import dev.keyhole.server.config.Schema.Key;
 import dev.keyhole.server.config.Schema.ListOf;
 import dev.keyhole.server.config.Schema.Secret;
 import dev.keyhole.server.config.Schema.Section;
+import dev.keyhole.server.keyboard.KeyboardLayouts;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
 import dev.keyhole.server.targets.ConsoleSpec.Credentials;
@@ -33,14 +34,8 @@ public final class KeyholeSchema {
     /** The RDP security modes guacd accepts. */
     public static final Set<String> RDP_SECURITY_MODES = Set.of("any", "nla", "nla-ext", "tls", "rdp", "vmconnect");
 
-    /** The keyboard layouts guacd's RDP plugin knows (its {@code server-layout} values). */
-    public static final Set<String> SERVER_LAYOUTS = Set.of(
-            "da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty", "es-es-qwerty",
-            "es-latam-qwerty", "failsafe", "fr-be-azerty", "fr-ca-qwerty", "fr-ch-qwertz", "fr-fr-azerty",
-            "hu-hu-qwertz", "it-it-qwerty", "ja-jp-qwerty", "no-no-qwerty", "pl-pl-qwerty", "pt-br-qwerty",
-            "pt-pt-qwerty", "ro-ro-qwerty", "sv-se-qwerty", "tr-tr-qwerty");
-
-    private static final Schema.Parser<String> LAYOUT = Parsers.oneOf(SERVER_LAYOUTS);
+    /** A keyboard layout: one Keyhole has a key table for (guacd's {@code server-layout} names). */
+    private static final Schema.Parser<String> LAYOUT = KeyboardLayouts.builtIn()::check;
 
     // --- http --------------------------------------------------------------------------------------------------
 
@@ -130,7 +125,8 @@ public final class KeyholeSchema {
     static final Key<String> TARGET_SERVER_LAYOUT = Key.value("server-layout", LAYOUT)
             .byDefault(ConsoleSpec.DEFAULT_LAYOUT)
             .doc("the console's keyboard layout: what the passphrase box types for, and guacd's server-layout "
-                    + "over RDP; as guacd names them: " + String.join(" ", sorted(SERVER_LAYOUTS)), "en-us-qwerty");
+                    + "over RDP; as guacd names them: " + String.join(" ", KeyboardLayouts.builtIn().names())
+                    + " (any other is an error, guacd's failsafe too: it names no keyboard)", "en-us-qwerty");
     static final Key<List<KeyboardStage>> TARGET_KEYBOARD = Key.mapping("keyboard", KeyholeSchema::stage)
             .shapeReasons("must be a mapping of boot stage to layout, e.g. 'grub: en-us-qwerty'",
                     "must name at least one boot stage and its layout, e.g. 'initramfs: de-de-qwertz'")
