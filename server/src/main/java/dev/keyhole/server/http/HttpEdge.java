@@ -69,7 +69,7 @@ public final class HttpEdge {
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
         ApiServlet api = new ApiServlet(json);
-        new TargetsApi(targets, keyboards, json).addTo(api);
+        new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json).addTo(api);
         new MachinesApi(machines).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
         ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits));

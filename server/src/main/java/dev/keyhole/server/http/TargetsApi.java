@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.guacamole.GuacamoleClientBadTypeException;
 import org.apache.guacamole.GuacamoleClientException;
 import org.apache.guacamole.GuacamoleResourceNotFoundException;
@@ -20,8 +21,10 @@ import org.apache.guacamole.GuacamoleResourceNotFoundException;
  * The targets' routes:
  * <ul>
  * <li>{@code GET /api/targets}: the targets a browser may open, as {@code {"targets":[{"name":…,"title":…,
- * "protocol":"rdp","keyboard":{"stage":…,"layout":…,"stages":[{"name":…,"layout":…}]}}]}}; never their hosts,
- * ports or parameters;</li>
+ * "protocol":"rdp","keyboard":{"stage":…,"layout":…,"stages":[{"name":…,"layout":…}]},
+ * "guacdProtocol":"VERSION_1_3_0"}]}}, the last the Guacamole protocol version of the guacd the consoles go
+ * through (over RDP it says whose keymaps guacd types with; null until a console has connected); never their
+ * hosts, ports or parameters;</li>
  * <li>{@code POST /api/targets/NAME/stage} with {@code {"stage":"initramfs"}}: switches a target's keyboard to one
  * of its boot stages, which reconnects its console for everyone viewing it; answers the target's keyboard state.
  * The body must be JSON ({@code Content-Type: application/json}, nothing else), which a page of another site
@@ -35,19 +38,27 @@ final class TargetsApi {
 
     private final TargetDirectory targets;
     private final KeyboardStages keyboards;
+    private final Supplier<String> guacdProtocol;
     private final ObjectMapper json;
 
-    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, ObjectMapper json) {
+    /**
+     * @param guacdProtocol the Guacamole protocol version guacd negotiated last, or null when not known yet
+     */
+    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, Supplier<String> guacdProtocol, ObjectMapper json) {
         this.targets = targets;
         this.keyboards = keyboards;
+        this.guacdProtocol = guacdProtocol;
         this.json = json;
     }
 
-    /** One target as browsers see it, with the keyboard layout its console expects now. */
-    record TargetView(String name, String title, String protocol, KeyboardState keyboard) {
-        static TargetView of(Target target, KeyboardState keyboard) {
+    /**
+     * One target as browsers see it, with the keyboard layout its console expects now and the protocol version of
+     * the guacd it goes through (null: not known yet).
+     */
+    record TargetView(String name, String title, String protocol, KeyboardState keyboard, String guacdProtocol) {
+        static TargetView of(Target target, KeyboardState keyboard, String guacdProtocol) {
             return new TargetView(target.name(), target.title(), target.protocol().name().toLowerCase(Locale.ROOT),
-                    keyboard);
+                    keyboard, guacdProtocol);
         }
     }
 
@@ -62,8 +73,9 @@ final class TargetsApi {
     }
 
     private ApiServlet.Answer list(ApiServlet.Call call) {
+        String guacd = guacdProtocol.get();
         return ApiServlet.Json.ok(new TargetList(targets.list().stream()
-                .map(t -> TargetView.of(t, keyboards.state(t))).toList()));
+                .map(t -> TargetView.of(t, keyboards.state(t), guacd)).toList()));
     }
 
     private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleClientException, IOException {

@@ -51,6 +51,8 @@ public final class TunnelService implements AutoCloseable {
     private final AsynchronousChannelGroup group;
     private final LiveConsoles consoles;
     private final AtomicBoolean versionLogged = new AtomicBoolean();
+    /** The Guacamole protocol version guacd negotiated when a console last connected; null before the first. */
+    private volatile GuacamoleProtocolVersion guacdProtocol;
     private final OpenTunnels open;
     /** Why new tunnels are turned away (the server is stopping); null while they are welcome. */
     private volatile String stopping;
@@ -189,7 +191,8 @@ public final class TunnelService implements AutoCloseable {
     private LiveConsole openConsole(Target target, Duration linger) throws TunnelException {
         GuacdConnection owner = GuacdConnection.open(group, connecting, guacd, target.protocol().guacdName(),
                 parameters(target), information(target), timeout);
-        logVersionOnce(owner.protocolVersion());
+        guacdProtocol = owner.protocolVersion();
+        logVersionOnce(guacdProtocol);
         log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})", target.name(),
                 target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
         return new LiveConsole(target, owner, scheduler, linger, consoles::ended);
@@ -206,6 +209,18 @@ public final class TunnelService implements AutoCloseable {
         } else {
             log.info("guacd at {} speaks protocol {}", guacd.address(), version);
         }
+    }
+
+    /**
+     * The Guacamole protocol version guacd negotiated when a console last connected through it, e.g.
+     * {@code VERSION_1_3_0}: over RDP, which keys guacd presses depends on its release, and this is all the
+     * handshake tells of it.
+     *
+     * @return the version; null before the first console connected, or when the handshake gave none
+     */
+    public String guacdProtocolVersion() {
+        GuacamoleProtocolVersion version = guacdProtocol;
+        return version == null ? null : version.toString();
     }
 
     /** guacd's parameters for the target, with the layout of its current keyboard stage. */
