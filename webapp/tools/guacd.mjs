@@ -18,12 +18,12 @@ export const GUACD_KEYMAPS = join(HERE, "guacd-keymaps");
 
 /**
  * The guacd releases whose keymaps Keyhole carries, each with the Guacamole protocol version it negotiates
- * (its "args" instruction): that version is all a server learns of guacd's release. Other releases speak the
- * same versions: guacd 1.4.0 speaks VERSION_1_3_0, and its keymaps press the same keys as 1.3.0's for every
- * character 1.3.0's type (1.4.0 adds no-no-qwerty and fixes fr-be-azerty's "-" and "_", pt-br-qwerty's "/"
- * and "?"); guacd 1.5.x speaks VERSION_1_5_0, and its keymaps are 1.6.0's but that it lacks cs-cz-qwertz,
- * fr-ca-qwerty, pt-pt-qwerty and ro-ro-qwerty (it types them with en-us-qwerty's keymap) and that its
- * pl-pl-qwerty keeps AltGr.
+ * (its "args" instruction): that version is all a server learns of guacd's release, and other releases speak
+ * the same ones. guacd 1.4.0 speaks VERSION_1_3_0: its keymaps type every character 1.3.0's do, and more (it
+ * adds no-no-qwerty and fixes fr-be-azerty's "-" and "_", pt-br-qwerty's "/" and "?"). guacd 1.5.x speaks
+ * VERSION_1_5_0: its keymaps type what 1.6.0's do (pl-pl-qwerty's AltGr letters too, which 1.6.0 lost), but
+ * that it has no keymap for cs-cz-qwertz, fr-ca-qwerty, pt-pt-qwerty and ro-ro-qwerty (it types those with
+ * en-us-qwerty's) and that 1.5.0 and 1.5.1 type hu-hu-qwertz's "i" only by turning Caps Lock on.
  */
 export const GUACD_RELEASES = [
   { release: "1.3.0", protocol: "VERSION_1_3_0" },

@@ -4,9 +4,9 @@
 // character is typeable exactly where the key guacd presses for it (guacd.mjs) types it on the console.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
+import { GUACD, KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 import { keysymOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
-import { keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
+import { GUACD_RELEASES, keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
 import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
 import {
   TYPING_KEYCODES, compileConsoleKeymap, keycodeOfScancode, keysOfConsoleKeymap, levelsOfConsoleKeymap,
@@ -16,11 +16,25 @@ import {
 const describe = (cp) => `${JSON.stringify(String.fromCodePoint(cp))} (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`;
 
 test("the table has every layout guacd knows (the keymaps of guacd-keymaps/), each with a title", () => {
-  for (const name of layoutsOf(readKeymaps("1.3.0"))) {
-    assert.ok(KEYMAPS[name], "no layout " + name);
-    assert.ok(KEYMAPS[name].title, "no title for " + name);
+  for (const { release } of GUACD_RELEASES) {
+    for (const name of layoutsOf(readKeymaps(release))) {
+      assert.ok(KEYMAPS[name], `no layout ${name} (guacd ${release} has a keymap for it)`);
+      assert.ok(KEYMAPS[name].title, "no title for " + name);
+    }
   }
   assert.deepEqual(Object.keys(KEYMAPS).sort(), LAYOUTS.map((l) => l.name).sort());
+});
+
+test("every layout has characters for RDP for every guacd release, and GUACD names each release's layouts", () => {
+  assert.deepEqual(GUACD.map((g) => [g.release, g.protocol]), GUACD_RELEASES.map((g) => [g.release, g.protocol]));
+  for (const g of GUACD) assert.deepEqual(g.layouts, layoutsOf(readKeymaps(g.release)), g.release);
+  for (const [name, layout] of Object.entries(KEYMAPS)) {
+    assert.deepEqual(Object.keys(layout.rdp), GUACD.map((g) => g.release), name);
+    for (const [release, chars] of Object.entries(layout.rdp)) {
+      assert.equal(typeof chars, "string", `${name}, guacd ${release}`);
+      assert.ok(Array.from(chars).length >= 50, `${name}, guacd ${release}: only ${JSON.stringify(chars)}`);
+    }
+  }
 });
 
 for (const layout of LAYOUTS) {
@@ -53,21 +67,24 @@ for (const layout of LAYOUTS) {
 }
 
 for (const layout of LAYOUTS) {
-  test(`${layout.name}: over RDP with guacd 1.3.0, the table's characters are those guacd's key types on the console`, () => {
-    const console = keysOfConsoleKeymap(readBinaryKeymap(compileConsoleKeymap(layout.xkb, layout.variant)));
-    const keyboard = keyboardFor(readKeymaps("1.3.0"), layout.name);
-    const wrong = [];
-    for (const char of Object.keys(KEYMAPS[layout.name].levels)) {
-      const key = keyFor(keyboard, keysymOf(char));
-      const keycode = key && keycodeOfScancode(key.scancode, key.ext);
-      const typed = keycode !== null && TYPING_KEYCODES.has(keycode) ? console.get(keycode)[key.level] : null;
-      const expected = typed === char.codePointAt(0);
-      if (KEYMAPS[layout.name].rdp.includes(char) !== expected) {
-        wrong.push(`${describe(char.codePointAt(0))}: the table says ${expected ? "untypeable" : "typeable"}; guacd `
-          + (key ? `presses scancode 0x${key.scancode.toString(16)} with ${LEVEL_NAMES[key.level]}, which types `
-            + (typed === null ? "nothing" : describe(typed)) : "presses no key for it"));
+  for (const { release } of GUACD_RELEASES) {
+    test(`${layout.name}: over RDP with guacd ${release}, the table's characters are those guacd's key types on the console`, () => {
+      const console = keysOfConsoleKeymap(readBinaryKeymap(compileConsoleKeymap(layout.xkb, layout.variant)));
+      const keyboard = keyboardFor(readKeymaps(release), layout.name);
+      const rdp = KEYMAPS[layout.name].rdp[release];
+      const wrong = [];
+      for (const char of Object.keys(KEYMAPS[layout.name].levels)) {
+        const key = keyFor(keyboard, keysymOf(char));
+        const keycode = key && keycodeOfScancode(key.scancode, key.ext);
+        const typed = keycode !== null && TYPING_KEYCODES.has(keycode) ? console.get(keycode)[key.level] : null;
+        const expected = typed === char.codePointAt(0);
+        if (rdp.includes(char) !== expected) {
+          wrong.push(`${describe(char.codePointAt(0))}: the table says ${expected ? "untypeable" : "typeable"}; guacd `
+            + (key ? `presses scancode 0x${key.scancode.toString(16)} with ${LEVEL_NAMES[key.level]}, which types `
+              + (typed === null ? "nothing" : describe(typed)) : "presses no key for it"));
+        }
       }
-    }
-    assert.deepEqual(wrong, []);
-  });
+      assert.deepEqual(wrong, []);
+    });
+  }
 }

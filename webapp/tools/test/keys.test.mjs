@@ -1,9 +1,11 @@
 // keysymOf and planKeys: key symbols, modifiers per protocol, untypeable characters by position.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
+import {
+  guacdRelease, isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys, rdpCharacters,
+} from "../../src/main/resources/keyhole/webapp/js/keys.js";
 import { KEYSYM } from "../../src/main/resources/keyhole/webapp/js/keysym.js";
-import { KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
+import { GUACD, KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 import { layoutsOf, readKeymaps } from "../guacd.mjs";
 
 const SHIFT = KEYSYM.SHIFT_L;
@@ -55,32 +57,67 @@ test("rdp: only the character's own key symbol; guacd adds the modifiers", () =>
   });
 });
 
-test("rdp: characters guacd 1.3's keymap has no key for are untypeable, though the layout types them", () => {
+const GUACD_1_3 = "VERSION_1_3_0";
+const GUACD_1_6 = "VERSION_1_5_0";
+
+test("rdp: characters guacd's keymap has no key for are untypeable, though the layout types them", () => {
   // guacd would send these as RDP Unicode events, which VirtualBox's console ignores (see guacd-keymaps/).
-  assert.deepEqual(planKeys("aΩ«b—", "de-de-qwertz", "rdp"), { ok: false, untypeable: [1, 2, 4] });
+  for (const guacd of [GUACD_1_3, GUACD_1_6, null]) {
+    assert.deepEqual(planKeys("aΩ«b—", "de-de-qwertz", "rdp", guacd), { ok: false, untypeable: [1, 2, 4] });
+    assert.deepEqual(planKeys("ß", "fr-fr-azerty", "rdp", guacd), { ok: false, untypeable: [0] });
+    assert.equal(isTypeable("€", "fr-fr-azerty", "rdp", guacd), true);
+    assert.equal(isTypeable("\n", "fr-fr-azerty", "rdp", guacd), true);
+  }
   assert.equal(planKeys("aΩ«b—", "de-de-qwertz", "vnc").ok, true);
-  assert.deepEqual(planKeys("ß", "fr-fr-azerty", "rdp"), { ok: false, untypeable: [0] });
-  assert.equal(isTypeable("€", "fr-fr-azerty", "rdp"), true);
-  assert.equal(isTypeable("\n", "fr-fr-azerty", "rdp"), true);
 });
 
 test("rdp: every layout's rdp characters are characters the layout types", () => {
   for (const name of layoutNames()) {
-    for (const char of KEYMAPS[name].rdp) {
-      assert.notEqual(levelOf(char, name), undefined, `${name}: ${JSON.stringify(char)}`);
+    for (const [release, chars] of Object.entries(KEYMAPS[name].rdp)) {
+      for (const char of chars) {
+        assert.notEqual(levelOf(char, name), undefined, `${name}, guacd ${release}: ${JSON.stringify(char)}`);
+      }
     }
   }
 });
 
 test("rdp: a layout guacd has a keymap for types its letters, digits and space", () => {
-  const guacd = layoutsOf(readKeymaps("1.3.0"));
-  assert.ok(guacd.length >= 16, "guacd 1.3.0's layouts: " + guacd);
-  for (const name of guacd) {
-    // But where guacd's keymap is wrong: guacd 1.3.0's Hungarian keymap has "ı" where the key types "i",
-    // and types "i" only by turning Caps Lock on.
-    const wrongInGuacd = name === "hu-hu-qwertz" ? "i" : "";
-    for (const char of "abcdefghijklmnopqrstuvwxyz0123456789 ") {
-      assert.equal(isTypeable(char, name, "rdp"), !wrongInGuacd.includes(char), `${name}: ${JSON.stringify(char)}`);
+  // But where guacd's keymap is wrong: it has "ı" where the key types "i", and types "i" only by turning
+  // Caps Lock on (guacd 1.3.0's Hungarian keymap, 1.6.0's Czech one).
+  const wrongInGuacd = { "1.3.0": { "hu-hu-qwertz": "i" }, "1.6.0": { "cs-cz-qwertz": "i" } };
+  for (const { release, protocol, layouts } of GUACD) {
+    assert.deepEqual(layouts, layoutsOf(readKeymaps(release)));
+    assert.ok(layouts.length >= 16, `guacd ${release}'s layouts: ${layouts}`);
+    for (const name of layouts) {
+      const wrong = wrongInGuacd[release][name] || "";
+      for (const char of "abcdefghijklmnopqrstuvwxyz0123456789 ") {
+        assert.equal(isTypeable(char, name, "rdp", protocol), !wrong.includes(char),
+          `${name}, guacd ${release}: ${JSON.stringify(char)}`);
+      }
+    }
+  }
+});
+
+test("rdp: the characters of the guacd release that speaks the protocol version guacd negotiated", () => {
+  assert.equal(guacdRelease(GUACD_1_3).release, "1.3.0");
+  assert.equal(guacdRelease(GUACD_1_6).release, "1.6.0");
+  assert.equal(guacdRelease("VERSION_1_1_0"), null);
+  assert.equal(guacdRelease(null), null);
+  assert.equal(guacdRelease(undefined), null);
+  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_3), KEYMAPS["fr-be-azerty"].rdp["1.3.0"]);
+  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_6), KEYMAPS["fr-be-azerty"].rdp["1.6.0"]);
+});
+
+test("rdp: with no known guacd release, what every release types", () => {
+  // guacd 1.3.0's Belgian keymap swaps "-" and "_"; 1.6.0's has them right.
+  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
+  assert.equal(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_6).ok, true);
+  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp"), { ok: false, untypeable: [1, 2] });
+  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", "VERSION_1_1_0"), { ok: false, untypeable: [1, 2] });
+  for (const name of layoutNames()) {
+    const every = rdpCharacters(name, null);
+    for (const { protocol } of GUACD) {
+      for (const char of every) assert.ok(rdpCharacters(name, protocol).includes(char), `${name}: ${char}`);
     }
   }
 });
@@ -88,10 +125,20 @@ test("rdp: a layout guacd has a keymap for types its letters, digits and space",
 test("rdp: a layout guacd has no keymap for types what guacd's US keys type on it", () => {
   // guacd 1.3.0 has no Polish keymap and types with its US one: the Polish (programmer) layout has US keys
   // for ASCII, and its letters with AltGr guacd has no key for.
-  assert.deepEqual(planKeys("Zaq1@ą", "pl-pl-qwerty", "rdp"), { ok: false, untypeable: [5] });
+  assert.deepEqual(planKeys("Zaq1@ą", "pl-pl-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [5] });
   assert.equal(planKeys("Zaq1@ą", "pl-pl-qwerty", "vnc").ok, true);
   // The Norwegian layout has "-" and "@" on other keys than the US one: the US keys would type "+" and '"'.
-  assert.deepEqual(planKeys("a-@", "no-no-qwerty", "rdp"), { ok: false, untypeable: [1, 2] });
+  assert.deepEqual(planKeys("a-@", "no-no-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
+  assert.equal(planKeys("a-@", "no-no-qwerty", "rdp", GUACD_1_6).ok, true);
+  // guacd 1.6.0 has Romanian and Portuguese keymaps.
+  assert.deepEqual(planKeys("aș", "ro-ro-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1] });
+  assert.equal(planKeys("aș€", "ro-ro-qwerty", "rdp", GUACD_1_6).ok, true);
+  assert.equal(planKeys("ç-@", "pt-pt-qwerty", "rdp", GUACD_1_6).ok, true);
+});
+
+test("rdp: guacd 1.6.0's Polish keymap has no AltGr key, so its AltGr letters are untypeable", () => {
+  // Its parent is "base", not "base_altgr": guacd cannot press AltGr, and the key alone would type "a".
+  assert.deepEqual(planKeys("Zaq1@ą€", "pl-pl-qwerty", "rdp", GUACD_1_6), { ok: false, untypeable: [5, 6] });
 });
 
 test("vnc: the AltGr letters of the Polish and Romanian layouts, as their legacy or Unicode key symbols", () => {
@@ -102,16 +149,16 @@ test("vnc: the AltGr letters of the Polish and Romanian layouts, as their legacy
 });
 
 test("rdp: a character guacd's keymap puts on another key than the layout's is untypeable", () => {
-  // guacd 1.3.0's Belgian keymap swaps "-" and "_" (Shift+"-" would type "_"); its Brazilian one puts "/"
-  // and "?" on the right Shift key.
-  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp"), { ok: false, untypeable: [1, 2] });
-  assert.equal(planKeys("a-_b", "fr-be-azerty", "vnc").ok, true);
-  assert.deepEqual(planKeys("/?", "pt-br-qwerty", "rdp"), { ok: false, untypeable: [0, 1] });
+  // guacd 1.3.0's Brazilian keymap puts "/" and "?" on the right Shift key; 1.6.0's on the ABNT2 key.
+  assert.deepEqual(planKeys("/?", "pt-br-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [0, 1] });
+  assert.equal(planKeys("/?", "pt-br-qwerty", "rdp", GUACD_1_6).ok, true);
+  // guacd's Danish keymap swaps "§" and "½" (both releases).
+  assert.deepEqual(planKeys("§½", "da-dk-qwerty", "rdp", GUACD_1_6), { ok: false, untypeable: [0, 1] });
 });
 
 test("untypeable characters are reported by position (in characters) and nothing is planned", () => {
   assert.deepEqual(planKeys("ab€ö😀c", "en-us-qwerty", "vnc"), { ok: false, untypeable: [2, 3, 4] });
-  assert.deepEqual(planKeys("😀€", "en-us-qwerty", "rdp"), { ok: false, untypeable: [0, 1] });
+  assert.deepEqual(planKeys("😀€", "en-us-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [0, 1] });
   // Dead keys: the German ^ and ` are dead, so they cannot be typed alone.
   assert.deepEqual(planKeys("^`", "de-de-qwertz", "vnc"), { ok: false, untypeable: [0, 1] });
   assert.deepEqual(planKeys("\t", "de-de-qwertz", "vnc"), { ok: false, untypeable: [0] });

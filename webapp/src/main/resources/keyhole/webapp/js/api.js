@@ -6,8 +6,10 @@
  */
 
 /**
- * A console the server offers. The server never reveals host or port.
- * @typedef {{name: string, title: string, protocol: string, keyboard?: KeyboardState}} Target
+ * A console the server offers. The server never reveals host or port. guacdProtocol: the Guacamole protocol
+ * version guacd negotiated (e.g. "VERSION_1_3_0"), null until a console has connected.
+ * @typedef {{name: string, title: string, protocol: string, keyboard?: KeyboardState,
+ *     guacdProtocol: (string|null)}} Target
  */
 
 /**

@@ -9,13 +9,16 @@
  * Over VNC a character is sent as the key symbol the layout itself has for it (the table's `keysyms`, e.g.
  * the legacy Greek_OMEGA 0x7d9 for "Ω"): QEMU looks key symbols up in a map made from the same layout and
  * knows no other form. Over RDP it is sent in its Unicode form (keysymOf), which guacd needs (e.g. for "€"),
- * and only the characters guacd's keymap has a key for are typeable (the table's `rdp`): guacd would send
- * any other as an RDP Unicode event, which VirtualBox's console ignores.
+ * and only the characters for which guacd presses a key that types them are typeable (the table's `rdp`):
+ * guacd would send any other as an RDP Unicode event, which VirtualBox's console ignores, or press a key that
+ * types something else. That depends on guacd's keymaps, so on its release: the table holds the characters of
+ * each release it knows (GUACD), and the page names the Guacamole protocol version the server negotiated with
+ * guacd (guacdRelease).
  *
  * The text given to planKeys is never logged, echoed or kept; untypeable characters are reported by
  * position only.
  */
-import { KEYMAPS } from "./keymaps.js";
+import { GUACD, KEYMAPS } from "./keymaps.js";
 import { KEYSYM } from "./keysym.js";
 
 /** Modifier levels of the layout table. */
@@ -62,10 +65,40 @@ export function levelOf(char, layoutName) {
   return Object.prototype.hasOwnProperty.call(levels, char) ? levels[char] : undefined;
 }
 
-/** True when a character can be typed into a console with this layout over this protocol. */
-export function isTypeable(char, layoutName, protocol) {
+/**
+ * The guacd release whose keymaps the table uses for a Guacamole protocol version: the release of GUACD that
+ * speaks it, e.g. "1.3.0" for "VERSION_1_3_0".
+ *
+ * @param {string|null|undefined} guacdProtocol the version guacd negotiated with the server; null or undefined
+ *        when unknown
+ * @returns {{release: string, protocol: string, layouts: string[]}|null} null when no release of the table
+ *          speaks it (or it is unknown)
+ */
+export function guacdRelease(guacdProtocol) {
+  return GUACD.find((g) => g.protocol === guacdProtocol) || null;
+}
+
+/**
+ * The characters guacd types right into a console with this layout over RDP: those of the guacd release that
+ * speaks `guacdProtocol`, or, when no release of the table does, those that every release types.
+ *
+ * @returns {string} the characters, each once
+ */
+export function rdpCharacters(layoutName, guacdProtocol) {
+  const rdp = layoutOf(layoutName).rdp;
+  const release = guacdRelease(guacdProtocol);
+  if (release) return rdp[release.release];
+  const [first, ...others] = GUACD.map((g) => rdp[g.release]);
+  return Array.from(first).filter((char) => others.every((chars) => chars.includes(char))).join("");
+}
+
+/**
+ * True when a character can be typed into a console with this layout over this protocol (over RDP, through
+ * the guacd that speaks `guacdProtocol`: see rdpCharacters).
+ */
+export function isTypeable(char, layoutName, protocol, guacdProtocol) {
   if (levelOf(char, layoutName) === undefined) return false;
-  return protocol !== "rdp" || char === "\n" || layoutOf(layoutName).rdp.includes(char);
+  return protocol !== "rdp" || char === "\n" || rdpCharacters(layoutName, guacdProtocol).includes(char);
 }
 
 function layoutOf(layoutName) {
@@ -82,20 +115,23 @@ function layoutOf(layoutName) {
  * @param {"vnc"|"rdp"} protocol "vnc": Shift_L / AltGr pressed around each character as its level needs,
  *        the layout's own key symbol for it (keysymFor); "rdp": only the character's key symbol in its Unicode
  *        form (keysymOf; guacd adds the modifiers)
+ * @param {string|null} [guacdProtocol] over RDP, the Guacamole protocol version guacd negotiated (e.g.
+ *        "VERSION_1_3_0"), which says whose keymaps guacd types with; omitted or null when unknown: then only
+ *        what every guacd release of the table types is typeable
  * @returns {{ok: true, events: Array<[number, boolean]>} | {ok: false, untypeable: number[]}}
  *          events are [keysym, pressed] in order, every press released; untypeable lists the positions
  *          (0-based, counted in characters = code points, as Array.from(text) counts them) of the
  *          characters that cannot be typed (isTypeable). Nothing is planned when any character is untypeable.
  * @throws {Error} for an unknown layout or protocol
  */
-export function planKeys(text, layoutName, protocol) {
+export function planKeys(text, layoutName, protocol, guacdProtocol = null) {
   layoutOf(layoutName);
   if (protocol !== "vnc" && protocol !== "rdp") throw new Error("unknown protocol: " + protocol);
   const chars = Array.from(text);
   const untypeable = [];
   const events = [];
   chars.forEach((char, position) => {
-    if (!isTypeable(char, layoutName, protocol)) {
+    if (!isTypeable(char, layoutName, protocol, guacdProtocol)) {
       untypeable.push(position);
       return;
     }

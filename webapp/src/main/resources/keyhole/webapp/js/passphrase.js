@@ -21,7 +21,9 @@ const PACE_MS = 12;
  * @param {{form: HTMLFormElement, input: HTMLInputElement, enter: HTMLInputElement,
  *          send: HTMLButtonElement, message: HTMLElement, marks: HTMLElement, progress: HTMLProgressElement}} ui
  * @param {() => (Guacamole.Client|null)} currentClient the connected client, or null
- * @param {() => ({layout: string, stage: string, protocol: string}|null)} keyboard the layout in effect
+ * @param {() => ({layout: string, stage: string, protocol: string, guacdProtocol: (string|null)}|null)} keyboard
+ *     the layout in effect, with the Guacamole protocol version of the guacd the console goes through (null:
+ *     unknown)
  */
 export function passphraseBox(ui, currentClient, keyboard) {
   let sending = false;
@@ -66,7 +68,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
     const module = await keys;
     let plan;
     try {
-      plan = module.planKeys(ui.input.value, layout.layout, layout.protocol);
+      plan = module.planKeys(ui.input.value, layout.layout, layout.protocol, layout.guacdProtocol);
     } catch (e) {
       plan = null;
     }
@@ -75,7 +77,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
       return;
     }
     if (!plan.ok) {
-      refuse(plan.untypeable, layout);
+      refuse(plan.untypeable, layout, module);
       return;
     }
 
@@ -112,7 +114,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
   }
 
   /** Marks the untypeable positions (1-based for people) without showing any character. */
-  function refuse(positions, layout) {
+  function refuse(positions, layout, module) {
     const bad = new Set(positions);
     const count = Array.from(ui.input.value).length;
     ui.marks.replaceChildren(...Array.from({ length: count }, (_, i) => element("span", {
@@ -125,8 +127,11 @@ export function passphraseBox(ui, currentClient, keyboard) {
     const which = numbers.length === 1
       ? `character ${numbers[0]}`
       : `characters ${numbers.slice(0, -1).join(", ")} and ${numbers[numbers.length - 1]}`;
-    // Over RDP guacd has keys for fewer characters than the layout types (keys.js isTypeable).
-    const how = layout.protocol === "rdp" ? " over RDP" : "";
+    // Over RDP guacd types fewer characters than the layout does, and which depends on its release (keys.js
+    // rdpCharacters).
+    const release = module.guacdRelease(layout.guacdProtocol);
+    const how = layout.protocol !== "rdp" ? ""
+      : release ? ` over RDP (with guacd ${release.release}'s keymaps)` : " over RDP";
     say(`Nothing was sent: the console's keyboard layout (${layout.layout}, stage ${layout.stage}) cannot type `
       + `${which}${how} (marked ✕). Change ${numbers.length === 1 ? "it" : "them"}, or switch the keyboard stage `
       + "if the console has moved on.", "refused");

@@ -28,16 +28,22 @@ export class KeyboardStagePanel {
     this.keyboard = null;
     /** @type {string|null} "rdp" or "vnc" */
     this.protocol = null;
+    /** @type {string|null} the Guacamole protocol version guacd speaks, as the server last said; null: unknown */
+    this.guacdProtocol = null;
     this.noticeTimer = null;
     /** The stage the last "keyboard switched" notice was about. */
     this.announced = null;
     this.onchange = () => {};
   }
 
-  /** The layout keys are planned for now, with the target's protocol; null until known. */
+  /**
+   * The layout keys are planned for now, with the target's protocol and the protocol version of the guacd it
+   * goes through (null while the server has not connected to guacd yet); null until known.
+   */
   current() {
     if (!this.keyboard || !this.protocol) return null;
-    return { stage: this.keyboard.stage, layout: this.keyboard.layout, protocol: this.protocol };
+    return { stage: this.keyboard.stage, layout: this.keyboard.layout, protocol: this.protocol,
+      guacdProtocol: this.guacdProtocol };
   }
 
   /** Reads the target's keyboard state from the server and shows it. Failures keep what was shown. */
@@ -46,6 +52,7 @@ export class KeyboardStagePanel {
       const target = (await fetchTargets()).find((t) => t.name === this.targetName);
       if (target) {
         this.protocol = target.protocol;
+        this.guacdProtocol = target.guacdProtocol || null;
         const before = this.keyboard && this.keyboard.stage;
         if (target.keyboard) this.show(target.keyboard);
         // Switched while this page was away (or its tunnel closed for another reason first): say so too.
