@@ -30,6 +30,29 @@ export const GUACD_RELEASES = [
   { release: "1.6.0", protocol: "VERSION_1_5_0" },
 ];
 
+/**
+ * The Guacamole protocol versions the releases speak, in the order of their first release: for each, the
+ * releases that speak it (oldest first) and a name for them, e.g. "guacd 1.5.0–1.6.0" (first–last), or
+ * "guacd 1.3.0" for one release. A guacd that negotiates the version is one of those releases, so what the
+ * passphrase box may type through it is what every one of them types.
+ *
+ * @returns {{protocol: string, name: string, releases: string[]}[]}
+ */
+export function guacdProtocols(releases = GUACD_RELEASES) {
+  const protocols = [];
+  for (const { release, protocol } of releases) {
+    let entry = protocols.find((p) => p.protocol === protocol);
+    if (!entry) protocols.push((entry = { protocol, name: "", releases: [] }));
+    entry.releases.push(release);
+  }
+  for (const entry of protocols) {
+    const first = entry.releases[0];
+    const last = entry.releases[entry.releases.length - 1];
+    entry.name = "guacd " + (first === last ? first : `${first}–${last}`);
+  }
+  return protocols;
+}
+
 /** GUAC_DEFAULT_KEYMAP: the keymap guacd uses when it has none of the server-layout's name. */
 export const DEFAULT_LAYOUT = "en-us-qwerty";
 

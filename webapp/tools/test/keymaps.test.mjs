@@ -1,12 +1,13 @@
 // The generated layout table against an independent compilation of each layout: console-setup's ckbcomp
 // and the kernel's loadkeys (see console-keymap.mjs). Every printable character of the typing block must
 // need the same modifier level in both; every other character must be untypeable in both. Over RDP, a
-// character is typeable exactly where the key guacd presses for it (guacd.mjs) types it on the console.
+// character is typeable through a Guacamole protocol version exactly where, for every guacd release that speaks
+// it, the key that release presses for it (guacd.mjs) types it on the console.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GUACD, KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 import { keysymOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
-import { GUACD_RELEASES, keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
+import { GUACD_RELEASES, guacdProtocols, keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
 import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
 import {
   TYPING_KEYCODES, compileConsoleKeymap, keycodeOfScancode, keysOfConsoleKeymap, levelsOfConsoleKeymap,
@@ -25,14 +26,29 @@ test("the table has every layout guacd knows (the keymaps of guacd-keymaps/), ea
   assert.deepEqual(Object.keys(KEYMAPS).sort(), LAYOUTS.map((l) => l.name).sort());
 });
 
-test("every layout has characters for RDP for every guacd release, and GUACD names each release's layouts", () => {
-  assert.deepEqual(GUACD.map((g) => [g.release, g.protocol]), GUACD_RELEASES.map((g) => [g.release, g.protocol]));
-  for (const g of GUACD) assert.deepEqual(g.layouts, layoutsOf(readKeymaps(g.release)), g.release);
+test("GUACD: every protocol version of the carried releases, with all its releases, named by them", () => {
+  assert.deepEqual(GUACD.map(({ protocol, name, releases }) => ({ protocol, name, releases })), guacdProtocols());
+  for (const { release, protocol } of GUACD_RELEASES) {
+    assert.deepEqual(GUACD.filter((g) => g.releases.includes(release)).map((g) => g.protocol), [protocol], release);
+  }
+  for (const g of GUACD) {
+    assert.equal(g.name, `guacd ${g.releases[0]}` + (g.releases.length > 1 ? `–${g.releases.at(-1)}` : ""));
+  }
+});
+
+test("GUACD: a protocol version's layouts are those every one of its releases has a keymap for", () => {
+  for (const g of GUACD) {
+    const layouts = g.releases.map((release) => layoutsOf(readKeymaps(release)));
+    assert.deepEqual(g.layouts, layouts[0].filter((name) => layouts.every((l) => l.includes(name))), g.protocol);
+  }
+});
+
+test("every layout has characters for RDP for every protocol version of GUACD", () => {
   for (const [name, layout] of Object.entries(KEYMAPS)) {
-    assert.deepEqual(Object.keys(layout.rdp), GUACD.map((g) => g.release), name);
-    for (const [release, chars] of Object.entries(layout.rdp)) {
-      assert.equal(typeof chars, "string", `${name}, guacd ${release}`);
-      assert.ok(Array.from(chars).length >= 50, `${name}, guacd ${release}: only ${JSON.stringify(chars)}`);
+    assert.deepEqual(Object.keys(layout.rdp), GUACD.map((g) => g.protocol), name);
+    for (const [protocol, chars] of Object.entries(layout.rdp)) {
+      assert.equal(typeof chars, "string", `${name}, ${protocol}`);
+      assert.ok(Array.from(chars).length >= 50, `${name}, ${protocol}: only ${JSON.stringify(chars)}`);
     }
   }
 });
@@ -66,22 +82,36 @@ for (const layout of LAYOUTS) {
   });
 }
 
+/**
+ * What a key guacd presses for a character types on the console: null when it types that very character, else
+ * why not.
+ */
+function wrongKey(console, keyboard, char) {
+  const key = keyFor(keyboard, keysymOf(char));
+  if (!key) return "presses no key for it";
+  const keycode = keycodeOfScancode(key.scancode, key.ext);
+  const typed = keycode !== null && TYPING_KEYCODES.has(keycode) ? console.get(keycode)[key.level] : null;
+  if (typed === char.codePointAt(0)) return null;
+  return `presses scancode 0x${key.scancode.toString(16)} with ${LEVEL_NAMES[key.level]}, which types `
+    + (typed === null ? "nothing" : describe(typed));
+}
+
 for (const layout of LAYOUTS) {
-  for (const { release } of GUACD_RELEASES) {
-    test(`${layout.name}: over RDP with guacd ${release}, the table's characters are those guacd's key types on the console`, () => {
+  for (const { protocol, name, releases } of GUACD) {
+    test(`${layout.name}: over RDP through ${protocol} (${name}), the table's characters are those every release's key types on the console`, () => {
       const console = keysOfConsoleKeymap(readBinaryKeymap(compileConsoleKeymap(layout.xkb, layout.variant)));
-      const keyboard = keyboardFor(readKeymaps(release), layout.name);
-      const rdp = KEYMAPS[layout.name].rdp[release];
+      const keyboards = releases.map((release) => [release, keyboardFor(readKeymaps(release), layout.name)]);
+      const rdp = KEYMAPS[layout.name].rdp[protocol];
       const wrong = [];
       for (const char of Object.keys(KEYMAPS[layout.name].levels)) {
-        const key = keyFor(keyboard, keysymOf(char));
-        const keycode = key && keycodeOfScancode(key.scancode, key.ext);
-        const typed = keycode !== null && TYPING_KEYCODES.has(keycode) ? console.get(keycode)[key.level] : null;
-        const expected = typed === char.codePointAt(0);
-        if (rdp.includes(char) !== expected) {
-          wrong.push(`${describe(char.codePointAt(0))}: the table says ${expected ? "untypeable" : "typeable"}; guacd `
-            + (key ? `presses scancode 0x${key.scancode.toString(16)} with ${LEVEL_NAMES[key.level]}, which types `
-              + (typed === null ? "nothing" : describe(typed)) : "presses no key for it"));
+        const why = keyboards.map(([release, keyboard]) => [release, wrongKey(console, keyboard, char)])
+          .filter(([, reason]) => reason !== null);
+        if (rdp.includes(char)) {
+          for (const [release, reason] of why) {
+            wrong.push(`${describe(char.codePointAt(0))}: the table says typeable; guacd ${release} ${reason}`);
+          }
+        } else if (why.length === 0) {
+          wrong.push(`${describe(char.codePointAt(0))}: the table says untypeable; every release types it`);
         }
       }
       assert.deepEqual(wrong, []);

@@ -2,11 +2,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  guacdRelease, isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys, rdpCharacters,
+  guacdKeymaps, isTypeable, keysymFor, keysymOf, layoutNames, levelOf, planKeys, rdpCharacters,
 } from "../../src/main/resources/keyhole/webapp/js/keys.js";
 import { KEYSYM } from "../../src/main/resources/keyhole/webapp/js/keysym.js";
 import { GUACD, KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
-import { layoutsOf, readKeymaps } from "../guacd.mjs";
 
 const SHIFT = KEYSYM.SHIFT_L;
 const ALTGR = KEYSYM.ALTGR;
@@ -73,39 +72,40 @@ test("rdp: characters guacd's keymap has no key for are untypeable, though the l
 
 test("rdp: every layout's rdp characters are characters the layout types", () => {
   for (const name of layoutNames()) {
-    for (const [release, chars] of Object.entries(KEYMAPS[name].rdp)) {
+    for (const [protocol, chars] of Object.entries(KEYMAPS[name].rdp)) {
       for (const char of chars) {
-        assert.notEqual(levelOf(char, name), undefined, `${name}, guacd ${release}: ${JSON.stringify(char)}`);
+        assert.notEqual(levelOf(char, name), undefined, `${name}, ${protocol}: ${JSON.stringify(char)}`);
       }
     }
   }
 });
 
-test("rdp: a layout guacd has a keymap for types its letters, digits and space", () => {
-  // But where guacd's keymap is wrong: it has "ı" where the key types "i", and types "i" only by turning
-  // Caps Lock on (guacd 1.3.0's Hungarian keymap, 1.6.0's Czech one).
-  const wrongInGuacd = { "1.3.0": { "hu-hu-qwertz": "i" }, "1.6.0": { "cs-cz-qwertz": "i" } };
-  for (const { release, protocol, layouts } of GUACD) {
-    assert.deepEqual(layouts, layoutsOf(readKeymaps(release)));
-    assert.ok(layouts.length >= 16, `guacd ${release}'s layouts: ${layouts}`);
+test("rdp: a layout every release has a keymap for types its letters, digits and space", () => {
+  // But where a keymap is wrong: it has "ı" where the key types "i", and types "i" only by turning Caps Lock on
+  // (guacd 1.3.0's Hungarian keymap, 1.6.0's Czech one).
+  const wrongInGuacd = { [GUACD_1_3]: { "hu-hu-qwertz": "i" }, [GUACD_1_6]: { "cs-cz-qwertz": "i" } };
+  for (const { protocol, name: guacd, layouts } of GUACD) {
+    assert.ok(layouts.length >= 16, `${guacd}'s layouts: ${layouts}`);
     for (const name of layouts) {
-      const wrong = wrongInGuacd[release][name] || "";
+      const wrong = wrongInGuacd[protocol][name] || "";
       for (const char of "abcdefghijklmnopqrstuvwxyz0123456789 ") {
         assert.equal(isTypeable(char, name, "rdp", protocol), !wrong.includes(char),
-          `${name}, guacd ${release}: ${JSON.stringify(char)}`);
+          `${name}, ${guacd}: ${JSON.stringify(char)}`);
       }
     }
   }
 });
 
-test("rdp: the characters of the guacd release that speaks the protocol version guacd negotiated", () => {
-  assert.equal(guacdRelease(GUACD_1_3).release, "1.3.0");
-  assert.equal(guacdRelease(GUACD_1_6).release, "1.6.0");
-  assert.equal(guacdRelease("VERSION_1_1_0"), null);
-  assert.equal(guacdRelease(null), null);
-  assert.equal(guacdRelease(undefined), null);
-  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_3), KEYMAPS["fr-be-azerty"].rdp["1.3.0"]);
-  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_6), KEYMAPS["fr-be-azerty"].rdp["1.6.0"]);
+test("rdp: the characters of the guacd releases that speak the protocol version guacd negotiated", () => {
+  assert.deepEqual(guacdKeymaps(GUACD_1_3).releases, ["1.3.0"]);
+  assert.equal(guacdKeymaps(GUACD_1_3).name, "guacd 1.3.0");
+  assert.deepEqual(guacdKeymaps(GUACD_1_6).releases, ["1.6.0"]);
+  assert.equal(guacdKeymaps(GUACD_1_6).name, "guacd 1.6.0");
+  assert.equal(guacdKeymaps("VERSION_1_1_0"), null);
+  assert.equal(guacdKeymaps(null), null);
+  assert.equal(guacdKeymaps(undefined), null);
+  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_3), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_3]);
+  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_6), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_6]);
 });
 
 test("rdp: with no known guacd release, what every release types", () => {

@@ -11,9 +11,9 @@
  * knows no other form. Over RDP it is sent in its Unicode form (keysymOf), which guacd needs (e.g. for "€"),
  * and only the characters for which guacd presses a key that types them are typeable (the table's `rdp`):
  * guacd would send any other as an RDP Unicode event, which VirtualBox's console ignores, or press a key that
- * types something else. That depends on guacd's keymaps, so on its release: the table holds the characters of
- * each release it knows (GUACD), and the page names the Guacamole protocol version the server negotiated with
- * guacd (guacdRelease).
+ * types something else. That depends on guacd's keymaps, so on its release, of which the server learns only the
+ * Guacamole protocol version guacd negotiated: the table holds, for each version (GUACD), the characters every
+ * release that speaks it types, and the page names the version (guacdKeymaps).
  *
  * The text given to planKeys is never logged, echoed or kept; untypeable characters are reported by
  * position only.
@@ -66,29 +66,30 @@ export function levelOf(char, layoutName) {
 }
 
 /**
- * The guacd release whose keymaps the table uses for a Guacamole protocol version: the release of GUACD that
- * speaks it, e.g. "1.3.0" for "VERSION_1_3_0".
+ * The guacd releases whose keymaps the table goes by for a Guacamole protocol version: the entry of GUACD for it,
+ * e.g. {protocol: "VERSION_1_3_0", name: "guacd 1.3.0", ...}.
  *
  * @param {string|null|undefined} guacdProtocol the version guacd negotiated with the server; null or undefined
  *        when unknown
- * @returns {{release: string, protocol: string, layouts: string[]}|null} null when no release of the table
- *          speaks it (or it is unknown)
+ * @returns {{protocol: string, name: string, releases: string[], layouts: string[]}|null} null when the table
+ *          knows no release that speaks it (or it is unknown)
  */
-export function guacdRelease(guacdProtocol) {
+export function guacdKeymaps(guacdProtocol) {
   return GUACD.find((g) => g.protocol === guacdProtocol) || null;
 }
 
 /**
- * The characters guacd types right into a console with this layout over RDP: those of the guacd release that
- * speaks `guacdProtocol`, or, when no release of the table does, those that every release types.
+ * The characters guacd types right into a console with this layout over RDP: those every guacd release that
+ * speaks `guacdProtocol` types, or, when the table knows no release that does, those every release of the table
+ * types.
  *
  * @returns {string} the characters, each once
  */
 export function rdpCharacters(layoutName, guacdProtocol) {
   const rdp = layoutOf(layoutName).rdp;
-  const release = guacdRelease(guacdProtocol);
-  if (release) return rdp[release.release];
-  const [first, ...others] = GUACD.map((g) => rdp[g.release]);
+  const keymaps = guacdKeymaps(guacdProtocol);
+  if (keymaps) return rdp[keymaps.protocol];
+  const [first, ...others] = GUACD.map((g) => rdp[g.protocol]);
   return Array.from(first).filter((char) => others.every((chars) => chars.includes(char))).join("");
 }
 
@@ -116,8 +117,8 @@ function layoutOf(layoutName) {
  *        the layout's own key symbol for it (keysymFor); "rdp": only the character's key symbol in its Unicode
  *        form (keysymOf; guacd adds the modifiers)
  * @param {string|null} [guacdProtocol] over RDP, the Guacamole protocol version guacd negotiated (e.g.
- *        "VERSION_1_3_0"), which says whose keymaps guacd types with; omitted or null when unknown: then only
- *        what every guacd release of the table types is typeable
+ *        "VERSION_1_3_0"), which says which releases' keymaps guacd may type with; omitted or null when unknown:
+ *        then only what every guacd release of the table types is typeable
  * @returns {{ok: true, events: Array<[number, boolean]>} | {ok: false, untypeable: number[]}}
  *          events are [keysym, pressed] in order, every press released; untypeable lists the positions
  *          (0-based, counted in characters = code points, as Array.from(text) counts them) of the

@@ -129,9 +129,9 @@ export function passphraseBox(ui, currentClient, keyboard) {
       : `characters ${numbers.slice(0, -1).join(", ")} and ${numbers[numbers.length - 1]}`;
     // Over RDP guacd types fewer characters than the layout does, and which depends on its release (keys.js
     // rdpCharacters).
-    const release = module.guacdRelease(layout.guacdProtocol);
+    const keymaps = module.guacdKeymaps(layout.guacdProtocol);
     const how = layout.protocol !== "rdp" ? ""
-      : release ? ` over RDP (with guacd ${release.release}'s keymaps)` : " over RDP";
+      : keymaps ? ` over RDP (with ${keymaps.name}'s keymaps)` : " over RDP";
     say(`Nothing was sent: the console's keyboard layout (${layout.layout}, stage ${layout.stage}) cannot type `
       + `${which}${how} (marked ✕). Change ${numbers.length === 1 ? "it" : "them"}, or switch the keyboard stage `
       + "if the console has moved on.", "refused");
