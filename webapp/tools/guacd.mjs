@@ -3,8 +3,9 @@
  * (a scancode, with the Shift and AltGr it presses or lifts around it) by its keymap for the connection's
  * server-layout; a key symbol that keymap has no key for it sends as an RDP Unicode event, which
  * VirtualBox's console ignores. The keymaps are the files of guacamole-server's src/protocols/rdp/keymaps/
- * at each release (guacd-keymaps/RELEASE/), read here as guacd reads them: generate.pl turns each file into
- * key definitions, and keyboard.c chooses among a key symbol's definitions.
+ * at each release (guacd-keymaps/: a directory per release whose keymaps differ from the release before),
+ * read here as guacd reads them: generate.pl turns each file into key definitions, and keyboard.c chooses
+ * among a key symbol's definitions.
  *
  * Used by gen-keymaps.mjs (which reads, for each layout, the characters guacd presses the right key for)
  * and by the tests (which check those keys against each layout's console keymap).
@@ -17,18 +18,24 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const GUACD_KEYMAPS = join(HERE, "guacd-keymaps");
 
 /**
- * The guacd releases whose keymaps Keyhole carries, each with the Guacamole protocol version it negotiates
- * (its "args" instruction): that version is all a server learns of guacd's release, and other releases speak
- * the same ones. guacd 1.4.0 speaks VERSION_1_3_0: its keymaps type every character 1.3.0's do, and more (it
- * adds no-no-qwerty and fixes fr-be-azerty's "-" and "_", pt-br-qwerty's "/" and "?"). guacd 1.5.x speaks
- * VERSION_1_5_0: its keymaps type what 1.6.0's do (pl-pl-qwerty's AltGr letters too, which 1.6.0 lost), but
- * that it has no keymap for cs-cz-qwertz, fr-ca-qwerty, pt-pt-qwerty and ro-ro-qwerty (it types those with
- * en-us-qwerty's) and that 1.5.0 and 1.5.1 type hu-hu-qwertz's "i" only by turning Caps Lock on.
+ * The guacd releases whose keymaps Keyhole carries, oldest first, each with the Guacamole protocol version it
+ * negotiates (its "args" instruction) and the directory of guacd-keymaps/ its keymaps are read from
+ * (readKeymaps). That version is all a server learns of guacd's release, so every release that speaks a version
+ * Keyhole goes by is listed: what the passphrase box types through that version is what all of them type.
  */
 export const GUACD_RELEASES = [
-  { release: "1.3.0", protocol: "VERSION_1_3_0" },
-  { release: "1.6.0", protocol: "VERSION_1_5_0" },
+  { release: "1.3.0", protocol: "VERSION_1_3_0", keymaps: "1.3.0" },
+  { release: "1.4.0", protocol: "VERSION_1_3_0", keymaps: "1.4.0" },
+  { release: "1.6.0", protocol: "VERSION_1_5_0", keymaps: "1.6.0" },
 ];
+
+/**
+ * The directories of guacd-keymaps/ that hold only the keymap files a release changed or added, each with the
+ * directory of the keymaps it changes. Every other directory holds all of a release's keymaps.
+ */
+export const CHANGED_KEYMAPS = new Map([
+  ["1.4.0", "1.3.0"],
+]);
 
 /**
  * The Guacamole protocol versions the releases speak, in the order of their first release: for each, the
@@ -65,13 +72,25 @@ const ALTGR = 0xfe03;
 const MAX_DEFINITIONS = 4;
 
 /**
- * The keymaps of one release: name -> {name, parent (a name or null), definitions: [{keysym, scancode, ext,
- * set: {shift, altgr, caps, num}, clear: {shift, altgr, caps, num}}]}, the definitions in the file's order.
+ * The keymaps of one release of GUACD_RELEASES: name -> {name, parent (a name or null), definitions: [{keysym,
+ * scancode, ext, set: {shift, altgr, caps, num}, clear: {shift, altgr, caps, num}}]}, the definitions in the
+ * file's order.
  *
- * @param {string} release e.g. "1.3.0", a directory of guacd-keymaps/
+ * @param {string} release e.g. "1.3.0"
  */
-export function readKeymaps(release, dir = join(GUACD_KEYMAPS, release)) {
-  const keymaps = new Map();
+export function readKeymaps(release) {
+  const entry = GUACD_RELEASES.find((r) => r.release === release);
+  if (!entry) throw new Error(`no guacd release ${release} in GUACD_RELEASES`);
+  return readKeymapDirectory(entry.keymaps);
+}
+
+/**
+ * The keymaps of a directory of guacd-keymaps/: those of its files, over those of the directory it changes
+ * (CHANGED_KEYMAPS), a file replacing the keymap of its name.
+ */
+export function readKeymapDirectory(name) {
+  const keymaps = CHANGED_KEYMAPS.has(name) ? readKeymapDirectory(CHANGED_KEYMAPS.get(name)) : new Map();
+  const dir = join(GUACD_KEYMAPS, name);
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".keymap")).sort()) {
     const keymap = parseKeymap(readFileSync(join(dir, file), "utf8"), file);
     keymaps.set(keymap.name, keymap);

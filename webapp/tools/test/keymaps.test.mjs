@@ -5,9 +5,14 @@
 // it, the key that release presses for it (guacd.mjs) types it on the console.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { GUACD, KEYMAPS } from "../../src/main/resources/keyhole/webapp/js/keymaps.js";
 import { keysymOf, planKeys } from "../../src/main/resources/keyhole/webapp/js/keys.js";
-import { GUACD_RELEASES, guacdProtocols, keyFor, keyboardFor, layoutsOf, readKeymaps } from "../guacd.mjs";
+import {
+  CHANGED_KEYMAPS, GUACD_KEYMAPS, GUACD_RELEASES, guacdProtocols, keyFor, keyboardFor, layoutsOf, parseKeymap,
+  readKeymapDirectory, readKeymaps,
+} from "../guacd.mjs";
 import { LAYOUTS, LEVEL_NAMES } from "../layouts.mjs";
 import {
   TYPING_KEYCODES, compileConsoleKeymap, keycodeOfScancode, keysOfConsoleKeymap, levelsOfConsoleKeymap,
@@ -24,6 +29,33 @@ test("the table has every layout guacd knows (the keymaps of guacd-keymaps/), ea
     }
   }
   assert.deepEqual(Object.keys(KEYMAPS).sort(), LAYOUTS.map((l) => l.name).sort());
+});
+
+test("guacd-keymaps/ holds the keymaps of the releases of GUACD_RELEASES and nothing else", () => {
+  const dirs = readdirSync(GUACD_KEYMAPS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const used = new Set(GUACD_RELEASES.map((r) => r.keymaps));
+  for (const dir of [...used]) {
+    for (let d = dir; CHANGED_KEYMAPS.has(d); d = CHANGED_KEYMAPS.get(d)) used.add(CHANGED_KEYMAPS.get(d));
+  }
+  assert.deepEqual(dirs.sort(), [...used].sort());
+  for (const dir of dirs) {
+    for (const file of readdirSync(join(GUACD_KEYMAPS, dir))) {
+      assert.match(file, /\.keymap$/, `${dir}/${file}`);
+      assert.notEqual(file, "failsafe.keymap", `${dir}/${file}: no layout, guacd sends every character as Unicode`);
+    }
+  }
+});
+
+test("a directory of changed keymaps holds only keymaps that differ from those of the directory it changes", () => {
+  for (const [dir, over] of CHANGED_KEYMAPS) {
+    const before = readKeymapDirectory(over);
+    const files = readdirSync(join(GUACD_KEYMAPS, dir));
+    assert.ok(files.length > 0, dir);
+    for (const file of files) {
+      const keymap = parseKeymap(readFileSync(join(GUACD_KEYMAPS, dir, file), "utf8"), file);
+      assert.notDeepEqual(keymap, before.get(keymap.name), `${dir}/${file} is the same as ${over}'s`);
+    }
+  }
 });
 
 test("GUACD: every protocol version of the carried releases, with all its releases, named by them", () => {

@@ -97,8 +97,8 @@ test("rdp: a layout every release has a keymap for types its letters, digits and
 });
 
 test("rdp: the characters of the guacd releases that speak the protocol version guacd negotiated", () => {
-  assert.deepEqual(guacdKeymaps(GUACD_1_3).releases, ["1.3.0"]);
-  assert.equal(guacdKeymaps(GUACD_1_3).name, "guacd 1.3.0");
+  assert.deepEqual(guacdKeymaps(GUACD_1_3).releases, ["1.3.0", "1.4.0"]);
+  assert.equal(guacdKeymaps(GUACD_1_3).name, "guacd 1.3.0–1.4.0");
   assert.deepEqual(guacdKeymaps(GUACD_1_6).releases, ["1.6.0"]);
   assert.equal(guacdKeymaps(GUACD_1_6).name, "guacd 1.6.0");
   assert.equal(guacdKeymaps("VERSION_1_1_0"), null);
@@ -108,9 +108,15 @@ test("rdp: the characters of the guacd releases that speak the protocol version 
   assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_6), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_6]);
 });
 
+test("rdp: a protocol version types only what every release that speaks it types", () => {
+  // guacd 1.3.0 and 1.4.0 speak VERSION_1_3_0. 1.4.0's Belgian keymap has "-" and "_" right and it has a
+  // Norwegian keymap, but 1.3.0's swaps them and it types Norwegian with its US keys.
+  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
+  assert.deepEqual(planKeys("aø@", "no-no-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
+});
+
 test("rdp: with no known guacd release, what every release types", () => {
   // guacd 1.3.0's Belgian keymap swaps "-" and "_"; 1.6.0's has them right.
-  assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
   assert.equal(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_6).ok, true);
   assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp"), { ok: false, untypeable: [1, 2] });
   assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", "VERSION_1_1_0"), { ok: false, untypeable: [1, 2] });

@@ -5,8 +5,8 @@
 export const GUACD = [
   {
     protocol: "VERSION_1_3_0",
-    name: "guacd 1.3.0",
-    releases: ["1.3.0"],
+    name: "guacd 1.3.0–1.4.0",
+    releases: ["1.3.0", "1.4.0"],
     layouts: [
       "da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty", "es-es-qwerty", "es-latam-qwerty",
       "fr-be-azerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz", "it-it-qwerty", "ja-jp-qwerty", "pt-br-qwerty",

@@ -67,7 +67,7 @@ export function levelOf(char, layoutName) {
 
 /**
  * The guacd releases whose keymaps the table goes by for a Guacamole protocol version: the entry of GUACD for it,
- * e.g. {protocol: "VERSION_1_3_0", name: "guacd 1.3.0", ...}.
+ * e.g. {protocol: "VERSION_1_3_0", name: "guacd 1.3.0–1.4.0", releases: ["1.3.0", "1.4.0"], ...}.
  *
  * @param {string|null|undefined} guacdProtocol the version guacd negotiated with the server; null or undefined
  *        when unknown

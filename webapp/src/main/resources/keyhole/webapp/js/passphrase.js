@@ -131,7 +131,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
     // rdpCharacters).
     const keymaps = module.guacdKeymaps(layout.guacdProtocol);
     const how = layout.protocol !== "rdp" ? ""
-      : keymaps ? ` over RDP (with ${keymaps.name}'s keymaps)` : " over RDP";
+      : keymaps ? ` over RDP (with the keymaps of ${keymaps.name})` : " over RDP";
     say(`Nothing was sent: the console's keyboard layout (${layout.layout}, stage ${layout.stage}) cannot type `
       + `${which}${how} (marked ✕). Change ${numbers.length === 1 ? "it" : "them"}, or switch the keyboard stage `
       + "if the console has moved on.", "refused");
