@@ -22,10 +22,18 @@ export const GUACD_KEYMAPS = join(HERE, "guacd-keymaps");
  * negotiates (its "args" instruction) and the directory of guacd-keymaps/ its keymaps are read from
  * (readKeymaps). That version is all a server learns of guacd's release, so every release that speaks a version
  * Keyhole goes by is listed: what the passphrase box types through that version is what all of them type.
+ * Releases with the same keymaps share a directory.
  */
 export const GUACD_RELEASES = [
   { release: "1.3.0", protocol: "VERSION_1_3_0", keymaps: "1.3.0" },
   { release: "1.4.0", protocol: "VERSION_1_3_0", keymaps: "1.4.0" },
+  { release: "1.5.0", protocol: "VERSION_1_5_0", keymaps: "1.5.0" },
+  { release: "1.5.1", protocol: "VERSION_1_5_0", keymaps: "1.5.0" },
+  { release: "1.5.2", protocol: "VERSION_1_5_0", keymaps: "1.5.2" },
+  { release: "1.5.3", protocol: "VERSION_1_5_0", keymaps: "1.5.2" },
+  { release: "1.5.4", protocol: "VERSION_1_5_0", keymaps: "1.5.2" },
+  // 1.5.5's hu_hu_qwertz.keymap and tr_tr_qwerty.keymap differ from 1.5.4's in blank lines only.
+  { release: "1.5.5", protocol: "VERSION_1_5_0", keymaps: "1.5.2" },
   { release: "1.6.0", protocol: "VERSION_1_5_0", keymaps: "1.6.0" },
 ];
 
@@ -35,6 +43,8 @@ export const GUACD_RELEASES = [
  */
 export const CHANGED_KEYMAPS = new Map([
   ["1.4.0", "1.3.0"],
+  ["1.5.0", "1.4.0"],
+  ["1.5.2", "1.5.0"],
 ]);
 
 /**

@@ -57,11 +57,11 @@ test("rdp: only the character's own key symbol; guacd adds the modifiers", () =>
 });
 
 const GUACD_1_3 = "VERSION_1_3_0";
-const GUACD_1_6 = "VERSION_1_5_0";
+const GUACD_1_5 = "VERSION_1_5_0";
 
 test("rdp: characters guacd's keymap has no key for are untypeable, though the layout types them", () => {
   // guacd would send these as RDP Unicode events, which VirtualBox's console ignores (see guacd-keymaps/).
-  for (const guacd of [GUACD_1_3, GUACD_1_6, null]) {
+  for (const guacd of [GUACD_1_3, GUACD_1_5, null]) {
     assert.deepEqual(planKeys("aΩ«b—", "de-de-qwertz", "rdp", guacd), { ok: false, untypeable: [1, 2, 4] });
     assert.deepEqual(planKeys("ß", "fr-fr-azerty", "rdp", guacd), { ok: false, untypeable: [0] });
     assert.equal(isTypeable("€", "fr-fr-azerty", "rdp", guacd), true);
@@ -82,8 +82,8 @@ test("rdp: every layout's rdp characters are characters the layout types", () =>
 
 test("rdp: a layout every release has a keymap for types its letters, digits and space", () => {
   // But where a keymap is wrong: it has "ı" where the key types "i", and types "i" only by turning Caps Lock on
-  // (guacd 1.3.0's Hungarian keymap, 1.6.0's Czech one).
-  const wrongInGuacd = { [GUACD_1_3]: { "hu-hu-qwertz": "i" }, [GUACD_1_6]: { "cs-cz-qwertz": "i" } };
+  // (the Hungarian keymap of guacd 1.3.0 to 1.5.1).
+  const wrongInGuacd = { [GUACD_1_3]: { "hu-hu-qwertz": "i" }, [GUACD_1_5]: { "hu-hu-qwertz": "i" } };
   for (const { protocol, name: guacd, layouts } of GUACD) {
     assert.ok(layouts.length >= 16, `${guacd}'s layouts: ${layouts}`);
     for (const name of layouts) {
@@ -99,13 +99,13 @@ test("rdp: a layout every release has a keymap for types its letters, digits and
 test("rdp: the characters of the guacd releases that speak the protocol version guacd negotiated", () => {
   assert.deepEqual(guacdKeymaps(GUACD_1_3).releases, ["1.3.0", "1.4.0"]);
   assert.equal(guacdKeymaps(GUACD_1_3).name, "guacd 1.3.0–1.4.0");
-  assert.deepEqual(guacdKeymaps(GUACD_1_6).releases, ["1.6.0"]);
-  assert.equal(guacdKeymaps(GUACD_1_6).name, "guacd 1.6.0");
+  assert.deepEqual(guacdKeymaps(GUACD_1_5).releases, ["1.5.0", "1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.6.0"]);
+  assert.equal(guacdKeymaps(GUACD_1_5).name, "guacd 1.5.0–1.6.0");
   assert.equal(guacdKeymaps("VERSION_1_1_0"), null);
   assert.equal(guacdKeymaps(null), null);
   assert.equal(guacdKeymaps(undefined), null);
   assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_3), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_3]);
-  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_6), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_6]);
+  assert.equal(rdpCharacters("fr-be-azerty", GUACD_1_5), KEYMAPS["fr-be-azerty"].rdp[GUACD_1_5]);
 });
 
 test("rdp: a protocol version types only what every release that speaks it types", () => {
@@ -113,11 +113,21 @@ test("rdp: a protocol version types only what every release that speaks it types
   // Norwegian keymap, but 1.3.0's swaps them and it types Norwegian with its US keys.
   assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
   assert.deepEqual(planKeys("aø@", "no-no-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
+  // guacd 1.5.0 to 1.6.0 speak VERSION_1_5_0. 1.6.0 has Czech, Canadian French, Portuguese and Romanian keymaps;
+  // 1.5 has not and types those layouts with its US keys.
+  assert.deepEqual(planKeys("aě1", "cs-cz-qwertz", "rdp", GUACD_1_5), { ok: false, untypeable: [1, 2] });
+  assert.deepEqual(planKeys("aé@", "fr-ca-qwerty", "rdp", GUACD_1_5), { ok: false, untypeable: [1, 2] });
+  assert.deepEqual(planKeys("aç-@", "pt-pt-qwerty", "rdp", GUACD_1_5), { ok: false, untypeable: [1, 2, 3] });
+  assert.deepEqual(planKeys("aș€", "ro-ro-qwerty", "rdp", GUACD_1_5), { ok: false, untypeable: [1, 2] });
+  // 1.6.0's Czech keymap types "i" only by turning Caps Lock on, 1.5's US keys type no "y" or "z" on the
+  // Czech layout, and 1.5.0's and 1.5.1's Hungarian keymap types "i" only by turning Caps Lock on.
+  assert.deepEqual(planKeys("iyzx", "cs-cz-qwertz", "rdp", GUACD_1_5), { ok: false, untypeable: [0, 1, 2] });
+  assert.deepEqual(planKeys("aiő", "hu-hu-qwertz", "rdp", GUACD_1_5), { ok: false, untypeable: [1] });
 });
 
 test("rdp: with no known guacd release, what every release types", () => {
-  // guacd 1.3.0's Belgian keymap swaps "-" and "_"; 1.6.0's has them right.
-  assert.equal(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_6).ok, true);
+  // guacd 1.3.0's Belgian keymap swaps "-" and "_"; those of 1.4.0 and later have them right.
+  assert.equal(planKeys("a-_b", "fr-be-azerty", "rdp", GUACD_1_5).ok, true);
   assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp"), { ok: false, untypeable: [1, 2] });
   assert.deepEqual(planKeys("a-_b", "fr-be-azerty", "rdp", "VERSION_1_1_0"), { ok: false, untypeable: [1, 2] });
   for (const name of layoutNames()) {
@@ -135,16 +145,16 @@ test("rdp: a layout guacd has no keymap for types what guacd's US keys type on i
   assert.equal(planKeys("Zaq1@ą", "pl-pl-qwerty", "vnc").ok, true);
   // The Norwegian layout has "-" and "@" on other keys than the US one: the US keys would type "+" and '"'.
   assert.deepEqual(planKeys("a-@", "no-no-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1, 2] });
-  assert.equal(planKeys("a-@", "no-no-qwerty", "rdp", GUACD_1_6).ok, true);
-  // guacd 1.6.0 has Romanian and Portuguese keymaps.
+  assert.equal(planKeys("a-@", "no-no-qwerty", "rdp", GUACD_1_5).ok, true);
+  // The Romanian (standard) layout has the US keys for ASCII.
   assert.deepEqual(planKeys("aș", "ro-ro-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [1] });
-  assert.equal(planKeys("aș€", "ro-ro-qwerty", "rdp", GUACD_1_6).ok, true);
-  assert.equal(planKeys("ç-@", "pt-pt-qwerty", "rdp", GUACD_1_6).ok, true);
+  assert.equal(planKeys("Zaq1@-", "ro-ro-qwerty", "rdp", GUACD_1_5).ok, true);
 });
 
-test("rdp: guacd 1.6.0's Polish keymap has no AltGr key, so its AltGr letters are untypeable", () => {
-  // Its parent is "base", not "base_altgr": guacd cannot press AltGr, and the key alone would type "a".
-  assert.deepEqual(planKeys("Zaq1@ą€", "pl-pl-qwerty", "rdp", GUACD_1_6), { ok: false, untypeable: [5, 6] });
+test("rdp: guacd 1.6.0's Polish keymap has no AltGr key, so its AltGr letters are untypeable through VERSION_1_5_0", () => {
+  // Its parent is "base", not "base_altgr": guacd cannot press AltGr, and the key alone would type "a". (1.5's
+  // "base" has the AltGr key.)
+  assert.deepEqual(planKeys("Zaq1@ą€", "pl-pl-qwerty", "rdp", GUACD_1_5), { ok: false, untypeable: [5, 6] });
 });
 
 test("vnc: the AltGr letters of the Polish and Romanian layouts, as their legacy or Unicode key symbols", () => {
@@ -157,9 +167,9 @@ test("vnc: the AltGr letters of the Polish and Romanian layouts, as their legacy
 test("rdp: a character guacd's keymap puts on another key than the layout's is untypeable", () => {
   // guacd 1.3.0's Brazilian keymap puts "/" and "?" on the right Shift key; 1.6.0's on the ABNT2 key.
   assert.deepEqual(planKeys("/?", "pt-br-qwerty", "rdp", GUACD_1_3), { ok: false, untypeable: [0, 1] });
-  assert.equal(planKeys("/?", "pt-br-qwerty", "rdp", GUACD_1_6).ok, true);
-  // guacd's Danish keymap swaps "§" and "½" (both releases).
-  assert.deepEqual(planKeys("§½", "da-dk-qwerty", "rdp", GUACD_1_6), { ok: false, untypeable: [0, 1] });
+  assert.equal(planKeys("/?", "pt-br-qwerty", "rdp", GUACD_1_5).ok, true);
+  // guacd's Danish keymap swaps "§" and "½" (every release).
+  assert.deepEqual(planKeys("§½", "da-dk-qwerty", "rdp", GUACD_1_5), { ok: false, untypeable: [0, 1] });
 });
 
 test("untypeable characters are reported by position (in characters) and nothing is planned", () => {

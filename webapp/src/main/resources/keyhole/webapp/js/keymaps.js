@@ -15,13 +15,12 @@ export const GUACD = [
   },
   {
     protocol: "VERSION_1_5_0",
-    name: "guacd 1.6.0",
-    releases: ["1.6.0"],
+    name: "guacd 1.5.0–1.6.0",
+    releases: ["1.5.0", "1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.6.0"],
     layouts: [
-      "cs-cz-qwertz", "da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty", "es-es-qwerty",
-      "es-latam-qwerty", "fr-be-azerty", "fr-ca-qwerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz", "it-it-qwerty",
-      "ja-jp-qwerty", "no-no-qwerty", "pl-pl-qwerty", "pt-br-qwerty", "pt-pt-qwerty", "ro-ro-qwerty", "sv-se-qwerty",
-      "tr-tr-qwerty",
+      "da-dk-qwerty", "de-ch-qwertz", "de-de-qwertz", "en-gb-qwerty", "en-us-qwerty", "es-es-qwerty", "es-latam-qwerty",
+      "fr-be-azerty", "fr-ch-qwertz", "fr-fr-azerty", "hu-hu-qwertz", "it-it-qwerty", "ja-jp-qwerty", "no-no-qwerty",
+      "pl-pl-qwerty", "pt-br-qwerty", "sv-se-qwerty", "tr-tr-qwerty",
     ],
   },
 ];
@@ -57,7 +56,7 @@ export const KEYMAPS = {
     },
     rdp: {
       "VERSION_1_3_0": " ,.ABCDEFGHIJKLMNOPQRSTUVWXabcdefghijklmnopqrstuvwx",
-      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghjklmnopqrstuvwxyz{|}§áéíúýčĐđěŁłřšůž€",
+      "VERSION_1_5_0": " ,.ABCDEFGHIJKLMNOPQRSTUVWXabcdefghjklmnopqrstuvwx",
     },
   },
   "da-dk-qwerty": {
@@ -299,7 +298,7 @@ export const KEYMAPS = {
     },
     rdp: {
       "VERSION_1_3_0": " !$%&()*+,-.0123456789:;=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz",
-      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}~¢£¤¦§¬¯±²³µ¶¼½¾Éé",
+      "VERSION_1_5_0": " !$%&()*+,-.0123456789:;=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz",
     },
   },
   "fr-ch-qwertz": {
@@ -386,7 +385,7 @@ export const KEYMAPS = {
     },
     rdp: {
       "VERSION_1_3_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghjklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
-      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghijklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
+      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghjklmnopqrstuvwxyz{|}~¤§ÁÄÉÍÓÖ×ÚÜßáäéíóö÷úüĐđŁłŐőŰű€",
     },
   },
   "it-it-qwerty": {
@@ -551,7 +550,7 @@ export const KEYMAPS = {
     },
     rdp: {
       "VERSION_1_3_0": " !#$%,.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_abcdefghijklmnopqrstuvwxyz{|}£§ª«¬º»½Çç€",
+      "VERSION_1_5_0": " !#$%,.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     },
   },
   "ro-ro-qwerty": {
@@ -575,7 +574,7 @@ export const KEYMAPS = {
     },
     rdp: {
       "VERSION_1_3_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
-      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~§©«±»ÂÎßâîĂăĐđŁłȘșȚț–”„€",
+      "VERSION_1_5_0": " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
     },
   },
   "sv-se-qwerty": {
