@@ -12,9 +12,7 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -588,31 +586,7 @@ final class GuacdConnection implements AutoCloseable {
         String text = new String(buffer, 0, end, StandardCharsets.UTF_8);
         System.arraycopy(buffer, end, buffer, 0, filled - end);
         filled -= end;
-        return decode(text);
-    }
-
-    /**
-     * Decodes one complete instruction, already checked by {@link InstructionBoundaries}. guacamole-common's
-     * {@link org.apache.guacamole.protocol.GuacamoleParser} is not used here: it refuses more than 64 elements, and
-     * guacd's {@code args} for RDP has more.
-     */
-    static GuacamoleInstruction decode(String text) throws GuacamoleServerException {
-        List<String> elements = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            int dot = text.indexOf('.', i);
-            if (dot < 0) {
-                throw new GuacamoleServerException("guacd sent a malformed instruction");
-            }
-            int length = Integer.parseInt(text, i, dot, 10);
-            int end = text.offsetByCodePoints(dot + 1, length);
-            elements.add(text.substring(dot + 1, end));
-            i = end + 1;
-        }
-        if (elements.isEmpty()) {
-            throw new GuacamoleServerException("guacd sent an empty instruction");
-        }
-        return new GuacamoleInstruction(elements.get(0), elements.subList(1, elements.size()));
+        return InstructionDecoder.decode(text);
     }
 
     private void writeBlocking(byte[] bytes) throws GuacamoleException {

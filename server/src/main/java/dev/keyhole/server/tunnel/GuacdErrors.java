@@ -31,7 +31,7 @@ final class GuacdErrors {
         String text;
         GuacamoleStatus status;
         try {
-            GuacamoleInstruction error = GuacdConnection.decode(new String(bytes, from, to - from,
+            GuacamoleInstruction error = InstructionDecoder.decode(new String(bytes, from, to - from,
                     StandardCharsets.UTF_8));
             text = error.getArgs().isEmpty() ? "" : error.getArgs().get(0);
             status = error.getArgs().size() < 2 ? GuacamoleStatus.SERVER_ERROR : statusOf(error.getArgs().get(1));

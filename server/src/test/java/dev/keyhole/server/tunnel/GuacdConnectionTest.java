@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
-import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,23 +225,5 @@ class GuacdConnectionTest {
                 connection.close();
             }
         }
-    }
-
-    @Test
-    void decodesInstructionsOfAnyNumberOfElements() throws Exception {
-        StringBuilder args = new StringBuilder("4.args,13.VERSION_1_3_0");
-        for (int i = 0; i < 120; i++) {
-            args.append(",4.a").append(String.format("%03d", i));
-        }
-        GuacamoleInstruction instruction = GuacdConnection.decode(args.append(';').toString());
-        assertEquals("args", instruction.getOpcode());
-        assertEquals(121, instruction.getArgs().size());
-        assertEquals("a119", instruction.getArgs().get(120));
-    }
-
-    @Test
-    void lengthsCountCharacters() throws Exception {
-        GuacamoleInstruction instruction = GuacdConnection.decode("5.error,3.ö€😀,3.519;");
-        assertEquals(List.of("ö€😀", "519"), instruction.getArgs());
     }
 }
