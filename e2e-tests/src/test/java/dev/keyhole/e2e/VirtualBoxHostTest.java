@@ -9,6 +9,7 @@ import dev.keyhole.e2e.fixtures.EvidenceExtension;
 import dev.keyhole.e2e.fixtures.HostEvents;
 import dev.keyhole.e2e.fixtures.VirtualBoxExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxWebService;
+import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.virtualbox.HostStatus;
@@ -36,13 +37,15 @@ class VirtualBoxHostTest {
 
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(30);
 
+    private static KeyholeServer.Threads threads;
     private static WebServiceVirtualBoxHost host;
     private static HostEvents events;
 
     @BeforeAll
     static void logOn(VirtualBoxWebService vbox) {
+        threads = KeyholeServer.Threads.start();
         host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab", vbox.url()).username("keyhole")
-                .password("unused").build());
+                .password("unused").build(), threads.work(), threads.timers());
         events = new HostEvents();
         host.watch(events);
         events.awaitHost(HostStatus.State.REACHABLE, EVENT_TIMEOUT);
@@ -52,6 +55,9 @@ class VirtualBoxHostTest {
     static void logOff() {
         if (host != null) {
             host.close();
+        }
+        if (threads != null) {
+            threads.close();
         }
     }
 

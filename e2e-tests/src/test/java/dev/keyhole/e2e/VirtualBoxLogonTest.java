@@ -8,6 +8,7 @@ import dev.keyhole.e2e.fixtures.EvidenceExtension;
 import dev.keyhole.e2e.fixtures.HostEvents;
 import dev.keyhole.e2e.fixtures.VirtualBoxExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxWebService;
+import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.virtualbox.HostStatus;
 import dev.keyhole.server.virtualbox.VirtualBoxException;
@@ -23,8 +24,9 @@ class VirtualBoxLogonTest {
 
     @Test
     void wrongCredentialsGiveAClearError(VirtualBoxWebService vbox) {
+        KeyholeServer.Threads threads = KeyholeServer.Threads.start();
         try (WebServiceVirtualBoxHost host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab", vbox.url())
-                .username("keyhole-nobody").password("not-the-password").build())) {
+                .username("keyhole-nobody").password("not-the-password").build(), threads.work(), threads.timers())) {
             HostEvents events = new HostEvents();
             host.watch(events);
 
@@ -37,6 +39,8 @@ class VirtualBoxLogonTest {
             assertEquals(HostStatus.State.UNREACHABLE, host.status().state());
             VirtualBoxException e = assertThrows(VirtualBoxException.class, host::machines);
             assertTrue(e.getMessage().contains("not connected"), e.getMessage());
+        } finally {
+            threads.close();
         }
     }
 }

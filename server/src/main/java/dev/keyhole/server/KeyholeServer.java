@@ -13,12 +13,21 @@ import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.virtualbox.WebServiceVirtualBoxHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -27,6 +36,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Keyhole: the composition root that builds every service from the configuration, wires them together
  * and starts the web server. Tests start one on port 0 and close it.
+ *
+ * <p>It also owns every thread of Keyhole's own (see {@link Threads}): the services get them by constructor and
+ * create none, and {@link #close} stops them last, once nothing is left to run on them. Jetty keeps its own
+ * thread pool, which it sizes for its connectors and stops as the web server stops, before the console
+ * connections are closed.
  */
 public final class KeyholeServer implements AutoCloseable {
 
@@ -42,12 +56,15 @@ public final class KeyholeServer implements AutoCloseable {
     private final TunnelService tunnels;
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
+    private final Threads threads;
     private final URI uri;
 
-    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, URI uri) {
+    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Threads threads,
+            URI uri) {
         this.jetty = jetty;
         this.tunnels = tunnels;
         this.machines = machines;
+        this.threads = threads;
         this.uri = uri;
     }
 
@@ -59,15 +76,17 @@ public final class KeyholeServer implements AutoCloseable {
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
+        Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
-        VirtualBoxTargetDirectory machines = virtualBox(config);
+        VirtualBoxTargetDirectory machines = virtualBox(config, threads);
         TargetDirectory targets = machines == null ? configured
                 : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
-                GUACD_TIMEOUT, CONSOLE_LINGER);
+                GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
         Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels,
-                machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper());
+                machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper(),
+                threads.timers());
         try {
             jetty.start();
         } catch (Exception e) {
@@ -76,6 +95,7 @@ public final class KeyholeServer implements AutoCloseable {
             if (machines != null) {
                 machines.close();
             }
+            threads.close();
             throw e;
         }
         if (machines != null) {
@@ -84,17 +104,17 @@ public final class KeyholeServer implements AutoCloseable {
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
                 targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
-        return new KeyholeServer(jetty, tunnels, machines, uri);
+        return new KeyholeServer(jetty, tunnels, machines, threads, uri);
     }
 
     /** The VMs of the configured VirtualBox hosts, or null when there are none. */
-    private static VirtualBoxTargetDirectory virtualBox(KeyholeConfig config) {
+    private static VirtualBoxTargetDirectory virtualBox(KeyholeConfig config, Threads threads) {
         if (config.virtualboxHosts().isEmpty()) {
             return null;
         }
         Map<VirtualBoxHost, VirtualBoxHostConfig> hosts = new LinkedHashMap<>();
         for (VirtualBoxHostConfig host : config.virtualboxHosts()) {
-            hosts.put(new WebServiceVirtualBoxHost(host), host);
+            hosts.put(new WebServiceVirtualBoxHost(host, threads.work(), threads.timers()), host);
         }
         Set<String> reserved = config.targets().stream().map(t -> t.name()).collect(Collectors.toSet());
         return new VirtualBoxTargetDirectory(hosts, reserved);
@@ -116,8 +136,23 @@ public final class KeyholeServer implements AutoCloseable {
     }
 
     /**
+     * Stops Keyhole when the JVM is told to stop (Ctrl-C, {@code SIGTERM}): {@link #close} runs on a thread of
+     * its own, which the JVM starts then.
+     */
+    public void closeAtShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (Exception e) {
+                log.error("Stopping Keyhole failed", e);
+            }
+        }, "keyhole-shutdown"));
+    }
+
+    /**
      * Stops Keyhole: every tunnel closes first, each browser hearing that Keyhole is restarting (WebSocket
-     * {@code 1001}), then the web server stops and every console connection closes.
+     * {@code 1001}), then the web server stops, every console connection closes, the VirtualBox hosts log off,
+     * and last Keyhole's threads stop.
      */
     @Override
     public void close() throws Exception {
@@ -125,11 +160,104 @@ public final class KeyholeServer implements AutoCloseable {
             tunnels.stopTunnels("Keyhole is restarting");
             jetty.stop();
         } finally {
-            tunnels.close();
-            if (machines != null) {
-                machines.close();
+            try {
+                tunnels.close();
+                if (machines != null) {
+                    machines.close();
+                }
+            } finally {
+                threads.close();
             }
         }
         log.info("Keyhole stopped");
+    }
+
+    /**
+     * Every thread Keyhole itself runs, created here and nowhere else.
+     *
+     * <ul>
+     *   <li>{@code work}: whatever may block for a while: connecting to guacd and its handshake (bounded by
+     *       {@link #GUACD_TIMEOUT} per step), a VirtualBox host's event loop (a call of at most a second at a time,
+     *       one after another), and the channel group's completions. It grows a thread for a task when none is
+     *       idle, up to {@link #MAX_WORK_THREADS}, and lets idle ones end, so one slow guacd or host never holds up
+     *       another's work.</li>
+     *   <li>{@code relay}: the channel group every guacd connection belongs to, built on {@code work}: its
+     *       {@link #RELAY_THREADS} tasks wait for the sockets and run the relay, and any thread may try a write
+     *       at once (a group on a fixed pool would only let its own threads write). The group shuts
+     *       {@code work} down as it terminates, so it is stopped last.</li>
+     *   <li>{@code timers}: one thread for what runs later or again (keep-alives, lingering consoles, the
+     *       viewer-pace sweep, event-stream heart-beats, a VirtualBox host's pause before it retries). Its tasks
+     *       are short and never block; work that may block is handed to {@code work}.</li>
+     * </ul>
+     *
+     * <p>Public so that tests run the services on the same kind of threads.
+     *
+     * @param work   the executor for work that may block
+     * @param timers the timer thread
+     * @param relay  the channel group of the guacd connections, on {@code work}
+     */
+    public record Threads(ThreadPoolExecutor work, ScheduledThreadPoolExecutor timers,
+            AsynchronousChannelGroup relay) {
+
+        /** Most threads of {@code work} at once: far more than the tunnel limits and the hosts need. */
+        private static final int MAX_WORK_THREADS = 256;
+        /** The relay's tasks; idle ones cost nothing but a thread. */
+        private static final int RELAY_THREADS = 2;
+        /** How long whatever stops last may take before Keyhole says so and goes on. */
+        private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+        /** @return new threads; {@link #close} them */
+        public static Threads start() {
+            ThreadPoolExecutor work = new ThreadPoolExecutor(0, MAX_WORK_THREADS, 30, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), named("keyhole-work"));
+            ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, named("keyhole-timer"));
+            timers.setRemoveOnCancelPolicy(true);
+            timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            try {
+                return new Threads(work, timers, AsynchronousChannelGroup.withCachedThreadPool(work, RELAY_THREADS));
+            } catch (IOException e) {
+                work.shutdownNow();
+                timers.shutdownNow();
+                throw new UncheckedIOException("Keyhole cannot start its channel group", e);
+            }
+        }
+
+        /** Stops the timers, then the channel group (closing any connection still open), then the work. */
+        public void close() {
+            timers.shutdownNow();
+            try {
+                relay.shutdownNow();
+            } catch (IOException e) {
+                log.warn("Closing the guacd connections left open failed: {}", e.toString());
+            }
+            awaitTermination("the channel group", () -> relay.awaitTermination(STOP_WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS));
+            work.shutdownNow();
+            awaitTermination("Keyhole's work threads", () -> work.awaitTermination(STOP_WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }
+
+        private interface Termination {
+            boolean await() throws InterruptedException;
+        }
+
+        private static void awaitTermination(String what, Termination termination) {
+            try {
+                if (!termination.await()) {
+                    log.warn("{} did not stop within {} s", what, STOP_WAIT.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static ThreadFactory named(String name) {
+            AtomicInteger count = new AtomicInteger();
+            return runnable -> {
+                Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
     }
 }

@@ -51,13 +51,7 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("keyhole-server: stopping failed: " + e);
-            }
-        }, "keyhole-shutdown"));
+        server.closeAtShutdown();
         server.join();
     }
 }

@@ -8,6 +8,7 @@ import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -47,10 +48,12 @@ public final class HttpEdge {
      *                  {@link VirtualMachines#NONE} when none are configured
      * @param limits    how many event streams may be open
      * @param json      the JSON mapper for the API
+     * @param timers    where the event streams' keep-alives are sent from (the composition root's timer thread)
      * @return the server; {@code start()} it
      */
     public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json) {
+            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json,
+            ScheduledExecutorService timers) {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -72,7 +75,7 @@ public final class HttpEdge {
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json).addTo(api);
         new MachinesApi(machines).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
-        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits));
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);

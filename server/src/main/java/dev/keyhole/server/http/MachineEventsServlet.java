@@ -19,8 +19,8 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * stream has a bounded queue that the Servlet non-blocking API drains as fast as its page reads. A page that
  * falls further behind than the queue holds has its stream closed; its {@code EventSource} reconnects and the
  * page re-reads the VMs, which costs less than keeping an unbounded backlog for it.
+ *
+ * <p>The keep-alive comments are sent from Keyhole's timer thread (given by the composition root), which they
+ * only queue on, like the changes.
  */
 final class MachineEventsServlet extends HttpServlet {
 
@@ -57,16 +60,19 @@ final class MachineEventsServlet extends HttpServlet {
     private final int maxQueuedBytes;
     private final transient LimitsConfig limits;
     private final transient Set<Stream> streams = ConcurrentHashMap.newKeySet();
-    private transient ScheduledExecutorService heartbeat;
+    private final transient ScheduledExecutorService timers;
+    private transient ScheduledFuture<?> heartbeat;
     private transient Runnable unsubscribe;
 
     /**
      * A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind.
      *
      * @param limits how many streams may be open, in total and per address
+     * @param timers where the keep-alive comments are sent from
      */
-    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits) {
-        this(machines, json, limits, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits,
+            ScheduledExecutorService timers) {
+        this(machines, json, limits, timers, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
     }
 
     /**
@@ -75,8 +81,8 @@ final class MachineEventsServlet extends HttpServlet {
      * @param maxQueuedEvents how many events may wait for one page
      * @param maxQueuedBytes how many bytes of events may wait for one page
      */
-    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits, int maxQueuedEvents,
-            int maxQueuedBytes) {
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits,
+            ScheduledExecutorService timers, int maxQueuedEvents, int maxQueuedBytes) {
         if (maxQueuedEvents < 1 || maxQueuedBytes < 1) {
             throw new IllegalArgumentException("The queue limits must be positive: " + maxQueuedEvents + " events, "
                     + maxQueuedBytes + " bytes");
@@ -86,18 +92,14 @@ final class MachineEventsServlet extends HttpServlet {
         this.maxQueuedEvents = maxQueuedEvents;
         this.maxQueuedBytes = maxQueuedBytes;
         this.limits = limits;
+        this.timers = timers;
     }
 
     /** Subscribes to the VMs' changes and starts the keep-alive comments. */
     @Override
     public void init() {
         unsubscribe = machines.subscribe(this::broadcast);
-        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-stream-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        heartbeat.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(KEEP_ALIVE)), HEARTBEAT_SECONDS,
+        heartbeat = timers.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(KEEP_ALIVE)), HEARTBEAT_SECONDS,
                 HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -108,14 +110,7 @@ final class MachineEventsServlet extends HttpServlet {
             unsubscribe.run();
         }
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
-            try {
-                if (!heartbeat.awaitTermination(5, TimeUnit.SECONDS)) {
-                    log.warn("The event streams' keep-alive thread did not stop within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            heartbeat.cancel(false);
         }
         streams.forEach(Stream::close);
     }

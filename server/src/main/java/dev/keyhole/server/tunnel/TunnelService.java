@@ -7,21 +7,15 @@ import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.apache.guacamole.protocol.GuacamoleProtocolVersion;
@@ -33,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * Opens tunnels: looks the target up, joins (or opens) its live console in guacd, and hands the connection to
  * the {@link Tunnel}.
  *
- * <p>Threads: connecting to guacd blocks briefly (the handshake), so it runs on a small pool whose threads end
- * when idle (the same pool waits for guacd to take a write its socket had no room for, which only a stuck guacd
- * causes); everything after the handshake completes on a channel group of two threads shared by all tunnels.
- * An idle tunnel holds no thread.
+ * <p>Threads, all given by the composition root: looking a target up and connecting to guacd (whose handshake
+ * blocks, a bounded time per step) run on {@code work}; everything after the handshake completes on the channel
+ * group {@code relay}, shared by all tunnels; keep-alives, lingering consoles and the viewer-pace sweep run on
+ * {@code timers}. An idle tunnel holds no thread.
  */
 public final class TunnelService implements AutoCloseable {
 
@@ -46,9 +40,10 @@ public final class TunnelService implements AutoCloseable {
     private final KeyboardStages keyboards;
     private final GuacdConfig guacd;
     private final Duration timeout;
-    private final ExecutorService connecting;
-    private final ScheduledExecutorService scheduler;
-    private final AsynchronousChannelGroup group;
+    private final Executor work;
+    private final ScheduledExecutorService timers;
+    private final AsynchronousChannelGroup relay;
+    private final ScheduledFuture<?> paceSweep;
     private final LiveConsoles consoles;
     private final AtomicBoolean versionLogged = new AtomicBoolean();
     /** The Guacamole protocol version guacd negotiated when a console last connected; null before the first. */
@@ -66,30 +61,25 @@ public final class TunnelService implements AutoCloseable {
      * @param limits    how many tunnels may be open, and how far a viewer may fall behind
      * @param timeout   how long each step of connecting to guacd may take
      * @param linger    how long a console's connection stays open after its last viewer left
+     * @param work      where connecting to guacd runs (it blocks, at most {@code timeout} per step)
+     * @param timers    where keep-alives, lingering consoles and the viewer-pace sweep run (short tasks)
+     * @param relay     the channel group every guacd connection belongs to
      */
     public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
-            Duration timeout, Duration linger) {
+            Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
+            AsynchronousChannelGroup relay) {
         this.open = new OpenTunnels(limits);
         this.viewerLag = limits.viewerLag();
         this.targets = targets;
         this.keyboards = keyboards;
         this.guacd = guacd;
         this.timeout = timeout;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threads("keyhole-connect"));
-        pool.allowCoreThreadTimeOut(true);
-        this.connecting = pool;
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads("keyhole-timer"));
-        timers.setRemoveOnCancelPolicy(true);
-        this.scheduler = timers;
-        try {
-            this.group = AsynchronousChannelGroup.withFixedThreadPool(2, threads("keyhole-relay"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.work = work;
+        this.timers = timers;
+        this.relay = relay;
         this.consoles = new LiveConsoles(target -> openConsole(target, linger));
         keyboards.addListener(this::keyboardSwitched);
-        scheduler.scheduleWithFixedDelay(this::closeLaggingViewers, 1, 1, TimeUnit.SECONDS);
+        this.paceSweep = timers.scheduleWithFixedDelay(this::closeLaggingViewers, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -148,7 +138,7 @@ public final class TunnelService implements AutoCloseable {
             return tunnel;
         }
         try {
-            connecting.execute(() -> connect(tunnel, request));
+            work.execute(() -> connect(tunnel, request));
         } catch (RejectedExecutionException e) {
             tunnel.close(GuacamoleStatus.SERVER_BUSY, "Keyhole is shutting down");
         }
@@ -169,7 +159,7 @@ public final class TunnelService implements AutoCloseable {
             }
             GuacdConnection connection;
             try {
-                connection = GuacdConnection.open(group, connecting, guacd, console.connectionId(), parameters(target),
+                connection = GuacdConnection.open(relay, work, guacd, console.connectionId(), parameters(target),
                         information(target), timeout);
             } catch (TunnelException e) {
                 console.leave(tunnel);
@@ -189,13 +179,13 @@ public final class TunnelService implements AutoCloseable {
     }
 
     private LiveConsole openConsole(Target target, Duration linger) throws TunnelException {
-        GuacdConnection owner = GuacdConnection.open(group, connecting, guacd, target.protocol().guacdName(),
+        GuacdConnection owner = GuacdConnection.open(relay, work, guacd, target.protocol().guacdName(),
                 parameters(target), information(target), timeout);
         guacdProtocol = owner.protocolVersion();
         logVersionOnce(guacdProtocol);
         log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})", target.name(),
                 target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
-        return new LiveConsole(target, owner, scheduler, linger, consoles::ended);
+        return new LiveConsole(target, owner, timers, linger, consoles::ended);
     }
 
     private void logVersionOnce(GuacamoleProtocolVersion version) {
@@ -248,26 +238,10 @@ public final class TunnelService implements AutoCloseable {
         closing.forEach(tunnel -> tunnel.serverStopping(why));
     }
 
-    /** Closes every console connection and stops the threads. */
+    /** Closes every console connection and stops the viewer-pace sweep; the threads are the caller's to stop. */
     @Override
     public void close() {
+        paceSweep.cancel(false);
         consoles.closeAll();
-        connecting.shutdownNow();
-        scheduler.shutdownNow();
-        group.shutdown();
-        try {
-            group.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

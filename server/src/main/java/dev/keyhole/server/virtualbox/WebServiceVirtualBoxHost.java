@@ -8,6 +8,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +24,17 @@ import org.w3c.dom.Element;
 /**
  * A {@link VirtualBoxHost} over the VirtualBox web service (SOAP, see {@link WebServiceCalls}).
  *
- * <p>One daemon thread per host logs on (checking that the API is 7.x), registers a passive event listener on
+ * <p>An event loop logs on (checking that the API is 7.x), registers a passive event listener on
  * {@code IVirtualBox.eventSource} and loops on {@code getEvent} with a one-second timeout, acknowledging each event
  * with {@code eventProcessed}. That loop is also the websession's keep-alive: the web service drops a websession
  * after 300 s without calls, and the loop calls every second. When a call fails because the service went away or
- * forgot the websession (it restarted), the host is reported unreachable and the thread logs on again, with a
+ * forgot the websession (it restarted), the host is reported unreachable and the loop logs on again, with a
  * growing pause, until it succeeds; the watcher then re-reads everything. {@link #close()} logs off.
+ *
+ * <p>Threads: the loop owns none. Each of its turns (a logon, or one {@code getEvent} and its dispatch: a second
+ * or so) is a task on the composition root's {@code work} executor, and queues the next turn when it is done;
+ * a pause before a retry waits on the {@code timers}, not on a thread. The watcher is told on the turn's
+ * thread. Other calls ({@link #machines()}, the actions) run on the caller's thread.
  *
  * <p>Operations that need a console ({@code lockMachine} with the websession's one {@code ISession}) are
  * serialised. Credentials and managed object references are never logged.
@@ -42,6 +55,7 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration EVENT_WAIT = Duration.ofSeconds(1);
     private static final Duration PROGRESS_WAIT = Duration.ofSeconds(90);
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(250);
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
     private final VirtualBoxHostConfig config;
@@ -49,18 +63,35 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
     private final ReentrantLock sessionLock = new ReentrantLock();
     private final Object monitor = new Object();
 
+    private final Executor work;
+    private final ScheduledExecutorService timers;
+
     private volatile Websession websession;
     private volatile HostStatus status;
+    /** Set under {@code monitor}, like {@code watching} and {@code pending}; read by the turns without it. */
     private volatile boolean closed;
-    private Thread eventThread;
+    private boolean watching;
+    /** The pause before the next turn, while the loop waits to retry. */
+    private ScheduledFuture<?> pending;
+    /** Done when the loop has stopped after {@link #close()}, or never started. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The next pause after a failure, and the last problem logged: only the turn running touches them. */
+    private Duration retryPause = FIRST_RETRY_PAUSE;
+    private String lastProblem;
 
     /** The references of one logon. */
     private record Websession(String vbox, String eventSource, String listener) {
     }
 
-    /** @param config the host's configuration (URL, credentials) */
-    public WebServiceVirtualBoxHost(VirtualBoxHostConfig config) {
+    /**
+     * @param config the host's configuration (URL, credentials)
+     * @param work   where the event loop's turns run (each blocks for a web service call)
+     * @param timers where the loop waits before it retries
+     */
+    public WebServiceVirtualBoxHost(VirtualBoxHostConfig config, Executor work, ScheduledExecutorService timers) {
         this.config = config;
+        this.work = work;
+        this.timers = timers;
         this.calls = new WebServiceCalls(new SoapClient(config.url(), CALL_TIMEOUT));
         this.status = new HostStatus(config.name(), HostStatus.State.CONNECTING, "");
     }
@@ -78,12 +109,11 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
     @Override
     public void watch(Watcher watcher) {
         synchronized (monitor) {
-            if (eventThread != null || closed) {
+            if (watching || closed) {
                 return;
             }
-            eventThread = new Thread(() -> eventLoop(watcher), "virtualbox-events-" + config.name());
-            eventThread.setDaemon(true);
-            eventThread.start();
+            watching = true;
+            next(watcher, Duration.ZERO);
         }
     }
 
@@ -132,28 +162,32 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         }
     }
 
-    private void eventLoop(Watcher watcher) {
-        Duration pause = Duration.ofMillis(250);
-        String lastProblem = null;
-        while (!closed) {
-            try {
-                Websession ws = websession;
-                if (ws == null) {
-                    ws = connect();
-                    websession = ws;
-                    pause = Duration.ofMillis(250);
-                    lastProblem = null;
-                    log.info("VirtualBox host {}: logged on to {}, listening for events", config.name(), config.url());
-                    setStatus(watcher, new HostStatus(config.name(), HostStatus.State.REACHABLE, ""));
-                }
-                String event = calls.getEvent(ws.eventSource(), ws.listener(), EVENT_WAIT);
-                if (event != null && !event.isEmpty()) {
-                    dispatch(ws, event, watcher);
-                }
-            } catch (VirtualBoxException e) {
-                if (closed) {
-                    break;
-                }
+    /**
+     * One turn of the event loop: logs on if there is no websession, else waits up to {@link #EVENT_WAIT} for an
+     * event and dispatches it; then queues the next turn, at once, or after a pause when the host failed.
+     */
+    private void turn(Watcher watcher) {
+        if (closed) {
+            next(watcher, Duration.ZERO);
+            return;
+        }
+        Duration pause = Duration.ZERO;
+        try {
+            Websession ws = websession;
+            if (ws == null) {
+                ws = connect();
+                websession = ws;
+                retryPause = FIRST_RETRY_PAUSE;
+                lastProblem = null;
+                log.info("VirtualBox host {}: logged on to {}, listening for events", config.name(), config.url());
+                setStatus(watcher, new HostStatus(config.name(), HostStatus.State.REACHABLE, ""));
+            }
+            String event = calls.getEvent(ws.eventSource(), ws.listener(), EVENT_WAIT);
+            if (event != null && !event.isEmpty()) {
+                dispatch(ws, event, watcher);
+            }
+        } catch (VirtualBoxException e) {
+            if (!closed) {
                 websession = null;
                 String problem = e.getMessage();
                 if (!problem.equals(lastProblem)) {
@@ -161,13 +195,37 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
                     lastProblem = problem;
                 }
                 setStatus(watcher, new HostStatus(config.name(), HostStatus.State.UNREACHABLE, problem));
-                pause(pause);
-                pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
-            } catch (RuntimeException e) {
-                // A bug must not end the host's event thread: report it and keep going.
-                log.error("VirtualBox host {}: unexpected failure in the event loop", config.name(), e);
-                websession = null;
-                pause(MAX_RETRY_PAUSE);
+                pause = retryPause;
+                retryPause = retryPause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE
+                        : retryPause.multipliedBy(2);
+            }
+        } catch (RuntimeException e) {
+            // A bug must not end the host's event loop: report it and keep going.
+            log.error("VirtualBox host {}: unexpected failure in the event loop", config.name(), e);
+            websession = null;
+            pause = MAX_RETRY_PAUSE;
+        }
+        next(watcher, pause);
+    }
+
+    /** Queues the loop's next turn after {@code pause}, or tells {@link #close()} that the loop has stopped. */
+    private void next(Watcher watcher, Duration pause) {
+        synchronized (monitor) {
+            pending = null;
+            if (closed) {
+                stopped.complete(null);
+                return;
+            }
+            try {
+                if (pause.isZero()) {
+                    work.execute(() -> turn(watcher));
+                } else {
+                    pending = timers.schedule(() -> next(watcher, Duration.ZERO), pause.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            } catch (RejectedExecutionException e) {
+                // Keyhole is stopping: its threads take no more work.
+                stopped.complete(null);
             }
         }
     }
@@ -213,20 +271,6 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         status = next;
         if (!next.equals(previous)) {
             watcher.hostChanged(next);
-        }
-    }
-
-    private void pause(Duration d) {
-        synchronized (monitor) {
-            if (closed) {
-                return;
-            }
-            try {
-                monitor.wait(d.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closed = true;
-            }
         }
     }
 
@@ -524,20 +568,25 @@ public final class WebServiceVirtualBoxHost implements VirtualBoxHost {
         return s == null ? "" : s;
     }
 
+    /** Stops the event loop, waiting for the turn under way (at most a call's time), then logs off. */
     @Override
     public void close() {
-        Thread thread;
         synchronized (monitor) {
             closed = true;
-            monitor.notifyAll();
-            thread = eventThread;
-        }
-        if (thread != null) {
-            try {
-                thread.join(EVENT_WAIT.plus(CALL_TIMEOUT).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!watching || pending != null && pending.cancel(false)) {
+                stopped.complete(null);
             }
+        }
+        Duration wait = EVENT_WAIT.plus(CALL_TIMEOUT);
+        try {
+            stopped.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("VirtualBox host {}: its event loop's call did not end within {} s; logging off all the same",
+                    config.name(), wait.toSeconds());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Websession ws = websession;
         websession = null;

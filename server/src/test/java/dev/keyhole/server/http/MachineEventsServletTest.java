@@ -33,7 +33,9 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -60,13 +62,14 @@ class MachineEventsServletTest {
     private final PushedMachines machines = new PushedMachines();
     /** One permit each time the servlet has set up a stream (its {@code doGet} has returned). */
     private final Semaphore streamsOpened = new Semaphore(0);
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private MachineEventsServlet servlet;
     private Server server;
     private int port;
 
     @BeforeEach
     void startServer() throws Exception {
-        servlet = new MachineEventsServlet(machines, new ObjectMapper(), LimitsConfig.DEFAULT);
+        servlet = new MachineEventsServlet(machines, new ObjectMapper(), LimitsConfig.DEFAULT, timers);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -94,6 +97,7 @@ class MachineEventsServletTest {
     @AfterEach
     void stopServer() throws Exception {
         server.stop();
+        timers.shutdownNow();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.keyhole.server.tunnel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.GuacdConfig;
 import dev.keyhole.server.config.LimitsConfig;
@@ -46,9 +47,11 @@ class TunnelServiceTest {
             }
         };
         KeyboardStages keyboards = new KeyboardStages(targets);
+        KeyholeServer.Threads threads = KeyholeServer.Threads.start();
         try (FakeGuacd guacd = new FakeGuacd(0);
              TunnelService service = new TunnelService(targets, keyboards, new GuacdConfig("127.0.0.1", guacd.port()),
-                     LimitsConfig.DEFAULT, Duration.ofSeconds(WAIT_SECONDS), Duration.ofMinutes(1))) {
+                     LimitsConfig.DEFAULT, Duration.ofSeconds(WAIT_SECONDS), Duration.ofMinutes(1), threads.work(),
+                     threads.timers(), threads.relay())) {
             // The console's own connection first, then the viewer's, which joins it.
             CompletableFuture<FakeGuacd.Peer> owner = guacd.accept("");
             CompletableFuture<FakeGuacd.Peer> viewer = owner.thenCompose(peer -> guacd.accept(""));
@@ -68,6 +71,8 @@ class TunnelServiceTest {
                         "the console's connection ends, so the next viewer opens one with the new layout");
                 assertEquals(List.of("disconnect"), nextBut(joined, "nop"));
             }
+        } finally {
+            threads.close();
         }
     }
 

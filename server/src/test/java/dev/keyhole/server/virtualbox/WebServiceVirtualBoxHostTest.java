@@ -18,7 +18,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +41,10 @@ class WebServiceVirtualBoxHostTest {
     private static final Pattern LOCK_TYPE = Pattern.compile("<lockType>(\\w+)</lockType>");
 
     private HttpServer server;
-    private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    /** The threads the composition root would give the host: its event loop runs on them. */
+    private final ExecutorService work = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -108,12 +114,14 @@ class WebServiceVirtualBoxHostTest {
         }
         server.stop(0);
         pool.shutdownNow();
+        work.shutdownNow();
+        timers.shutdownNow();
     }
 
     private HostStatus connect() throws InterruptedException {
         host = new WebServiceVirtualBoxHost(VirtualBoxHostConfig.builder("lab",
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).username("u").password("p")
-                .build());
+                .build(), work, timers);
         LinkedBlockingQueue<HostStatus> statuses = new LinkedBlockingQueue<>();
         host.watch(new VirtualBoxHost.Watcher() {
             @Override
