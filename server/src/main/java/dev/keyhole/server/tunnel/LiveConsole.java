@@ -9,11 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleStatus;
@@ -116,21 +115,29 @@ final class LiveConsole implements GuacdConnection.Reader {
     }
 
     /**
-     * Waits until guacd has connected the console (its first frame ended), or the connection ended, or
-     * {@code timeout} passed. VNC viewers join only then: guacd 1.3 can lose a VNC connection that a user joins
-     * before it has connected to the console.
+     * Says when guacd has connected the console (its first frame ended), or the connection ended, or
+     * {@code timeout} passed (then it is logged). VNC viewers join only then: guacd 1.3 can lose a VNC connection
+     * that a user joins before it has connected to the console.
+     *
+     * @return done at the first of the three; done on the reading thread or the timer, so whoever goes on from it
+     *         to something that blocks hands that to another executor
      */
-    void awaitConnected(Duration timeout) {
-        try {
-            connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.info("Console {} shows no frame after {} s; letting the viewer join anyway", target.name(),
-                    timeout.toSeconds());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    CompletableFuture<Void> connectedWithin(Duration timeout) {
+        if (connected.isDone()) {
+            return connected;
         }
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        ScheduledFuture<?> late = scheduler.schedule(() -> {
+            if (waited.complete(null)) {
+                log.info("Console {} shows no frame after {} s; letting the viewer join anyway", target.name(),
+                        timeout.toSeconds());
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        connected.whenComplete((done, failure) -> {
+            late.cancel(false);
+            waited.complete(null);
+        });
+        return waited;
     }
 
     /** Counts a viewer out; the last one out starts the linger, after which the connection closes. */
@@ -191,7 +198,7 @@ final class LiveConsole implements GuacdConnection.Reader {
         onEnding.accept(this);
         try {
             scheduler.execute(() -> end(status, message));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             owner.close();
         }
     }

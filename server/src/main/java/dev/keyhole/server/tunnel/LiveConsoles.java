@@ -4,18 +4,27 @@ import dev.keyhole.server.targets.Target;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import org.apache.guacamole.protocol.GuacamoleStatus;
 
 /**
  * The live consoles, one per target at most. The first viewer of a target opens its console; viewers that come
  * while it is being opened wait for that same one instead of opening another.
+ *
+ * <p>Nobody waits on a thread: a viewer's join is a future, done on whichever thread finishes opening the
+ * console (or at once, when it is open already).
  */
 final class LiveConsoles {
 
-    /** Opens a new live console for a target (blocking). */
+    /** How often a viewer tries again when the console it found ends before it could join. */
+    private static final int JOIN_ATTEMPTS = 3;
+
+    /** Opens a new live console for a target, in the background. */
     interface Opener {
-        LiveConsole open(Target target) throws TunnelException;
+
+        /**
+         * @return the console once it is open; failed with a {@link TunnelException} if it cannot be
+         */
+        CompletableFuture<LiveConsole> open(Target target);
     }
 
     private final Map<String, CompletableFuture<LiveConsole>> consoles = new ConcurrentHashMap<>();
@@ -26,36 +35,50 @@ final class LiveConsoles {
     }
 
     /**
-     * Joins the live console of {@code target}, opening it if there is none. Blocks while it is being opened.
+     * Joins the live console of {@code target}, opening it if there is none.
      *
-     * @return the console, with this viewer counted in; call {@link LiveConsole#leave} when done
-     * @throws TunnelException if the console cannot be opened
+     * @return the console, with this viewer counted in (call {@link LiveConsole#leave} when done); failed with a
+     *         {@link TunnelException} if the console cannot be opened
      */
-    LiveConsole join(Target target, LiveConsole.Viewer viewer) throws TunnelException {
-        // A console found may end just before it is joined; then the next round opens a new one.
-        for (int attempt = 0; attempt < 3; attempt++) {
-            CompletableFuture<LiveConsole> mine = new CompletableFuture<>();
-            CompletableFuture<LiveConsole> existing = consoles.putIfAbsent(target.name(), mine);
-            LiveConsole console;
-            if (existing == null) {
-                try {
-                    console = opener.open(target);
-                } catch (TunnelException | RuntimeException e) {
-                    consoles.remove(target.name(), mine);
-                    mine.completeExceptionally(e);
-                    throw e;
-                }
-                mine.complete(console);
-            } else {
-                console = await(existing);
-            }
+    CompletableFuture<LiveConsole> join(Target target, LiveConsole.Viewer viewer) {
+        return join(target, viewer, 1);
+    }
+
+    private CompletableFuture<LiveConsole> join(Target target, LiveConsole.Viewer viewer, int attempt) {
+        CompletableFuture<LiveConsole> mine = new CompletableFuture<>();
+        CompletableFuture<LiveConsole> existing = consoles.putIfAbsent(target.name(), mine);
+        CompletableFuture<LiveConsole> found = existing != null ? existing : open(target, mine);
+        return found.thenCompose(console -> {
             if (console.join(viewer)) {
-                return console;
+                return CompletableFuture.completedFuture(console);
             }
-            consoles.remove(target.name(), existing == null ? mine : existing);
+            // The console found ended just before it was joined: the next round opens a new one.
+            consoles.remove(target.name(), found);
+            if (attempt == JOIN_ATTEMPTS) {
+                return CompletableFuture.failedFuture(new TunnelException(GuacamoleStatus.UPSTREAM_UNAVAILABLE,
+                        "The console connection keeps ending as it opens"));
+            }
+            return join(target, viewer, attempt + 1);
+        });
+    }
+
+    /** Opens the console {@code mine} stands for; a console that cannot be opened is forgotten at once. */
+    private CompletableFuture<LiveConsole> open(Target target, CompletableFuture<LiveConsole> mine) {
+        CompletableFuture<LiveConsole> opened;
+        try {
+            opened = opener.open(target);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
         }
-        throw new TunnelException(GuacamoleStatus.UPSTREAM_UNAVAILABLE,
-                "The console connection keeps ending as it opens");
+        opened.whenComplete((console, failure) -> {
+            if (failure != null) {
+                consoles.remove(target.name(), mine);
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(console);
+            }
+        });
+        return mine;
     }
 
     /** Forgets a console that is ending or has ended, so that the next viewer opens a new one. */
@@ -80,29 +103,8 @@ final class LiveConsoles {
         }
     }
 
-    /** Closes every live console (server shutdown). */
+    /** Closes every live console (server shutdown); one still being opened closes as soon as it is open. */
     void closeAll() {
-        consoles.values().forEach(future -> {
-            LiveConsole console = future.getNow(null);
-            if (console != null) {
-                console.close();
-            }
-        });
-    }
-
-    private static LiveConsole await(CompletableFuture<LiveConsole> future) throws TunnelException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TunnelException tunnelException) {
-                throw tunnelException;
-            }
-            throw new TunnelException(GuacamoleStatus.SERVER_ERROR,
-                    "Opening the console failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TunnelException(GuacamoleStatus.SERVER_ERROR,
-                    "Keyhole is shutting down");
-        }
+        consoles.values().forEach(future -> future.thenAccept(LiveConsole::close));
     }
 }

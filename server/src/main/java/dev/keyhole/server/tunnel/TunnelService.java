@@ -10,6 +10,8 @@ import dev.keyhole.server.targets.TargetDirectory;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,54 +140,98 @@ public final class TunnelService implements AutoCloseable {
             return tunnel;
         }
         try {
-            work.execute(() -> connect(tunnel, request));
+            connect(tunnel, request);
         } catch (RejectedExecutionException e) {
             tunnel.close(GuacamoleStatus.SERVER_BUSY, "Keyhole is shutting down");
         }
         return tunnel;
     }
 
+    /**
+     * Connects a tunnel in steps that hold no thread while they wait: the target is looked up and the viewer's own
+     * guacd connection opened on {@code work} (both may block, for a bounded time); joining a console that is
+     * being opened, and waiting for a VNC console's first frame, wait on the console's futures.
+     *
+     * @throws RejectedExecutionException if {@code work} takes no more tasks (the server is stopping)
+     */
     private void connect(Tunnel tunnel, TunnelRequest request) {
+        CompletableFuture.supplyAsync(() -> find(request), work)
+                .thenCompose(target -> consoles.join(target, tunnel)
+                        .thenCompose(console -> viewable(target, console))
+                        .thenAcceptAsync(console -> joinGuacd(tunnel, target, console), work))
+                .whenComplete((attached, failure) -> {
+                    if (failure != null) {
+                        failed(tunnel, request, failure);
+                    }
+                });
+    }
+
+    private Target find(TunnelRequest request) {
+        // The name stays out of the reason: a page shows the reason, and anyone can write a name into a link.
+        return targets.find(request.target()).orElseThrow(() -> new CompletionException(new TunnelException(
+                GuacamoleStatus.RESOURCE_NOT_FOUND, "No such console")));
+    }
+
+    /** @return the console once a viewer may join it in guacd */
+    private CompletableFuture<LiveConsole> viewable(Target target, LiveConsole console) {
+        if (target.protocol() != Protocol.VNC) {
+            // Over RDP a viewer joins at once: joining while guacd receives the first frame can lose that frame for
+            // the viewer, and a console that only redraws what changes would never send it again.
+            return CompletableFuture.completedFuture(console);
+        }
+        // guacd 1.3 loses a VNC connection that a user joins before it has connected to the console.
+        return console.connectedWithin(timeout).thenApply(connected -> console);
+    }
+
+    /** Opens the viewer's own guacd connection, joined to the console's, and starts the relay. Blocks. */
+    private void joinGuacd(Tunnel tunnel, Target target, LiveConsole console) {
+        GuacdConnection connection;
         try {
-            // The name stays out of the reason: a page shows the reason, and anyone can write a name into a link.
-            Target target = targets.find(request.target()).orElseThrow(() -> new TunnelException(
-                    GuacamoleStatus.RESOURCE_NOT_FOUND, "No such console"));
-            LiveConsole console = consoles.join(target, tunnel);
-            if (target.protocol() == Protocol.VNC) {
-                // guacd 1.3 loses a VNC connection that a user joins before it has connected to the console. Over
-                // RDP a viewer joins at once: joining while guacd receives the first frame can lose that frame for
-                // the viewer, and a console that only redraws what changes would never send it again.
-                console.awaitConnected(timeout);
-            }
-            GuacdConnection connection;
-            try {
-                connection = GuacdConnection.open(relay, work, guacd, console.connectionId(), parameters(target),
-                        information(target), timeout);
-            } catch (TunnelException e) {
-                console.leave(tunnel);
-                throw e;
-            }
-            if (!tunnel.attach(console, connection)) {
-                connection.close();
-                console.leave(tunnel);
-            }
+            connection = GuacdConnection.open(relay, work, guacd, console.connectionId(), parameters(target),
+                    information(target), timeout);
         } catch (TunnelException e) {
+            console.leave(tunnel);
+            throw new CompletionException(e);
+        }
+        if (!tunnel.attach(console, connection)) {
+            connection.close();
+            console.leave(tunnel);
+        }
+    }
+
+    /** Closes a tunnel that could not be connected, with the reason. */
+    private static void failed(Tunnel tunnel, TunnelRequest request, Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof TunnelException e) {
             log.info("Tunnel of {} to {} failed: {}", request.caller(), request.shownTarget(), e.getMessage());
             tunnel.close(e.status(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("Tunnel of {} to {} failed", request.caller(), request.shownTarget(), e);
+        } else if (cause instanceof RejectedExecutionException) {
+            tunnel.close(GuacamoleStatus.SERVER_BUSY, "Keyhole is shutting down");
+        } else {
+            log.error("Tunnel of {} to {} failed", request.caller(), request.shownTarget(), cause);
             tunnel.close(GuacamoleStatus.SERVER_ERROR, "Keyhole failed to connect the console; see its log");
         }
     }
 
-    private LiveConsole openConsole(Target target, Duration linger) throws TunnelException {
-        GuacdConnection owner = GuacdConnection.open(relay, work, guacd, target.protocol().guacdName(),
-                parameters(target), information(target), timeout);
-        guacdProtocol = owner.protocolVersion();
-        logVersionOnce(guacdProtocol);
-        log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})", target.name(),
-                target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
-        return new LiveConsole(target, owner, timers, linger, consoles::ended);
+    /** Opens a target's console connection on {@code work}: the handshake blocks. */
+    private CompletableFuture<LiveConsole> openConsole(Target target, Duration linger) {
+        return CompletableFuture.supplyAsync(() -> {
+            GuacdConnection owner;
+            try {
+                owner = GuacdConnection.open(relay, work, guacd, target.protocol().guacdName(), parameters(target),
+                        information(target), timeout);
+            } catch (TunnelException e) {
+                throw new CompletionException(e);
+            }
+            guacdProtocol = owner.protocolVersion();
+            logVersionOnce(guacdProtocol);
+            log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})",
+                    target.name(), target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
+            return new LiveConsole(target, owner, timers, linger, consoles::ended);
+        }, work);
     }
 
     private void logVersionOnce(GuacamoleProtocolVersion version) {
