@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * connection to the console. When it ends, every viewer still joined is told, so that no browser stays on a
  * connection guacd has given up (guacd does not always close a user who joined while the connection was failing).
  */
-final class LiveConsole implements GuacdConnection.Reader {
+final class LiveConsole implements InstructionStream.Reader {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsole.class);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+    private static final GuacamoleInstruction KEEP_ALIVE_NOP = new GuacamoleInstruction("nop");
 
     private final Target target;
     private final GuacdConnection owner;
@@ -65,8 +65,9 @@ final class LiveConsole implements GuacdConnection.Reader {
     /** Set once the connection is known to be going: nobody may join any more. */
     private boolean ending;
     private boolean ended;
-    private TunnelStatus endStatus = TunnelStatus.of(GuacamoleStatus.UPSTREAM_UNAVAILABLE);
-    private String endMessage = "The console connection ended";
+    /** Why {@link #end} ended the connection; null when it ended by itself. */
+    private TunnelStatus endStatus;
+    private String endMessage;
 
     /**
      * Takes over an owner connection that has just received {@code ready}.
@@ -157,7 +158,10 @@ final class LiveConsole implements GuacdConnection.Reader {
             if (!viewers.isEmpty() || ended) {
                 return;
             }
+            // A viewer coming now gets a new connection, not this one as it closes.
+            ending = true;
         }
+        onEnding.accept(this);
         log.info("Closing the console connection of {}: nobody has viewed it for {} s", target.name(),
                 linger.toSeconds());
         owner.disconnect();
@@ -205,10 +209,9 @@ final class LiveConsole implements GuacdConnection.Reader {
 
     private void sendKeepAlive() {
         try {
-            owner.write(new GuacamoleInstruction("nop"));
+            owner.write(KEEP_ALIVE_NOP);
         } catch (TunnelException e) {
-            log.warn("guacd does not take the keep-alive of console {}: {}", target.name(), e.getMessage());
-            owner.close();
+            // The connection has ended with this cause; ended() reports it.
         }
     }
 
@@ -243,8 +246,7 @@ final class LiveConsole implements GuacdConnection.Reader {
             try {
                 owner.write(ByteBuffer.wrap(answers, 0, answered));
             } catch (TunnelException e) {
-                log.warn("Console {}: {}", target.name(), e.getMessage());
-                owner.close();
+                // The connection has ended with this cause; ended() reports it.
             }
         }
         resume.run();
@@ -260,8 +262,12 @@ final class LiveConsole implements GuacdConnection.Reader {
         answered += length;
     }
 
+    /**
+     * The owner connection ended: every viewer still joined is told why, the reason {@link #end} gave, or else
+     * the connection's own first cause.
+     */
     @Override
-    public void ended(Throwable cause) {
+    public void ended(GuacdEnding why) {
         List<Viewer> left;
         TunnelStatus status;
         String message;
@@ -271,18 +277,15 @@ final class LiveConsole implements GuacdConnection.Reader {
                 lingering.cancel(false);
             }
             left = List.copyOf(viewers);
-            // A console that broke by itself was not ended with a reason: every viewer still hears one, also a
-            // viewer that joined as it broke and has no guacd connection of its own yet.
-            status = endStatus != null ? endStatus : TunnelStatus.of(
-                    cause == null ? GuacamoleStatus.UPSTREAM_UNAVAILABLE : GuacamoleStatus.UPSTREAM_ERROR);
-            message = endMessage != null ? endMessage
-                    : cause == null ? "The console connection ended" : "Lost the console connection: " + cause.getMessage();
+            // Also a viewer that joined as the connection broke, with no guacd connection of its own yet, hears why.
+            status = endStatus != null ? endStatus : TunnelStatus.of(why.status());
+            message = endMessage != null ? endMessage : "Lost the console connection: " + why.reason();
         }
         keepAlive.cancel(false);
-        if (cause == null) {
+        if (why.byKeyhole()) {
             log.info("The console connection of {} has ended", target.name());
         } else {
-            log.warn("The console connection of {} broke: {}", target.name(), cause.toString());
+            log.warn("The console connection of {} ended: {}", target.name(), why.reason());
         }
         connected.complete(null);
         onEnding.accept(this);

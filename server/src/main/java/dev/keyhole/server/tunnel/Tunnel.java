@@ -252,7 +252,7 @@ public final class Tunnel implements LiveConsole.Viewer {
      * Sends guacd's instructions on to the browser, one frame per read, reading again once it is sent; notes the
      * {@code sync}s in them, which the browser must answer to keep up.
      */
-    private final class Relay implements GuacdConnection.Reader {
+    private final class Relay implements InstructionStream.Reader {
 
         @Override
         public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
@@ -291,13 +291,17 @@ public final class Tunnel implements LiveConsole.Viewer {
             });
         }
 
+        /**
+         * The viewer's guacd connection ended: the browser hears its first cause. When Keyhole closed it, the
+         * tunnel had ended already, and the browser heard why then.
+         */
         @Override
-        public void ended(Throwable cause) {
-            if (cause == null) {
-                close(GuacamoleStatus.UPSTREAM_UNAVAILABLE, "guacd closed the connection to the console");
-            } else {
-                close(GuacamoleStatus.UPSTREAM_ERROR, "Lost the connection to guacd: " + cause.getMessage());
+        public void ended(GuacdEnding ending) {
+            if (!ending.byKeyhole()) {
+                log.info("guacd connection of viewer {} of console {} (tunnel {}) ended: {}", request.caller(),
+                        request.shownTarget(), shortId(), ending.reason());
             }
+            close(ending.status(), ending.reason());
         }
     }
 

@@ -187,7 +187,7 @@ public final class TunnelService implements AutoCloseable {
     private void joinGuacd(Tunnel tunnel, Target target, LiveConsole console) {
         GuacdConnection connection;
         try {
-            connection = GuacdConnection.open(relay, work, guacd, console.connectionId(), parameters(target),
+            connection = GuacdConnection.open(relay, guacd, console.connectionId(), parameters(target),
                     information(target), timeout);
         } catch (TunnelException e) {
             console.leave(tunnel);
@@ -221,7 +221,7 @@ public final class TunnelService implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             GuacdConnection owner;
             try {
-                owner = GuacdConnection.open(relay, work, guacd, target.protocol().guacdName(), parameters(target),
+                owner = GuacdConnection.open(relay, guacd, target.protocol().guacdName(), parameters(target),
                         information(target), timeout);
             } catch (TunnelException e) {
                 throw new CompletionException(e);

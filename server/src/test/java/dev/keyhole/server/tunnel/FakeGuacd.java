@@ -138,6 +138,17 @@ final class FakeGuacd implements AutoCloseable {
             }
         }
 
+        /** @return how many bytes have arrived and wait to be read */
+        int available() throws IOException {
+            return in.available();
+        }
+
+        /** Resets the connection (TCP RST) instead of closing it: the other end's next read or write fails. */
+        void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
         @Override
         public void close() throws IOException {
             socket.close();

@@ -2,7 +2,9 @@ package dev.keyhole.server.tunnel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.GuacdConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,11 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
@@ -23,81 +28,74 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** One connection to guacd as its parts make it: the handshake, the stream, the writes and its one ending. */
 class GuacdConnectionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private AsynchronousChannelGroup group;
-    private ExecutorService waiting;
+    private KeyholeServer.Threads threads;
 
     @BeforeEach
-    void threads() throws IOException {
-        group = AsynchronousChannelGroup.withFixedThreadPool(2, Executors.defaultThreadFactory());
-        waiting = Executors.newCachedThreadPool();
+    void threads() {
+        threads = KeyholeServer.Threads.start();
     }
 
     @AfterEach
-    void stop() throws IOException, InterruptedException {
-        waiting.shutdownNow();
-        group.shutdownNow();
-        group.awaitTermination(5, TimeUnit.SECONDS);
+    void stop() {
+        threads.close();
     }
 
-    private GuacdConnection open(FakeGuacd guacd) throws TunnelException {
-        return GuacdConnection.open(group, waiting, new GuacdConfig("127.0.0.1", guacd.port()), "rdp",
+    private GuacdConnection open(AsynchronousChannelGroup group, FakeGuacd guacd) throws TunnelException {
+        return GuacdConnection.open(group, new GuacdConfig("127.0.0.1", guacd.port()), "rdp",
                 new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
     }
 
-    @Test
-    void aWriteDoesNotWaitForARelayThread() throws Exception {
-        // Both of the group's threads are kept busy by readers that do not return: a key press must reach guacd
-        // all the same, written by the thread that sends it.
-        CountDownLatch busy = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        try (FakeGuacd guacd = new FakeGuacd(0)) {
-            // Connecting needs the group's threads: connect all three first.
-            var accepted = guacd.accept("");
-            GuacdConnection connection = open(guacd);
-            FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            for (int i = 0; i < 2; i++) {
-                var acceptedStuck = guacd.accept("");
-                GuacdConnection stuck = open(guacd);
-                FakeGuacd.Peer stuckPeer = acceptedStuck.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                stuck.startReading(new GuacdConnection.Reader() {
-                    @Override
-                    public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends,
-                            Runnable resume) {
-                        busy.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
+    private GuacdConnection open(FakeGuacd guacd) throws TunnelException {
+        return open(threads.relay(), guacd);
+    }
 
-                    @Override
-                    public void ended(Throwable cause) {
+    @Test
+    void aWriteIsMadeAtOnceOnTheThreadThatQueuesIt() throws Exception {
+        // A channel group whose threads run nothing while the gate is shut: a key press must reach guacd all the
+        // same, written by the thread that sends it, not by a relay thread.
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch shut = new CountDownLatch(1);
+        ThreadPoolExecutor gated = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>()) {
+            @Override
+            protected void beforeExecute(Thread thread, Runnable task) {
+                try {
+                    if (shut.getCount() == 0) {
+                        gate.await();
                     }
-                }, false);
-                // Read on a relay thread: the handshake's last read held nothing more.
-                stuckPeer.write("3.nop;");
+                } catch (InterruptedException e) {
+                    thread.interrupt();
+                }
             }
-            try {
-                assertEquals(true, busy.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "both relay threads busy");
+        };
+        AsynchronousChannelGroup group = AsynchronousChannelGroup.withThreadPool(gated);
+        try (FakeGuacd guacd = new FakeGuacd(0)) {
+            var accepted = guacd.accept("");
+            GuacdConnection connection = open(group, guacd);
+            try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                shut.countDown();
                 connection.write(ByteBuffer.wrap("3.key,5.65307,1.1;".getBytes(StandardCharsets.US_ASCII)));
-                List<String> received = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return peer.readInstruction();
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                assertEquals(List.of("key", "65307", "1"), received);
+                assertEquals(List.of("key", "65307", "1"), readOnAnotherThread(peer));
             } finally {
-                release.countDown();
+                gate.countDown();
                 connection.close();
-                peer.close();
             }
+        } finally {
+            group.shutdownNow();
+            group.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> readOnAnotherThread(FakeGuacd.Peer peer) throws Exception {
+        ExecutorService reading = Executors.newSingleThreadExecutor();
+        try {
+            return reading.submit(peer::readInstruction).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            reading.shutdownNow();
         }
     }
 
@@ -106,38 +104,62 @@ class GuacdConnectionTest {
         // The console's sync answers (a relay thread) and its keep-alive (the timer) may be written at the same
         // moment; so may a viewer's early input and its key presses.
         // About 500 KB in all: less than Keyhole queues for a guacd that reads slowly (1 MB) before it gives up.
-        int threads = 8;
+        int writers = 8;
         int each = 4_000;
+        ExecutorService writing = Executors.newFixedThreadPool(writers);
         try (FakeGuacd guacd = new FakeGuacd(0)) {
             var accepted = guacd.accept("");
             GuacdConnection connection = open(guacd);
             try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 CountDownLatch start = new CountDownLatch(1);
-                List<CompletableFuture<Void>> writers = new java.util.ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    String thread = Integer.toString(t);
-                    writers.add(CompletableFuture.runAsync(() -> {
+                List<CompletableFuture<Void>> written = new ArrayList<>();
+                for (int t = 0; t < writers; t++) {
+                    String writer = Integer.toString(t);
+                    written.add(CompletableFuture.runAsync(() -> {
                         try {
                             start.await();
                             for (int i = 0; i < each; i++) {
                                 String number = Integer.toString(i);
-                                connection.write(ByteBuffer.wrap(("4.sync,1." + thread + "," + number.length() + "."
+                                connection.write(ByteBuffer.wrap(("4.sync,1." + writer + "," + number.length() + "."
                                         + number + ";").getBytes(StandardCharsets.US_ASCII)));
                             }
                         } catch (InterruptedException | TunnelException e) {
                             throw new IllegalStateException(e);
                         }
-                    }, waiting));
+                    }, writing));
                 }
                 start.countDown();
-                int[] next = new int[threads];
-                for (int n = 0; n < threads * each; n++) {
+                int[] next = new int[writers];
+                for (int n = 0; n < writers * each; n++) {
                     List<String> instruction = peer.readInstruction();
-                    int thread = Integer.parseInt(instruction.get(1));
-                    assertEquals(next[thread]++, Integer.parseInt(instruction.get(2)), "thread " + thread);
+                    int writer = Integer.parseInt(instruction.get(1));
+                    assertEquals(next[writer]++, Integer.parseInt(instruction.get(2)), "writer " + writer);
                 }
-                CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new))
+                CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
                         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(false, connection.isClosed());
+            } finally {
+                connection.close();
+            }
+        } finally {
+            writing.shutdownNow();
+        }
+    }
+
+    @Test
+    void writesGuacdHasNoRoomForWaitAndArriveInOrderOnceItReads() throws Exception {
+        try (FakeGuacd guacd = new FakeGuacd(16 * 1024)) {
+            var accepted = guacd.accept("");
+            GuacdConnection connection = open(guacd);
+            try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                // guacd reads nothing: the socket's buffers fill, then Keyhole's own queue.
+                ByteArrayOutputStream taken = new ByteArrayOutputStream();
+                for (int i = 0; connection.queuedBytes() < 256 * 1024; i++) {
+                    byte[] instruction = blob(i);
+                    connection.write(ByteBuffer.wrap(instruction));
+                    taken.write(instruction);
+                }
+                assertArrayEquals(taken.toByteArray(), peer.read(taken.size()), "everything, in order");
                 assertEquals(false, connection.isClosed());
             } finally {
                 connection.close();
@@ -145,30 +167,47 @@ class GuacdConnectionTest {
         }
     }
 
+    private static byte[] blob(int i) {
+        String value = String.format("%07d", i).repeat(1000);
+        return ("4.blob," + value.length() + "." + value + ";").getBytes(StandardCharsets.US_ASCII);
+    }
+
     @Test
-    void writesGuacdHasNoRoomForFinishInOrderOnceItReads() throws Exception {
+    void theReaderIsToldTheFirstCauseAlsoWhenTheWritesFoundIt() throws Exception {
         try (FakeGuacd guacd = new FakeGuacd(16 * 1024)) {
             var accepted = guacd.accept("");
             GuacdConnection connection = open(guacd);
             try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                // guacd reads nothing: the socket's buffers fill, then Keyhole's own queue, until it gives up.
-                ByteArrayOutputStream taken = new ByteArrayOutputStream();
-                for (int i = 0; ; i++) {
-                    String value = String.format("%07d", i).repeat(1000);
-                    byte[] instruction = ("4.blob," + value.length() + "." + value + ";")
-                            .getBytes(StandardCharsets.US_ASCII);
-                    try {
-                        connection.write(ByteBuffer.wrap(instruction));
-                    } catch (TunnelException e) {
-                        assertEquals(GuacamoleStatus.CLIENT_OVERRUN, e.status());
-                        break;
+                RecordingReader reader = new RecordingReader(false);
+                connection.startReading(reader, true);
+                TunnelException refused = assertThrows(TunnelException.class, () -> {
+                    for (int i = 0; ; i++) {
+                        connection.write(ByteBuffer.wrap(blob(i)));
                     }
-                    taken.write(instruction);
-                }
-                // Everything taken arrives, in order, once guacd reads.
-                assertArrayEquals(taken.toByteArray(), peer.read(taken.size()));
-            } finally {
+                });
+                assertEquals(GuacamoleStatus.CLIENT_OVERRUN, refused.status());
+
+                // The read the close cut off reports the overrun, not a closed socket.
+                GuacdEnding ended = reader.ending(TIMEOUT);
+                assertEquals(refused.getMessage(), ended.reason());
+                assertEquals(ended, connection.ending());
                 connection.close();
+                assertEquals(ended, connection.ending(), "closing it later changes nothing");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionKeyholeClosesTellsItsReaderSo() throws Exception {
+        try (FakeGuacd guacd = new FakeGuacd(0)) {
+            var accepted = guacd.accept("");
+            GuacdConnection connection = open(guacd);
+            try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                RecordingReader reader = new RecordingReader(false);
+                connection.startReading(reader, true);
+                connection.disconnect();
+                assertEquals(List.of("disconnect"), peer.readInstruction(), "guacd hears the goodbye first");
+                assertEquals(GuacdEnding.CLOSED_BY_KEYHOLE, reader.ending(TIMEOUT));
             }
         }
     }
@@ -181,9 +220,9 @@ class GuacdConnectionTest {
             var accepted = guacd.accept("");
             GuacdConnection connection = open(guacd);
             try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                CompletableFuture<Throwable> ended = new CompletableFuture<>();
+                CompletableFuture<GuacdEnding> ended = new CompletableFuture<>();
                 CountDownLatch keepAlives = new CountDownLatch(8);
-                connection.startReading(new GuacdConnection.Reader() {
+                connection.startReading(new InstructionStream.Reader() {
                     @Override
                     public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends,
                             Runnable resume) {
@@ -194,8 +233,8 @@ class GuacdConnectionTest {
                     }
 
                     @Override
-                    public void ended(Throwable cause) {
-                        ended.complete(cause);
+                    public void ended(GuacdEnding ending) {
+                        ended.complete(ending);
                     }
                 }, false, limit);
 
@@ -217,9 +256,9 @@ class GuacdConnectionTest {
                 }
 
                 // Then nothing: the connection ends with a reason, and is closed.
-                Throwable cause = ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                GuacdEnding ending = ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 assertEquals("guacd sent nothing for 400 ms, not even its keep-alive: the connection is stuck",
-                        cause.getMessage());
+                        ending.reason());
                 assertEquals(true, connection.isClosed());
             } finally {
                 connection.close();

@@ -2,19 +2,17 @@ package dev.keyhole.server.tunnel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.GuacdConfig;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import java.io.IOException;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
@@ -27,23 +25,21 @@ class LiveConsoleTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private AsynchronousChannelGroup group;
-    private ExecutorService waiting;
-    private ScheduledExecutorService scheduler;
+    private KeyholeServer.Threads threads;
 
     @BeforeEach
-    void threads() throws IOException {
-        group = AsynchronousChannelGroup.withFixedThreadPool(2, Executors.defaultThreadFactory());
-        waiting = Executors.newCachedThreadPool();
-        scheduler = Executors.newSingleThreadScheduledExecutor();
+    void threads() {
+        threads = KeyholeServer.Threads.start();
     }
 
     @AfterEach
-    void stop() throws IOException, InterruptedException {
-        scheduler.shutdownNow();
-        waiting.shutdownNow();
-        group.shutdownNow();
-        group.awaitTermination(5, TimeUnit.SECONDS);
+    void stop() {
+        threads.close();
+    }
+
+    private GuacdConnection open(FakeGuacd guacd) throws TunnelException {
+        return GuacdConnection.open(threads.relay(), new GuacdConfig("127.0.0.1", guacd.port()), "rdp",
+                new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
     }
 
     @Test
@@ -54,9 +50,9 @@ class LiveConsoleTest {
             // Behind `ready` in the handshake's last read: a sync, a value of multi-byte characters and the start of
             // a sync whose rest comes later.
             var accepted = guacd.accept("4.sync,1.1;4.blob,3.ö€😀;4.sy");
-            GuacdConnection owner = GuacdConnection.open(group, waiting, new GuacdConfig("127.0.0.1", guacd.port()),
-                    "rdp", new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
-            LiveConsole console = new LiveConsole(target(), owner, scheduler, Duration.ofMinutes(1), ended -> { });
+            GuacdConnection owner = open(guacd);
+            LiveConsole console = new LiveConsole(target(), owner, threads.timers(), Duration.ofMinutes(1),
+                    ended -> { });
             try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 assertEquals(List.of("sync", "1"), nextAnswer(peer));
 
@@ -83,14 +79,14 @@ class LiveConsoleTest {
     void aConsoleThatBreaksByItselfTellsEveryViewerWhy() throws Exception {
         try (FakeGuacd guacd = new FakeGuacd(0)) {
             var accepted = guacd.accept("");
-            GuacdConnection owner = GuacdConnection.open(group, waiting, new GuacdConfig("127.0.0.1", guacd.port()),
-                    "rdp", new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
-            LiveConsole console = new LiveConsole(target(), owner, scheduler, Duration.ofMinutes(1), ended -> { });
-            java.util.concurrent.CompletableFuture<String> told = new java.util.concurrent.CompletableFuture<>();
+            GuacdConnection owner = open(guacd);
+            LiveConsole console = new LiveConsole(target(), owner, threads.timers(), Duration.ofMinutes(1),
+                    ended -> { });
+            CompletableFuture<String> told = new CompletableFuture<>();
             // A viewer that joined and has no guacd connection of its own yet: only the console can tell it.
             assertEquals(true, console.join((status, message) -> told.complete(status + " " + message)));
             accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
-            assertEquals("UPSTREAM_UNAVAILABLE The console connection ended",
+            assertEquals("UPSTREAM_UNAVAILABLE Lost the console connection: guacd closed the connection",
                     told.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             assertEquals(false, console.join((status, message) -> { }), "an ended console takes no new viewer");
         }

@@ -1,0 +1,174 @@
+package dev.keyhole.server.tunnel;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Keyhole sends guacd on one connection: one write at a time, in order; whatever is queued while a write is
+ * under way goes out together in the next, up to {@link #MAX_QUEUED} bytes.
+ *
+ * <p>A write is tried at once, on the thread that queues it, so that a key press never waits for a relay thread:
+ * the channel group runs on Keyhole's work executor, not a fixed pool, and the channel then lets any thread try.
+ * Only a write the socket has no room for waits, without a thread, until guacd reads, and the rest follow on the
+ * channel group's threads.
+ *
+ * <p>Every failure ends the connection with its cause: a write guacd takes nothing of for the stall limit
+ * ("guacd stopped reading for 10 s"), a write that fails, more queued than the bound.
+ */
+final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
+
+    /** Most bytes waiting for guacd; more means the sender is far faster than guacd, or guacd is stuck. */
+    static final int MAX_QUEUED = 1024 * 1024;
+    /** The queue's array keeps no more than this after a burst. */
+    private static final int MAX_RETAINED = 64 * 1024;
+
+    private final AsynchronousSocketChannel channel;
+    private final Duration stallLimit;
+    private final FirstEnding ending;
+
+    /**
+     * Bytes queued are {@code queued[0, queuedBytes)}; {@code inFlight} is being written meanwhile, by whoever
+     * holds {@code writing}: whoever queues bytes while nobody writes takes it.
+     */
+    private final Object lock = new Object();
+    private byte[] queued = new byte[0];
+    /** The array of the last write done, reused for the queue: the console answers syncs all the time. */
+    private byte[] spare;
+    private int queuedBytes;
+    private ByteBuffer inFlight;
+    private boolean writing;
+    private boolean closed;
+
+    /**
+     * @param channel    the connection, after the handshake
+     * @param stallLimit how long a write may wait for guacd to take any of it
+     * @param ending     the connection's ending, which a failed write ends it with
+     */
+    WriteQueue(AsynchronousSocketChannel channel, Duration stallLimit, FirstEnding ending) {
+        this.channel = channel;
+        this.stallLimit = stallLimit;
+        this.ending = ending;
+    }
+
+    /**
+     * Queues bytes, and writes them at once if no write is under way. Does not block. Nothing happens once the
+     * connection has ended.
+     *
+     * @param bytes complete instructions; read before this returns
+     * @throws TunnelException if this would queue more than {@link #MAX_QUEUED} bytes: the connection then ends
+     *                         with that cause
+     */
+    void write(ByteBuffer bytes) throws TunnelException {
+        boolean overrun = false;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            int length = bytes.remaining();
+            if (queuedBytes + length <= MAX_QUEUED) {
+                if (queuedBytes + length > queued.length) {
+                    queued = Arrays.copyOf(queued, Math.max(queuedBytes + length, Math.max(256, queued.length * 2)));
+                }
+                bytes.get(queued, queuedBytes, length);
+                queuedBytes += length;
+                if (writing) {
+                    return;
+                }
+                // Taken under the lock: two threads queueing at once must not both start writing.
+                writing = true;
+            } else {
+                overrun = true;
+            }
+        }
+        if (overrun) {
+            close();
+            throw ending.end(GuacdEnding.overrun(MAX_QUEUED)).toException();
+        }
+        writeNext();
+    }
+
+    /** @return how many bytes wait for the write under way (tests, and the curious) */
+    int queuedBytes() {
+        synchronized (lock) {
+            return queuedBytes;
+        }
+    }
+
+    /** Drops whatever is queued; nothing more is written. Whoever ends the connection closes the channel. */
+    void close() {
+        synchronized (lock) {
+            closed = true;
+            queued = new byte[0];
+            queuedBytes = 0;
+            spare = null;
+        }
+    }
+
+    /**
+     * Writes everything queued so far in one write. Only by the holder of {@code writing}, which it gives up when
+     * nothing is left.
+     */
+    private void writeNext() {
+        ByteBuffer next;
+        synchronized (lock) {
+            // The last write, if any, is done: its array may take the next bytes queued.
+            if (inFlight != null && inFlight.array().length <= MAX_RETAINED) {
+                spare = inFlight.array();
+            }
+            if (queuedBytes == 0 || closed) {
+                inFlight = null;
+                writing = false;
+                return;
+            }
+            next = ByteBuffer.wrap(queued, 0, queuedBytes);
+            queued = spare != null ? spare : new byte[Math.min(queued.length, MAX_RETAINED)];
+            spare = null;
+            queuedBytes = 0;
+            inFlight = next;
+        }
+        send(next);
+    }
+
+    private void send(ByteBuffer bytes) {
+        try {
+            channel.write(bytes, stallLimit.toMillis(), TimeUnit.MILLISECONDS, bytes, this);
+        } catch (RuntimeException e) {
+            // The channel group is shutting down, or a write is pending: a bug.
+            failed(e, bytes);
+        }
+    }
+
+    /** Part or all of a write is done: the rest of it, or the next one. */
+    @Override
+    public void completed(Integer count, ByteBuffer bytes) {
+        if (bytes.hasRemaining()) {
+            send(bytes);
+        } else {
+            writeNext();
+        }
+    }
+
+    /** A write failed: the connection ends with why, unless it had ended already (then that is why). */
+    @Override
+    public void failed(Throwable cause, ByteBuffer bytes) {
+        close();
+        synchronized (lock) {
+            inFlight = null;
+            writing = false;
+        }
+        if (cause instanceof InterruptedByTimeoutException) {
+            ending.end(GuacdEnding.stoppedReading(stallLimit));
+        } else if (cause instanceof AsynchronousCloseException || cause instanceof ClosedChannelException) {
+            ending.end(GuacdEnding.CLOSED_BY_KEYHOLE);
+        } else {
+            ending.end(GuacdEnding.writeFailed(cause));
+        }
+    }
+}
