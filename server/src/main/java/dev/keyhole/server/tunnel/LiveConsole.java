@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>The connection lives while anyone views it, plus a short linger, so that reloading a page does not open a new
  * connection to the console. When it ends, every viewer still joined is told, so that no browser stays on a
  * connection guacd has given up (guacd does not always close a user who joined while the connection was failing).
+ *
+ * <p>Threads: guacd's instructions and the connection's end arrive on the channel group's threads; the keep-alive,
+ * the linger and an end guacd asked for run on the timer; {@link #join}, {@link #leave} and {@link #end} may be
+ * called from any thread.
  */
 final class LiveConsole implements InstructionStream.Reader {
 
