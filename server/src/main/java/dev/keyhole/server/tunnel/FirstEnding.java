@@ -1,5 +1,6 @@
 package dev.keyhole.server.tunnel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class FirstEnding {
 
     private final AtomicReference<GuacdEnding> first = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable close;
 
     /** @param close closes the connection; run once, by whoever ends it first */
@@ -22,11 +24,26 @@ final class FirstEnding {
      * @return the cause it ended for: {@code cause}, or the one it ended for before
      */
     GuacdEnding end(GuacdEnding cause) {
-        if (first.compareAndSet(null, cause)) {
+        boolean isFirst = first.compareAndSet(null, cause);
+        close();
+        return isFirst ? cause : first.get();
+    }
+
+    /**
+     * Ends the connection for {@code cause}, unless it has ended already, but leaves it open until {@link #close}:
+     * for a last word to guacd ({@code disconnect}), whose answer (guacd closing its side) is then a consequence.
+     *
+     * @return whether {@code cause} is the cause
+     */
+    boolean endBeforeClosing(GuacdEnding cause) {
+        return first.compareAndSet(null, cause);
+    }
+
+    /** Closes the connection, once; its cause is whatever ended it first. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
             close.run();
-            return cause;
         }
-        return first.get();
     }
 
     /** @return the cause the connection ended for; null while it has not ended */

@@ -120,12 +120,17 @@ final class GuacdConnection implements AutoCloseable {
      * at once (and, for the last one, of the console's RDP or VNC session) instead of noticing a dead socket later.
      */
     void disconnect() {
+        if (!ending.endBeforeClosing(GuacdEnding.CLOSED_BY_KEYHOLE)) {
+            ending.close();
+            return;
+        }
         try {
-            write(DISCONNECT);
+            writes.write(ByteBuffer.wrap(DISCONNECT.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (TunnelException e) {
             // guacd takes nothing more: closing is all that is left.
         }
-        close();
+        // Closing the socket at once would drop a disconnect still queued behind a write under way.
+        writes.whenDrained(ending::close);
     }
 
     /** @return whether the connection has ended, for whatever cause */

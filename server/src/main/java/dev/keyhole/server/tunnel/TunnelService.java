@@ -194,7 +194,7 @@ public final class TunnelService implements AutoCloseable {
             throw new CompletionException(e);
         }
         if (!tunnel.attach(console, connection)) {
-            connection.close();
+            connection.disconnect();
             console.leave(tunnel);
         }
     }

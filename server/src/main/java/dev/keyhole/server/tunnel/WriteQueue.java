@@ -45,6 +45,8 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
     private ByteBuffer inFlight;
     private boolean writing;
     private boolean closed;
+    /** Run once nothing is queued or under way (null: nothing to run). */
+    private Runnable whenDrained;
 
     /**
      * @param channel    the connection, after the handshake
@@ -101,6 +103,20 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
         }
     }
 
+    /**
+     * Runs {@code action} once everything queued so far has been written (at once if nothing is), or once a write
+     * failed or stalled for the stall limit: never later than that.
+     */
+    void whenDrained(Runnable action) {
+        synchronized (lock) {
+            if (writing && !closed) {
+                whenDrained = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
     /** Drops whatever is queued; nothing more is written. Whoever ends the connection closes the channel. */
     void close() {
         synchronized (lock) {
@@ -116,7 +132,8 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
      * nothing is left.
      */
     private void writeNext() {
-        ByteBuffer next;
+        ByteBuffer next = null;
+        Runnable drained = null;
         synchronized (lock) {
             // The last write, if any, is done: its array may take the next bytes queued.
             if (inFlight != null && inFlight.array().length <= MAX_RETAINED) {
@@ -125,13 +142,21 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
             if (queuedBytes == 0 || closed) {
                 inFlight = null;
                 writing = false;
-                return;
+                drained = whenDrained;
+                whenDrained = null;
+            } else {
+                next = ByteBuffer.wrap(queued, 0, queuedBytes);
+                queued = spare != null ? spare : new byte[Math.min(queued.length, MAX_RETAINED)];
+                spare = null;
+                queuedBytes = 0;
+                inFlight = next;
             }
-            next = ByteBuffer.wrap(queued, 0, queuedBytes);
-            queued = spare != null ? spare : new byte[Math.min(queued.length, MAX_RETAINED)];
-            spare = null;
-            queuedBytes = 0;
-            inFlight = next;
+        }
+        if (next == null) {
+            if (drained != null) {
+                drained.run();
+            }
+            return;
         }
         send(next);
     }
@@ -159,9 +184,12 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
     @Override
     public void failed(Throwable cause, ByteBuffer bytes) {
         close();
+        Runnable drained;
         synchronized (lock) {
             inFlight = null;
             writing = false;
+            drained = whenDrained;
+            whenDrained = null;
         }
         if (cause instanceof InterruptedByTimeoutException) {
             ending.end(GuacdEnding.stoppedReading(stallLimit));
@@ -169,6 +197,9 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
             ending.end(GuacdEnding.CLOSED_BY_KEYHOLE);
         } else {
             ending.end(GuacdEnding.writeFailed(cause));
+        }
+        if (drained != null) {
+            drained.run();
         }
     }
 }

@@ -83,6 +83,27 @@ class WriteQueueTest {
     }
 
     @Test
+    void aLastWordQueuedBehindAWriteUnderWayReachesGuacdBeforeTheConnectionCloses() throws Exception {
+        WriteQueue queue = new WriteQueue(pair.channel, WAIT, ending);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        for (int i = 0; queue.queuedBytes() <= 64 * 1024; i++) {
+            ByteBuffer bytes = blob(i);
+            sent.write(bytes.array());
+            queue.write(bytes);
+        }
+        byte[] disconnect = "10.disconnect;".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(ending.endBeforeClosing(GuacdEnding.CLOSED_BY_KEYHOLE));
+        queue.write(ByteBuffer.wrap(disconnect));
+        sent.write(disconnect);
+        queue.whenDrained(ending::close);
+        assertFalse(closed.isDone(), "the connection stays open while guacd has not taken what was queued");
+
+        assertArrayEquals(sent.toByteArray(), pair.peer.read(sent.size()), "the disconnect came last, whole");
+        closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(GuacdEnding.CLOSED_BY_KEYHOLE, ending.get(), "Keyhole ended it, whatever guacd did after");
+    }
+
+    @Test
     void aGuacdThatStopsReadingEndsTheConnectionSayingSo() throws Exception {
         Duration stall = Duration.ofMillis(500);
         WriteQueue queue = new WriteQueue(pair.channel, stall, ending);
