@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.virtualbox.VirtualBoxException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 import org.apache.guacamole.GuacamoleClientBadTypeException;
 import org.apache.guacamole.GuacamoleResourceConflictException;
 import org.apache.guacamole.GuacamoleResourceNotFoundException;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ApiServletTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private Server server;
+    private ApiServer server;
     private URI base;
 
     @BeforeEach
@@ -44,22 +38,13 @@ class ApiServletTest {
                         default -> throw new IllegalStateException("a bug, with a secret detail");
                     }
                 });
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("api", api), "/api/*");
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), connector);
-        door.setHandler(context);
-        server.setHandler(door);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        server = ApiServer.start(api);
+        base = server.uri();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     @Test

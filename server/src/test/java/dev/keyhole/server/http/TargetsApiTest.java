@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.KeyboardStage;
 import dev.keyhole.server.targets.KeyboardStages;
@@ -20,10 +19,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +32,7 @@ class TargetsApiTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<String> guacdProtocol = new AtomicReference<>();
-    private Server server;
+    private ApiServer server;
     private URI base;
 
     @BeforeEach
@@ -56,22 +51,13 @@ class TargetsApiTest {
         ObjectMapper json = new ObjectMapper();
         ApiServlet api = new ApiServlet(json);
         new TargetsApi(targets, new KeyboardStages(targets), guacdProtocol::get, json).addTo(api);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("api", api), "/api/*");
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), connector);
-        door.setHandler(context);
-        server.setHandler(door);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        server = ApiServer.start(api);
+        base = server.uri();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     private JsonNode target() throws Exception {
