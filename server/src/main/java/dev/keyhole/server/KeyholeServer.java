@@ -222,9 +222,13 @@ public final class KeyholeServer implements AutoCloseable {
             }
         }
 
-        /** Stops the timers, then the channel group (closing any connection still open), then the work. */
+        /**
+         * Stops the timer, then the channel group (closing any connection still open), then the work, each waiting
+         * for its threads to end.
+         */
         public void close() {
             timers.shutdownNow();
+            awaitTermination("the timer", () -> timers.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS));
             try {
                 relay.shutdownNow();
             } catch (IOException e) {
