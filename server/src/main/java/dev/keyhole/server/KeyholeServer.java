@@ -1,13 +1,19 @@
 package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.http.HttpEdge;
 import dev.keyhole.server.targets.CompositeTargetDirectory;
 import dev.keyhole.server.targets.ConfiguredTargetDirectory;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.tls.CertificateProblem;
+import dev.keyhole.server.tls.CertificateSource;
+import dev.keyhole.server.tls.PemFiles;
+import dev.keyhole.server.tls.SelfSignedCertificate;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
@@ -17,6 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +58,9 @@ public final class KeyholeServer implements AutoCloseable {
     /** How long each step of connecting to guacd may take. */
     private static final Duration GUACD_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Where in the data directory the self-signed certificate is kept. */
+    private static final String SELF_SIGNED_DIRECTORY = "tls";
+
     /** How long a console's connection stays open after its last viewer left (a page reload must not drop it). */
     private static final Duration CONSOLE_LINGER = Duration.ofSeconds(15);
 
@@ -73,9 +85,16 @@ public final class KeyholeServer implements AutoCloseable {
      *
      * @param config the checked configuration
      * @return the running server
+     * @throws ConfigException when the configuration cannot be served: plain HTTP beyond loopback, or a
+     *                         certificate that cannot be read or kept
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
+        String bind = config.http().bind();
+        config.tls().bindProblem(bind).ifPresent(reason -> {
+            throw new ConfigException(List.of("http.bind = " + bind + ": " + reason));
+        });
+        CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
         VirtualBoxTargetDirectory machines = virtualBox(config, threads);
@@ -84,18 +103,25 @@ public final class KeyholeServer implements AutoCloseable {
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
                 GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
-        Server jetty = HttpEdge.newServer(config.http(), targets, keyboards, tunnels,
-                machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper(),
-                threads.timers());
+        Server jetty = null;
         try {
+            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, targets, keyboards, tunnels,
+                    machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper(),
+                    threads.timers());
             jetty.start();
         } catch (Exception e) {
             tunnels.close();
-            jetty.stop();
+            if (jetty != null) {
+                jetty.stop();
+            }
             if (machines != null) {
                 machines.close();
             }
             threads.close();
+            if (e instanceof CertificateProblem problem) {
+                throw new ConfigException(List.of(setting(config.tls(), problem) + " = " + problem.file() + ": "
+                        + problem.reason()));
+            }
             throw e;
         }
         if (machines != null) {
@@ -104,7 +130,45 @@ public final class KeyholeServer implements AutoCloseable {
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
                 targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
+        if (config.tls().mode() == TlsConfig.Mode.PROXY) {
+            log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
+                    config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));
+        }
         return new KeyholeServer(jetty, tunnels, machines, threads, uri);
+    }
+
+    /**
+     * The certificate the port presents under TLS: the self-signed one kept in the data directory (made now when
+     * there is none, or none for these names), or the operator's PEM files; null without TLS.
+     */
+    private static CertificateSource certificates(KeyholeConfig config, Clock clock, SecureRandom random) {
+        TlsConfig tls = config.tls();
+        return switch (tls.mode()) {
+            case OFF, PROXY -> null;
+            case FILES -> new PemFiles(tls.certificate(), tls.key());
+            case SELF_SIGNED -> {
+                Path directory = config.dataDir().resolve(SELF_SIGNED_DIRECTORY);
+                try {
+                    SelfSignedCertificate certificate = SelfSignedCertificate.obtain(directory,
+                            tls.namesFor(config.http().bind()), clock, random);
+                    if (certificate.isNew()) {
+                        log.info("Made a new self-signed TLS certificate in {} ({}): its fingerprints are new",
+                                directory, certificate.whyNew());
+                    } else {
+                        log.info("Using the self-signed TLS certificate kept in {}", directory);
+                    }
+                    yield certificate;
+                } catch (CertificateProblem e) {
+                    throw new ConfigException(List.of("data-dir = " + config.dataDir() + ": the self-signed "
+                            + "certificate cannot be kept there: " + e.getMessage()));
+                }
+            }
+        };
+    }
+
+    /** @return the configuration key of the file a certificate problem names */
+    private static String setting(TlsConfig tls, CertificateProblem problem) {
+        return problem.file().equals(tls.key()) ? "tls.key" : "tls.certificate";
     }
 
     /** The VMs of the configured VirtualBox hosts, or null when there are none. */

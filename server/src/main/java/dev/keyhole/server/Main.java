@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * {@code keyhole-server --config FILE}: reads the configuration, starts Keyhole and runs until stopped
- * (Ctrl-C or SIGTERM). An invalid configuration prints its problems and exits with status 2.
+ * (Ctrl-C or SIGTERM). An invalid configuration, or one Keyhole cannot serve (plain HTTP beyond loopback, a
+ * certificate it cannot read or keep), prints its problems and exits with status 2.
  */
 public final class Main {
 
@@ -44,6 +45,10 @@ public final class Main {
         KeyholeServer server;
         try {
             server = KeyholeServer.start(keyhole);
+        } catch (ConfigException e) {
+            System.err.println(config + ": " + e.getMessage().replace("\n", "\n" + config + ": "));
+            System.exit(2);
+            return;
         } catch (IOException e) {
             // Typically the port is taken: say so in one line, not with a stack trace.
             System.err.println("keyhole-server: cannot listen on " + keyhole.http().bind() + ":"

@@ -139,7 +139,7 @@ public final class ConfigLoader {
         for (Key<?> key : spec.keys()) {
             NodeTuple tuple = entries.get(key.name());
             if (tuple == null) {
-                if (key.isRequired()) {
+                if (key.isRequired() && key.modes().isEmpty()) {
                     Node where = entries.isEmpty() ? null : entries.values().iterator().next().getKeyNode();
                     problems.add(file + ":" + (where == null ? 1 : line(where)) + ": " + prefix + key.name()
                             + " = (missing): is required");
@@ -162,6 +162,9 @@ public final class ConfigLoader {
                             + ")"));
                 }
             }
+        }
+        if (spec.mode() != null) {
+            checkModes(spec, values, entries, prefix);
         }
         for (Schema.Exclusive pair : spec.exclusives()) {
             NodeTuple second = entries.get(pair.second().name());
@@ -193,6 +196,34 @@ public final class ConfigLoader {
             }
         }
         return values;
+    }
+
+    /**
+     * The rules of a section of modes: a key limited to some modes is a problem in another, and a required one is
+     * missing only in its modes. Nothing is said when the mode itself is invalid (that problem is reported).
+     */
+    private void checkModes(Section spec, Values values, Map<String, NodeTuple> entries, String prefix) {
+        Key<?> modeKey = spec.mode();
+        NodeTuple modeTuple = entries.get(modeKey.name());
+        if (modeTuple != null && !values.has(modeKey)) {
+            return;
+        }
+        String mode = String.valueOf(values.get(modeKey));
+        String modePath = prefix + modeKey.name();
+        for (Key<?> key : spec.keys()) {
+            if (key.modes().isEmpty()) {
+                continue;
+            }
+            NodeTuple tuple = entries.get(key.name());
+            if (tuple != null && !key.modes().contains(mode)) {
+                problem(tuple.getValueNode(), prefix + key.name(), shown(tuple.getValueNode()), "applies to "
+                        + modePath + " " + String.join(" and ", key.modes().stream().sorted().toList()) + " only ("
+                        + modePath + " is " + mode + ")");
+            } else if (tuple == null && key.isRequired() && key.modes().contains(mode)) {
+                problems.add(file + ":" + (modeTuple == null ? 1 : line(modeTuple.getValueNode())) + ": " + prefix + key.name()
+                        + " = (missing): is required with " + modePath + " " + mode);
+            }
+        }
     }
 
     private List<Values> readList(Node node, ListOf list, String prefix) {

@@ -36,7 +36,7 @@ public final class ConfigReference {
     /** @return the reference, one YAML file, each line ending in a newline */
     public static String yaml() {
         ConfigReference reference = new ConfigReference();
-        reference.children(KeyholeSchema.FILE, "");
+        reference.section(KeyholeSchema.FILE, "", "");
         return String.join("\n", reference.lines) + "\n";
     }
 
@@ -83,7 +83,7 @@ public final class ConfigReference {
     }
 
     private void key(Section section, Key<?> key, String indent, String itemIndent) {
-        boolean commented = section.isAlternative(key);
+        boolean commented = section.isAlternative(key) || !inExampleMode(section, key);
         String start = commented ? itemIndent + "# " : indent;
         String comment = comment(section, key);
         switch (key.shape()) {
@@ -104,9 +104,22 @@ public final class ConfigReference {
         }
     }
 
+    /**
+     * Whether the key applies in the mode the reference shows (its mode key's example): the keys of other modes are
+     * shown commented out, so the reference stays a valid configuration.
+     */
+    private static boolean inExampleMode(Section section, Key<?> key) {
+        return section.mode() == null || key.modes().isEmpty()
+                || key.modes().contains(section.mode().example().get(0));
+    }
+
     private static String comment(Section section, Key<?> key) {
         StringBuilder text = new StringBuilder();
-        if (key.isRequired()) {
+        if (!key.modes().isEmpty()) {
+            text.append(section.mode().name()).append(" ")
+                    .append(String.join(" and ", key.modes().stream().sorted().toList())).append(" only")
+                    .append(key.isRequired() ? ", and required there: " : ": ");
+        } else if (key.isRequired()) {
             text.append("required: ");
         }
         if (section.protocol() != null && !key.protocols().equals(EnumSet.allOf(Protocol.class))) {

@@ -11,11 +11,12 @@ import java.util.List;
  * @param allowedOrigins the origins ({@code scheme://host[:port]}, normalised by {@link Origins#normalise}) whose
  *                       pages may use Keyhole, and whose host names requests may carry in {@code Host}; empty means
  *                       the default: the server's own URL on its bind address ({@code http://127.0.0.1:PORT} and
- *                       {@code http://localhost:PORT} when it binds loopback or every address)
+ *                       {@code http://localhost:PORT} when it binds loopback or every address; {@code https://} under
+ *                       TLS, and a self-signed certificate's names, see {@link TlsConfig})
  */
 public record HttpConfig(String bind, int port, List<URI> allowedOrigins) {
 
-    /** The default: loopback only, port 8080. Put a TLS reverse proxy in front to serve other machines. */
+    /** The default: loopback only, port 8080. To serve other machines, see {@link TlsConfig}. */
     public static final HttpConfig DEFAULT = new HttpConfig("127.0.0.1", 8080, List.of());
 
     /** Copies {@code allowedOrigins}, so the record stays immutable. */

@@ -1,6 +1,7 @@
 package dev.keyhole.server.config;
 
 import dev.keyhole.server.targets.Target;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,18 +10,26 @@ import java.util.Objects;
  * Everything Keyhole is configured with, read once at start-up by {@link ConfigLoader} (or built in code with
  * {@link #builder()}).
  *
+ * @param dataDir         where Keyhole keeps what it makes for itself (the self-signed certificate); created when
+ *                        needed
  * @param http            where the web server listens
+ * @param tls             whether and how its port speaks TLS
  * @param guacd           where guacd listens
  * @param targets         the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
  */
-public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<Target> targets,
+public record KeyholeConfig(Path dataDir, HttpConfig http, TlsConfig tls, GuacdConfig guacd, List<Target> targets,
         List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
+
+    /** The data directory of a server whose configuration names none. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/keyhole");
 
     /** Checks that nothing is missing and copies the lists, so the record stays immutable. */
     public KeyholeConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(guacd, "guacd");
         Objects.requireNonNull(limits, "limits");
         targets = List.copyOf(targets);
@@ -34,12 +43,14 @@ public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<Target> tar
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        return new Builder().http(http).guacd(guacd).targets(targets).virtualBoxHosts(virtualboxHosts).limits(limits);
+        return new Builder().dataDir(dataDir).http(http).tls(tls).guacd(guacd).targets(targets).virtualBoxHosts(virtualboxHosts).limits(limits);
     }
 
     /** Builds a {@link KeyholeConfig}; every part starts at its default. */
     public static final class Builder {
+        private Path dataDir = DEFAULT_DATA_DIR;
         private HttpConfig http = HttpConfig.DEFAULT;
+        private TlsConfig tls = TlsConfig.OFF;
         private GuacdConfig guacd = GuacdConfig.DEFAULT;
         private final List<Target> targets = new ArrayList<>();
         private final List<VirtualBoxHostConfig> virtualboxHosts = new ArrayList<>();
@@ -48,9 +59,21 @@ public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<Target> tar
         private Builder() {
         }
 
+        /** @param value where Keyhole keeps what it makes for itself */
+        public Builder dataDir(Path value) {
+            this.dataDir = value;
+            return this;
+        }
+
         /** @param value where the web server listens */
         public Builder http(HttpConfig value) {
             this.http = value;
+            return this;
+        }
+
+        /** @param value whether and how its port speaks TLS */
+        public Builder tls(TlsConfig value) {
+            this.tls = value;
             return this;
         }
 
@@ -94,7 +117,7 @@ public record KeyholeConfig(HttpConfig http, GuacdConfig guacd, List<Target> tar
 
         /** @return the configuration */
         public KeyholeConfig build() {
-            return new KeyholeConfig(http, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, http, tls, guacd, targets, virtualboxHosts, limits);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.keyhole.server.targets.KeyboardStage;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +46,8 @@ public final class KeyholeSchema {
             .env("KEYHOLE_HTTP_PORT").doc("port; 0 picks any free port", "8080");
     static final Key<List<URI>> HTTP_ALLOWED_ORIGINS = Key.list("allowed-origins", Parsers::origin)
             .defaultText("the server's own URL on its bind address: http://127.0.0.1:PORT and http://localhost:PORT "
-                    + "for a loopback or 0.0.0.0 bind")
+                    + "for a loopback or 0.0.0.0 bind; https:// under TLS, and with tls.mode self-signed "
+                    + "https://NAME:PORT for each of tls.names; required with tls.mode proxy")
             .env("KEYHOLE_HTTP_ALLOWED_ORIGINS")
             .doc("the URLs people open Keyhole at (scheme://host[:port], no path); pages of any other origin, and "
                     + "requests naming another host, are refused. Behind a reverse proxy, list the proxy's public "
@@ -55,6 +57,49 @@ public final class KeyholeSchema {
 
     static HttpConfig http(Values v) {
         return new HttpConfig(v.get(HTTP_BIND), v.get(HTTP_PORT), v.get(HTTP_ALLOWED_ORIGINS));
+    }
+
+    // --- tls ---------------------------------------------------------------------------------------------------
+
+    static final Key<TlsConfig.Mode> TLS_MODE = Key.value("mode", TlsConfig.Mode::of)
+            .byDefault(TlsConfig.Mode.OFF)
+            .doc("off: plain HTTP, on loopback only (a bind address beyond loopback is refused); self-signed: HTTPS "
+                    + "with a certificate Keyhole makes at its first start and keeps in data-dir, its fingerprints "
+                    + "printed at every start; files: HTTPS with your certificate and key, read again when they "
+                    + "change; proxy: plain HTTP behind a TLS-terminating reverse proxy, whose X-Forwarded-For, "
+                    + "-Proto and -Host Keyhole believes. Under TLS the port speaks HTTPS only, HTTP/2 and HTTP/1.1, "
+                    + "and every answer carries HSTS", "self-signed");
+    static final Key<List<String>> TLS_NAMES = Key.list("names", Parsers::tlsName).onlyInModes("self-signed")
+            .shapeReasons("must be a list of DNS names and IP addresses",
+                    "must name at least one DNS name or IP address (leave it out for the default)")
+            .defaultText("localhost and the bind address; for 0.0.0.0 or ::, localhost, 127.0.0.1 and ::1")
+            .doc("the DNS names and IP addresses the certificate covers: those people open Keyhole at. A new "
+                    + "certificate (with new fingerprints) is made when they change", "localhost", "keyhole.lan",
+                    "192.0.2.10");
+    static final Key<Path> TLS_CERTIFICATE = Key.value("certificate", Parsers::pemFile).required()
+            .onlyInModes("files")
+            .doc("the certificate followed by its chain, PEM (e.g. certbot's fullchain.pem); Keyhole reads it "
+                    + "again when it changes", "/etc/keyhole/tls/fullchain.pem");
+    static final Key<Path> TLS_KEY = Key.value("key", Parsers::pemFile).required().onlyInModes("files")
+            .doc("its private key, PEM, unencrypted (PKCS#8, or OpenSSL's RSA or EC form); read again when it "
+                    + "changes", "/etc/keyhole/tls/privkey.pem");
+    static final Key<List<AddressRange>> TLS_TRUSTED_PROXIES = Key.list("trusted-proxies", AddressRange::parse)
+            .onlyInModes("proxy")
+            .shapeReasons("must be a list of IP addresses and CIDR ranges", "must name at least one proxy")
+            .defaultText("127.0.0.1 and ::1: a proxy on this machine")
+            .doc("the proxies (IP addresses or CIDR ranges) whose X-Forwarded-For, -Proto and -Host (and "
+                    + "Forwarded) headers Keyhole believes; other peers' are ignored", "127.0.0.1", "10.0.0.0/8");
+    static final Section TLS = Section.of("tls", "whether and how Keyhole's port speaks HTTPS", TLS_MODE, TLS_NAMES,
+            TLS_CERTIFICATE, TLS_KEY, TLS_TRUSTED_PROXIES).modeKey(TLS_MODE);
+
+    static TlsConfig tls(Values v) {
+        return switch (v.get(TLS_MODE)) {
+            case OFF -> TlsConfig.OFF;
+            case SELF_SIGNED -> TlsConfig.selfSigned(v.get(TLS_NAMES));
+            case FILES -> TlsConfig.files(v.get(TLS_CERTIFICATE), v.get(TLS_KEY));
+            case PROXY -> TlsConfig.proxy(v.has(TLS_TRUSTED_PROXIES) ? v.get(TLS_TRUSTED_PROXIES)
+                    : TlsConfig.LOOPBACK_PROXIES);
+        };
     }
 
     // --- guacd -------------------------------------------------------------------------------------------------
@@ -219,13 +264,27 @@ public final class KeyholeSchema {
 
     // --- the file ----------------------------------------------------------------------------------------------
 
+    static final Key<Path> DATA_DIR = Key.value("data-dir", Parsers::absolutePath)
+            .byDefault(KeyholeConfig.DEFAULT_DATA_DIR)
+            .doc("where Keyhole keeps what it makes for itself (with tls.mode self-signed, the certificate and its "
+                    + "key, in tls/); created when missing", "/var/lib/keyhole");
+
     /** The whole file, in the README's order. */
-    static final Section FILE = Section.of("", "").containing(HTTP).containing(GUACD).containing(LIMITS)
-            .containing(TARGETS).containing(VIRTUALBOX);
+    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(GUACD)
+            .containing(LIMITS).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {
+        HttpConfig http = http(v.section(HTTP));
+        TlsConfig tls = tls(v.section(TLS));
+        tls.bindProblem(http.bind()).ifPresent(reason -> v.section(HTTP).problem(HTTP_BIND, reason));
+        if (tls.mode() == TlsConfig.Mode.PROXY && http.allowedOrigins().isEmpty()) {
+            v.section(TLS).problem(TLS_MODE, "needs http.allowed-origins: the URL people open Keyhole at through "
+                    + "the proxy, e.g. https://keyhole.example.org");
+        }
         return KeyholeConfig.builder()
-                .http(http(v.section(HTTP)))
+                .dataDir(v.get(DATA_DIR))
+                .http(http)
+                .tls(tls)
                 .guacd(guacd(v.section(GUACD)))
                 .limits(limits(v.section(LIMITS)))
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,8 @@ public final class Parsers {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PORT_RANGES = Pattern.compile("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*");
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private Parsers() {
     }
@@ -153,6 +156,41 @@ public final class Parsers {
     /** One origin, {@code scheme://host[:port]} (see {@link Origins#normalise}). */
     public static URI origin(String value) {
         return Origins.normalise(value);
+    }
+
+    /**
+     * A name a certificate covers: a DNS name ({@code keyhole.example.org}) or an IP address ({@code 192.0.2.7},
+     * {@code ::1}), in lower case.
+     */
+    public static String tlsName(String value) {
+        String name = value.toLowerCase(Locale.ROOT);
+        if (AddressRange.isLiteral(name)) {
+            try {
+                AddressRange.literal(name);
+                return name.startsWith("[") ? name.substring(1, name.length() - 1) : name;
+            } catch (IllegalArgumentException e) {
+                // the reason below says what is wanted
+            }
+        } else if (DNS_NAME.matcher(name).matches() && !name.substring(name.lastIndexOf('.') + 1).matches("\\d+")) {
+            // A name whose last label is a number is an address gone wrong, not a DNS name.
+            return name;
+        }
+        throw new IllegalArgumentException("must be a DNS name (letters, digits, '-' and dots, e.g. keyhole.lan) or an "
+                + "IP address");
+    }
+
+    /** An absolute path (of a directory or file that need not exist yet). */
+    public static Path absolutePath(String value) {
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("must be an absolute path, e.g. /var/lib/keyhole");
+        }
+        return path.normalize();
+    }
+
+    /** A PEM file Keyhole can read. */
+    public static Path pemFile(String value) {
+        return Path.of(readableFile(value));
     }
 
     /** The name of an environment variable (whether it is set is checked with the environment). */

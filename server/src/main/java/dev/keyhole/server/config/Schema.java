@@ -61,6 +61,7 @@ public final class Schema {
         private String defaultText = "";
         private Set<Protocol> protocols = EnumSet.allOf(Protocol.class);
         private String protocolNote = "";
+        private Set<String> modes = Set.of();
         private String env = "";
         private String doc = "";
         private List<String> example = List.of();
@@ -87,6 +88,7 @@ public final class Schema {
             k.defaultText = defaultText;
             k.protocols = protocols;
             k.protocolNote = protocolNote;
+            k.modes = modes;
             k.env = env;
             k.doc = doc;
             k.example = example;
@@ -187,6 +189,18 @@ public final class Schema {
             return k;
         }
 
+        /**
+         * @param sectionModes the modes of its section (the value of the section's {@link Section#mode() mode key})
+         *                     in which the key applies; given in another mode it is a problem. A {@link #required}
+         *                     key is required in these modes only
+         * @return this key, for those modes only
+         */
+        public Key<T> onlyInModes(String... sectionModes) {
+            Key<T> k = copy();
+            k.modes = Set.of(sectionModes);
+            return k;
+        }
+
         /** @return this key, whose value the environment variable {@code variable} overrides */
         public Key<T> env(String variable) {
             Key<T> k = copy();
@@ -260,6 +274,11 @@ public final class Schema {
         /** @return the protocols whose consoles may have it (every protocol for keys of no console) */
         public Set<Protocol> protocols() {
             return protocols;
+        }
+
+        /** @return the modes of its section in which it applies; empty: every mode */
+        public Set<String> modes() {
+            return modes;
         }
 
         /** @return what a problem adds after "applies to RDP consoles only"; may be empty */
@@ -356,9 +375,12 @@ public final class Schema {
      * @param exclusives pairs of keys it may not both have
      * @param protocol   for a console's section: the key that says its protocol, which decides what other keys
      *                   it may have; null otherwise
+     * @param mode       for a section of modes (such as {@code tls:}): the key whose value, its default when absent,
+     *                   decides which of the keys {@linkplain Key#onlyInModes limited to modes} it may have; null
+     *                   otherwise
      */
     public record Section(String name, String doc, List<Key<?>> keys, List<Object> children,
-            List<Exclusive> exclusives, Key<Protocol> protocol) {
+            List<Exclusive> exclusives, Key<Protocol> protocol, Key<?> mode) {
 
         /** Copies the lists; checks that children are sections or lists of sections. */
         public Section {
@@ -395,26 +417,31 @@ public final class Schema {
                     throw new IllegalArgumentException("not a key or a secret: " + item);
                 }
             }
-            return new Section(name, doc, keys, List.of(), pairs, null);
+            return new Section(name, doc, keys, List.of(), pairs, null, null);
         }
 
         /** @return this section, which also contains {@code child} (a {@link Section} or {@link ListOf}) */
         public Section containing(Object child) {
             List<Object> all = new ArrayList<>(children);
             all.add(child);
-            return new Section(name, doc, keys, all, exclusives, protocol);
+            return new Section(name, doc, keys, all, exclusives, protocol, mode);
         }
 
         /** @return this section, where {@code first} and {@code second} exclude each other */
         public Section exclusive(Key<?> first, Key<?> second, String reason) {
             List<Exclusive> pairs = new ArrayList<>(exclusives);
             pairs.add(new Exclusive(first, second, reason));
-            return new Section(name, doc, keys, children, pairs, protocol);
+            return new Section(name, doc, keys, children, pairs, protocol, mode);
         }
 
         /** @return this section, a console's, whose {@code key} says its protocol */
         public Section protocolKey(Key<Protocol> key) {
-            return new Section(name, doc, keys, children, exclusives, key);
+            return new Section(name, doc, keys, children, exclusives, key, mode);
+        }
+
+        /** @return this section, whose {@code key} says its mode (see {@link Key#onlyInModes}) */
+        public Section modeKey(Key<?> key) {
+            return new Section(name, doc, keys, children, exclusives, protocol, key);
         }
 
         /** @return every key name allowed here: its keys and its children's names */

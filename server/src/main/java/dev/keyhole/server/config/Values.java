@@ -71,6 +71,19 @@ final class Values {
     }
 
     /**
+     * Reports a problem with a key's value that only the section's builder can see (one that depends on other keys
+     * or sections), in the loader's format.
+     *
+     * @param key    a key this section has a value for (from the file or the environment)
+     * @param reason what is wrong, and what to do
+     */
+    void problem(Key<?> key, String reason) {
+        Object value = values.get(key);
+        problems.add(places.get(key) + " = " + (value instanceof List<?> ? "(a list)" : String.valueOf(value)) + ": "
+                + reason);
+    }
+
+    /**
      * Reads a secret: the environment variable its {@code -env} key names, or the first line of the file its
      * {@code -file} key names (a trailing newline is not part of it).
      *

@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.tunnel.Printable;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
@@ -9,6 +10,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
@@ -23,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>In order, it:
  * <ol>
  * <li>puts the security headers on the answer, whatever it will be (a page, an API answer, a {@code 101} WebSocket
- * upgrade, an error), with {@code Cache-Control: no-store};</li>
+ * upgrade, an error), with {@code Cache-Control: no-store}, and on a request that came over HTTPS (Keyhole's own TLS,
+ * or a trusted proxy's, see {@link TrustedProxies}) {@code Strict-Transport-Security};</li>
  * <li>refuses methods other than {@code GET}, {@code HEAD} and {@code POST} ({@code 405}: no {@code TRACE}, and no
  * {@code OPTIONS}, since Keyhole grants no cross-origin access);</li>
- * <li>refuses a {@code Host} that no allowed origin names ({@code 403}; this defeats DNS rebinding);</li>
+ * <li>refuses a {@code Host} that no allowed origin names ({@code 403}; this defeats DNS rebinding). The host is the
+ * request's authority as Jetty read it: HTTP/1.1's {@code Host}, HTTP/2's {@code :authority}, or a trusted proxy's
+ * {@code X-Forwarded-Host};</li>
  * <li>refuses a request whose {@code Origin} is not an allowed origin ({@code 403}), for every method and for
  * WebSocket handshakes alike: browsers send {@code Origin} with every WebSocket handshake and every
  * cross-origin request, and a WebSocket is not protected by the same-origin policy. A request without
@@ -56,16 +61,23 @@ final class FrontDoor extends Handler.Wrapper {
             .add(HttpHeader.CACHE_CONTROL, "no-store")
             .asImmutable();
 
+    /** What an answer over HTTPS carries too: browsers that saw it use nothing but HTTPS here for a year. */
+    static final HttpField STRICT_TRANSPORT_SECURITY = new HttpField(HttpHeader.STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000");
+
     private final HttpConfig http;
+    private final TlsConfig tls;
     private final NetworkConnector connector;
     private volatile OriginPolicy policy;
 
     /**
      * @param http      the configured origins and bind address
+     * @param tls       whether the port speaks TLS (the default origins are then {@code https})
      * @param connector the connector the server listens on: the default origins need the port it really got
      */
-    FrontDoor(HttpConfig http, NetworkConnector connector) {
+    FrontDoor(HttpConfig http, TlsConfig tls, NetworkConnector connector) {
         this.http = http;
+        this.tls = tls;
         this.connector = connector;
     }
 
@@ -85,12 +97,15 @@ final class FrontDoor extends Handler.Wrapper {
         for (HttpField field : SECURITY_HEADERS) {
             headers.put(field);
         }
+        if (request.isSecure()) {
+            headers.put(STRICT_TRANSPORT_SECURITY);
+        }
         if (!METHODS.contains(request.getMethod())) {
             headers.put(HttpHeader.ALLOW, "GET, HEAD, POST");
             return refuse(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
                     "Method " + Printable.of(request.getMethod(), 16) + " is not allowed");
         }
-        String host = request.getHeaders().get(HttpHeader.HOST);
+        String host = authority(request.getHttpURI());
         if (!policy().allowsHost(host)) {
             return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "Keyhole is not served under the name " + quoted(host) + "; see http.allowed-origins");
@@ -104,10 +119,22 @@ final class FrontDoor extends Handler.Wrapper {
         return super.handle(request, response, callback);
     }
 
+    /**
+     * @return the host and port a request names, as {@code Host} writes them ({@code [::1]:8080}; no port when it
+     *         gives none), or null when it names none
+     */
+    static String authority(HttpURI uri) {
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        return OriginPolicy.bracketed(host) + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    }
+
     private OriginPolicy policy() {
         OriginPolicy known = policy;
         if (known == null) {
-            known = OriginPolicy.of(http, connector.getLocalPort());
+            known = OriginPolicy.of(http, tls, connector.getLocalPort());
             policy = known;
         }
         return known;

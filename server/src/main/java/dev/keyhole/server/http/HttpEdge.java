@@ -3,8 +3,11 @@ package dev.keyhole.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.LimitsConfig;
+import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.tls.CertificateProblem;
+import dev.keyhole.server.tls.CertificateSource;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import java.util.Set;
@@ -20,7 +23,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
-/** Builds the Jetty server: the API, the web app's files and the tunnel endpoint, under one context. */
+/**
+ * Builds the Jetty server: the API, the web app's files and the tunnel endpoint, under one context, on one port
+ * that speaks plain HTTP, or under TLS HTTPS only ({@link HttpsConnector}).
+ */
 public final class HttpEdge {
 
     /** Where the web app's files are on the classpath (the keyhole-webapp jar). */
@@ -41,6 +47,9 @@ public final class HttpEdge {
      * Builds a Jetty server, not yet started: every request passes the {@link FrontDoor} first.
      *
      * @param http      where to listen, and which origins may use the server
+     * @param tls       whether its port speaks TLS ({@link HttpsConnector}), or sits behind a proxy whose forwarded
+     *                  headers it believes ({@link TrustedProxies})
+     * @param certificates the certificate the port presents, when {@code tls} says it speaks TLS; null otherwise
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
@@ -50,18 +59,27 @@ public final class HttpEdge {
      * @param json      the JSON mapper for the API
      * @param timers    where the event streams' keep-alives are sent from (the composition root's timer thread)
      * @return the server; {@code start()} it
+     * @throws CertificateProblem when the certificate cannot be loaded
      */
-    public static Server newServer(HttpConfig http, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json,
-            ScheduledExecutorService timers) {
+    public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
+            TargetDirectory targets, KeyboardStages keyboards, TunnelService tunnels, VirtualMachines machines,
+            LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
         httpConfiguration.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
-        connector.setHost(http.bind());
-        connector.setPort(http.port());
-        server.addConnector(connector);
+        if (tls.mode() == TlsConfig.Mode.PROXY) {
+            httpConfiguration.addCustomizer(new TrustedProxies(tls.trustedProxies()));
+        }
+        ServerConnector connector;
+        if (tls.encrypts()) {
+            connector = HttpsConnector.add(server, http, httpConfiguration, certificates);
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+            connector.setHost(http.bind());
+            connector.setPort(http.port());
+            server.addConnector(connector);
+        }
 
         ServletContextHandler context = new ServletContextHandler("/");
         Resource webapp = ResourceFactory.of(context).newClassLoaderResource(WEBAPP_RESOURCES);
@@ -88,7 +106,7 @@ public final class HttpEdge {
         JsonErrorHandler errors = new JsonErrorHandler();
         server.setErrorHandler(errors);
         context.setErrorHandler(errors);
-        FrontDoor door = new FrontDoor(http, connector);
+        FrontDoor door = new FrontDoor(http, tls, connector);
         door.setHandler(context);
         server.setHandler(door);
         server.setStopAtShutdown(false);

@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.Origins;
+import dev.keyhole.server.config.TlsConfig;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,22 +36,32 @@ final class OriginPolicy {
 
     /**
      * The policy of a server: the configured origins, or by default the server's own URL on its bind address
-     * (both {@code 127.0.0.1} and {@code localhost} when it binds loopback or every address).
+     * (both {@code 127.0.0.1} and {@code localhost} when it binds loopback or every address), with {@code https}
+     * when its port speaks TLS; a self-signed certificate's names instead, since those are what it can be
+     * reached under.
      *
      * @param http the configuration
+     * @param tls  whether and how the port speaks TLS
      * @param port the port the server really listens on (the configured one may be 0)
      */
-    static OriginPolicy of(HttpConfig http, int port) {
+    static OriginPolicy of(HttpConfig http, TlsConfig tls, int port) {
         if (!http.allowedOrigins().isEmpty()) {
             return new OriginPolicy(http.allowedOrigins());
         }
         String bind = http.bind();
-        List<String> names = switch (bind) {
+        List<String> names = tls.mode() == TlsConfig.Mode.SELF_SIGNED ? tls.namesFor(bind) : switch (bind) {
             case "127.0.0.1", "localhost", "0.0.0.0", "::", "[::]" -> List.of("127.0.0.1", "localhost");
             case "::1", "[::1]" -> List.of("[::1]", "localhost");
-            default -> List.of(bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind);
+            default -> List.of(bind);
         };
-        return new OriginPolicy(names.stream().map(name -> Origins.normalise("http://" + name + ":" + port)).toList());
+        String scheme = tls.encrypts() ? "https" : "http";
+        return new OriginPolicy(names.stream()
+                .map(name -> Origins.normalise(scheme + "://" + bracketed(name) + ":" + port)).toList());
+    }
+
+    /** @return an IPv6 address in brackets, as URLs and {@code Host} write it; anything else as it is */
+    static String bracketed(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /**

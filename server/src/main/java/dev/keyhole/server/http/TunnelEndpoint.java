@@ -107,11 +107,17 @@ public final class TunnelEndpoint extends Endpoint {
         }
     }
 
-    /** The caller, known by the address Jetty records for the session (the front door has let the handshake in). */
+    /**
+     * The caller, known by the address Jetty records for the session (the front door has let the handshake in): the
+     * peer's, or the browser's that a trusted proxy forwarded (which Jetty keeps unresolved, as the proxy wrote it).
+     */
     private static Caller caller(Session session) {
         Object remote = session.getUserProperties().get(REMOTE);
-        return new Caller(remote instanceof InetSocketAddress address && address.getAddress() != null
-                ? address.getAddress().getHostAddress() : String.valueOf(remote));
+        if (remote instanceof InetSocketAddress address) {
+            return new Caller(address.getAddress() != null ? address.getAddress().getHostAddress()
+                    : address.getHostString());
+        }
+        return new Caller(String.valueOf(remote));
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {

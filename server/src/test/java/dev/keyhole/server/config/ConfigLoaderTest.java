@@ -21,9 +21,13 @@ class ConfigLoaderTest {
     Path dir;
 
     private static final String VALID = """
+            data-dir: /srv/keyhole
             http:
               bind: 0.0.0.0
               port: 9090
+            tls:
+              mode: self-signed
+              names: [keyhole.lan, 10.0.0.4]
             guacd:
               host: guacd.internal
               port: 4823
@@ -66,7 +70,9 @@ class ConfigLoaderTest {
     @Test
     void readsEveryKey() throws Exception {
         KeyholeConfig config = load(VALID, Map.of());
+        assertEquals(Path.of("/srv/keyhole"), config.dataDir());
         assertEquals(new HttpConfig("0.0.0.0", 9090, List.of()), config.http());
+        assertEquals(TlsConfig.selfSigned(List.of("keyhole.lan", "10.0.0.4")), config.tls());
         assertEquals(new GuacdConfig("guacd.internal", 4823), config.guacd());
         assertEquals(new Target("vm-1", "First VM", ConsoleSpec.builder(Protocol.RDP, "vbox.internal", 3389)
                 .screen(new Screen(800, 600, 96)).certificates(CertificatePolicy.IGNORE).layout("de-de-qwertz")
@@ -79,6 +85,8 @@ class ConfigLoaderTest {
     void anEmptyFileMeansDefaultsAndNoTargets() throws Exception {
         KeyholeConfig config = load("", Map.of());
         assertEquals(HttpConfig.DEFAULT, config.http());
+        assertEquals(TlsConfig.OFF, config.tls());
+        assertEquals(KeyholeConfig.DEFAULT_DATA_DIR, config.dataDir());
         assertEquals(GuacdConfig.DEFAULT, config.guacd());
         assertEquals(List.of(), config.targets());
     }
@@ -125,7 +133,8 @@ class ConfigLoaderTest {
     void unknownAndMisspeltKeysAreErrors() {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
-                file() + ":4: tagrets = (a list): unknown key; known keys here: guacd, http, limits, targets, virtualbox"),
+                file() + ":4: tagrets = (a list): unknown key; known keys here: data-dir, guacd, http, limits, "
+                        + "targets, tls, virtualbox"),
                 problems("""
                         guacd:
                           port: 4822

@@ -1,6 +1,7 @@
 package dev.keyhole.server.http;
 
 import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.config.TlsConfig;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -27,7 +28,7 @@ final class ApiServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("api", api), "/api/*");
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), connector);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector);
         door.setHandler(context);
         server.setHandler(door);
         server.start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.config.HttpConfig;
+import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.virtualbox.HostStatus;
 import dev.keyhole.server.virtualbox.MachineChange;
@@ -87,7 +88,7 @@ class MachineEventsServletTest {
         });
         opened.setAsyncSupported(true);
         context.addFilter(opened, "/api/events", EnumSet.of(DispatcherType.REQUEST));
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), connector);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector);
         door.setHandler(context);
         server.setHandler(door);
         server.start();
