@@ -122,8 +122,8 @@ public final class KeyholeSchema {
             .doc("tunnels open at once, in total", "100");
     static final Key<Integer> TUNNELS_PER_ADDRESS = Key.value("tunnels-per-address", COUNT)
             .byDefault(LimitsConfig.DEFAULT.tunnelsPerAddress())
-            .doc("… from one network address (behind a reverse proxy every browser has the proxy's address: raise "
-                    + "it there)", "20");
+            .doc("… from one network address (behind a reverse proxy every browser has the proxy's address, but "
+                    + "in tls.mode proxy the browser's own, as the proxy forwards it)", "20");
     static final Key<Integer> TUNNELS_PER_TARGET = Key.value("tunnels-per-target", COUNT)
             .byDefault(LimitsConfig.DEFAULT.tunnelsPerTarget()).doc("… to one console", "20");
     static final Key<Integer> EVENT_STREAMS = Key.value("event-streams", COUNT)

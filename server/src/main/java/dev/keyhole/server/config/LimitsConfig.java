@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param tunnels                tunnels open at once, in total
  * @param tunnelsPerAddress      tunnels open at once from one network address (behind a reverse proxy every
- *                               browser has the proxy's address)
+ *                               browser has the proxy's address, unless Keyhole believes its forwarded headers:
+ *                               {@link TlsConfig.Mode#PROXY})
  * @param tunnelsPerTarget       tunnels open at once to one console
  * @param eventStreams           event streams ({@code /api/events}) open at once, in total
  * @param eventStreamsPerAddress event streams open at once from one network address
