@@ -14,7 +14,7 @@ import java.util.List;
  * from {@link KeyholeSchema}. The alternative of an exclusive pair (a secret's {@code -file} key, a target's
  * {@code keyboard}) is shown commented out, so the uncommented text is itself a valid configuration.
  *
- * <p>{@code java -cp server/target/classes dev.keyhole.server.config.ConfigReference} prints it.
+ * <p>{@code ConfigReferenceTest} writes it to {@code server/target/config-reference.yaml} and checks the README.
  */
 public final class ConfigReference {
 

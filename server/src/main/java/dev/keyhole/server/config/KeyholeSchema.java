@@ -24,8 +24,9 @@ import java.util.Set;
  * validates against it and {@link ConfigReference} writes the README's reference from it.
  *
  * <p>To add a key: declare it here, put it in its section's {@code Section.of(…)} (the README's order), use it in
- * the section's builder below, and paste {@link ConfigReference}'s new output into the README (a test says when
- * they differ).
+ * the section's builder below, and paste {@link ConfigReference}'s new output into the README
+ * ({@code ConfigReferenceTest} says when they differ, and writes that output to
+ * {@code server/target/config-reference.yaml}).
  */
 public final class KeyholeSchema {
 

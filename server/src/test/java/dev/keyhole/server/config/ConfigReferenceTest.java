@@ -36,9 +36,9 @@ class ConfigReferenceTest {
         assertTrue(start >= 0, "README.md has no line '<!-- configuration reference -->' before a yaml block");
         int end = readme.indexOf("```\n", start + MARKER.length());
         String shown = readme.substring(start + MARKER.length(), end);
+        Path expected = Files.writeString(Path.of("target", "config-reference.yaml"), ConfigReference.yaml());
         assertEquals(ConfigReference.yaml(), shown, "README.md's configuration reference is not the schema's: "
-                + "replace the block after '<!-- configuration reference -->' with the output of "
-                + "java -cp server/target/classes dev.keyhole.server.config.ConfigReference");
+                + "replace the block after '<!-- configuration reference -->' with " + expected.toAbsolutePath());
     }
 
     @Test
