@@ -1,6 +1,7 @@
 /**
- * What the end-to-end tests ({@code e2e-tests}, test scope) and the benchmark ({@code benchmarks}, whose main code
- * drives a browser) share: {@link dev.keyhole.testsupport.Chromium}, the one place that says how Chromium is
- * started. Neither module depends on the other, and nothing here reaches the server.
+ * What the tests of several modules (and the benchmark, whose main code drives a browser) share, written once:
+ * {@link dev.keyhole.testsupport.Chromium}, the one place that says how Chromium is started, and
+ * {@link dev.keyhole.testsupport.PostgresCluster}, a real PostgreSQL server in a temporary directory. The server's
+ * and the end-to-end tests take it in test scope; nothing here reaches the server's own code.
  */
 package dev.keyhole.testsupport;
