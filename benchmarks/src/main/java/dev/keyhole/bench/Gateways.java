@@ -56,15 +56,17 @@ final class Gateways {
             int port = RealConsole.freePort();
             Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
             Files.createDirectories(work);
-            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes));
+            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes,
+                    work.resolve("keyhole-data-" + sessionBytes.size())));
             return jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()), work,
                     line -> line.contains("Keyhole listening on"),
                     i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client);
         });
     }
 
-    static String keyholeConfig(int httpPort, int guacdPort, List<Long> sessionBytes) {
+    static String keyholeConfig(int httpPort, int guacdPort, List<Long> sessionBytes, Path dataDir) {
         StringBuilder yaml = new StringBuilder();
+        yaml.append("data-dir: ").append(dataDir.toAbsolutePath()).append('\n');
         yaml.append("http:\n  bind: 127.0.0.1\n  port: ").append(httpPort).append('\n');
         yaml.append("guacd:\n  host: 127.0.0.1\n  port: ").append(guacdPort).append('\n');
         // Every session comes from this one address, and the benchmark's client counts bytes without answering

@@ -2,6 +2,7 @@ package dev.keyhole.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.FreePorts;
 import dev.keyhole.e2e.fixtures.Guacd;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keyhole stopped as a service manager stops it, with SIGTERM to its own process: every open page hears why
@@ -29,10 +29,10 @@ class ShutdownTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
-    void onSigtermEveryTunnelHearsThatKeyholeIsRestarting(Guacd guacd, LockedConsole console, @TempDir Path dir)
-            throws Exception {
+    void onSigtermEveryTunnelHearsThatKeyholeIsRestarting(Guacd guacd, LockedConsole console) throws Exception {
+        Path dir = E2ePaths.fixtureDir(ShutdownTest.class, "keyhole");
         Path config = dir.resolve("keyhole.yaml");
-        Files.writeString(config, RunningKeyhole.yaml(guacd, console));
+        Files.writeString(config, RunningKeyhole.yaml(guacd, console, dir.resolve("data")));
         int port = FreePorts.reserve();
         Path log = dir.resolve("keyhole.log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

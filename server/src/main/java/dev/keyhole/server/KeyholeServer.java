@@ -6,6 +6,8 @@ import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.http.HttpEdge;
+import dev.keyhole.server.storage.DataDirectory;
+import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.targets.CompositeTargetDirectory;
 import dev.keyhole.server.targets.ConfiguredTargetDirectory;
 import dev.keyhole.server.targets.KeyboardStages;
@@ -49,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>It also owns every thread of Keyhole's own (see {@link Threads}): the services get them by constructor and
  * create none, and {@link #close} stops them last, once nothing is left to run on them. Jetty keeps its own
  * thread pool, which it sizes for its connectors and stops as the web server stops, before the console
- * connections are closed.
+ * connections are closed; the database's connection pool keeps its own few, which stop as it closes.
+ *
+ * <p>The data directory is made ready and the database opened (and migrated) before anything else starts, so a
+ * database that cannot be used stops Keyhole before it listens; it is closed after everything that uses it.
  */
 public final class KeyholeServer implements AutoCloseable {
 
@@ -68,14 +73,16 @@ public final class KeyholeServer implements AutoCloseable {
     private final TunnelService tunnels;
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
+    private final Database database;
     private final Threads threads;
     private final URI uri;
 
-    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Threads threads,
-            URI uri) {
+    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
+            Threads threads, URI uri) {
         this.jetty = jetty;
         this.tunnels = tunnels;
         this.machines = machines;
+        this.database = database;
         this.threads = threads;
         this.uri = uri;
     }
@@ -85,8 +92,9 @@ public final class KeyholeServer implements AutoCloseable {
      *
      * @param config the checked configuration
      * @return the running server
-     * @throws ConfigException when the configuration cannot be served: plain HTTP beyond loopback, or a
+ * @throws ConfigException when the configuration cannot be served: plain HTTP beyond loopback, or a
      *                         certificate that cannot be read or kept
+     * @throws dev.keyhole.server.storage.StorageException if the data directory or the database cannot be used
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
@@ -94,6 +102,16 @@ public final class KeyholeServer implements AutoCloseable {
         config.tls().bindProblem(bind).ifPresent(reason -> {
             throw new ConfigException(List.of("http.bind = " + bind + ": " + reason));
         });
+        Database database = Database.open(config.database(), DataDirectory.prepare(config.dataDir()));
+        try {
+            return start(config, database);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static KeyholeServer start(KeyholeConfig config, Database database) throws Exception {
         CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
@@ -134,7 +152,7 @@ public final class KeyholeServer implements AutoCloseable {
             log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
                     config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        return new KeyholeServer(jetty, tunnels, machines, threads, uri);
+        return new KeyholeServer(jetty, tunnels, machines, database, threads, uri);
     }
 
     /**
@@ -216,7 +234,7 @@ public final class KeyholeServer implements AutoCloseable {
     /**
      * Stops Keyhole: every tunnel closes first, each browser hearing that Keyhole is restarting (WebSocket
      * {@code 1001}), then the web server stops, every console connection closes, the VirtualBox hosts log off,
-     * and last Keyhole's threads stop.
+     * the database closes, and last Keyhole's threads stop.
      */
     @Override
     public void close() throws Exception {
@@ -230,7 +248,11 @@ public final class KeyholeServer implements AutoCloseable {
                     machines.close();
                 }
             } finally {
-                threads.close();
+                try {
+                    database.close();
+                } finally {
+                    threads.close();
+                }
             }
         }
         log.info("Keyhole stopped");

@@ -3,13 +3,15 @@ package dev.keyhole.server;
 import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.ConfigLoader;
 import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * {@code keyhole-server --config FILE}: reads the configuration, starts Keyhole and runs until stopped
  * (Ctrl-C or SIGTERM). An invalid configuration, or one Keyhole cannot serve (plain HTTP beyond loopback, a
- * certificate it cannot read or keep), prints its problems and exits with status 2.
+ * certificate it cannot read or keep), prints its problems and exits with status 2; a data directory or database
+ * that cannot be used, or a port that is taken, prints why in one line and exits with status 1.
  */
 public final class Main {
 
@@ -48,6 +50,10 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println(config + ": " + e.getMessage().replace("\n", "\n" + config + ": "));
             System.exit(2);
+            return;
+        } catch (StorageException e) {
+            System.err.println("keyhole-server: " + e.getMessage());
+            System.exit(1);
             return;
         } catch (IOException e) {
             // Typically the port is taken: say so in one line, not with a stack trace.

@@ -343,7 +343,7 @@ public final class ConfigLoader {
             }
             return key.parseItem(text);
         } catch (IllegalArgumentException e) {
-            problems.add("environment:" + key.env() + ": " + path + " = " + text + ": " + e.getMessage());
+            problems.add("environment:" + key.env() + ": " + path + " = " + shown(path, text) + ": " + e.getMessage());
             return null;
         }
     }
@@ -388,8 +388,12 @@ public final class ConfigLoader {
     }
 
     private void problem(Node node, String key, String value, String reason) {
-        problems.add(file + ":" + line(node) + ": " + key + " = " + (holdsASecret(key) ? "(hidden)" : value) + ": "
-                + reason);
+        problems.add(file + ":" + line(node) + ": " + key + " = " + shown(key, value) + ": " + reason);
+    }
+
+    /** A value as a message shows it: "(hidden)" when it may be a secret or holds one. */
+    private static String shown(String key, String value) {
+        return holdsASecret(key) || Parsers.carriesAPassword(value) ? "(hidden)" : value;
     }
 
     /**

@@ -10,8 +10,9 @@ import java.util.Objects;
  * Everything Keyhole is configured with, read once at start-up by {@link ConfigLoader} (or built in code with
  * {@link #builder()}).
  *
- * @param dataDir         where Keyhole keeps what it makes for itself (the self-signed certificate); created when
- *                        needed
+ * @param dataDir         the directory Keyhole keeps its own files in (an absolute path; created when missing): its
+ *                        database (SQLite) and what it makes for itself (the self-signed certificate)
+ * @param database        the database Keyhole keeps its records in
  * @param http            where the web server listens
  * @param tls             whether and how its port speaks TLS
  * @param guacd           where guacd listens
@@ -19,15 +20,19 @@ import java.util.Objects;
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
  */
-public record KeyholeConfig(Path dataDir, HttpConfig http, TlsConfig tls, GuacdConfig guacd, List<Target> targets,
-        List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
+public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, GuacdConfig guacd,
+        List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
     /** The data directory of a server whose configuration names none. */
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/keyhole");
 
     /** Checks that nothing is missing and copies the lists, so the record stays immutable. */
     public KeyholeConfig {
-        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(dataDir, "dataDir: say where Keyhole keeps its files");
+        if (!dataDir.isAbsolute()) {
+            throw new IllegalArgumentException("the data directory must be an absolute path: " + dataDir);
+        }
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(guacd, "guacd");
@@ -36,19 +41,25 @@ public record KeyholeConfig(Path dataDir, HttpConfig http, TlsConfig tls, GuacdC
         virtualboxHosts = List.copyOf(virtualboxHosts);
     }
 
-    /** @return a builder starting from the defaults: no targets, no hosts */
+    /**
+     * @return a builder starting from the defaults: SQLite, no targets, no hosts; and no data directory, which
+     *         every configuration built in code names ({@link Builder#dataDir}), so that no test or tool writes
+     *         into {@link #DEFAULT_DATA_DIR} by leaving it out
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        return new Builder().dataDir(dataDir).http(http).tls(tls).guacd(guacd).targets(targets).virtualBoxHosts(virtualboxHosts).limits(limits);
+        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).guacd(guacd).targets(targets)
+                .virtualBoxHosts(virtualboxHosts).limits(limits);
     }
 
     /** Builds a {@link KeyholeConfig}; every part starts at its default. */
     public static final class Builder {
-        private Path dataDir = DEFAULT_DATA_DIR;
+        private Path dataDir;
+        private DatabaseConfig database = DatabaseConfig.SQLITE;
         private HttpConfig http = HttpConfig.DEFAULT;
         private TlsConfig tls = TlsConfig.OFF;
         private GuacdConfig guacd = GuacdConfig.DEFAULT;
@@ -59,9 +70,15 @@ public record KeyholeConfig(Path dataDir, HttpConfig http, TlsConfig tls, GuacdC
         private Builder() {
         }
 
-        /** @param value where Keyhole keeps what it makes for itself */
+        /** @param value the directory Keyhole keeps its own files in: an absolute path */
         public Builder dataDir(Path value) {
             this.dataDir = value;
+            return this;
+        }
+
+        /** @param value the database Keyhole keeps its records in */
+        public Builder database(DatabaseConfig value) {
+            this.database = value;
             return this;
         }
 
@@ -115,9 +132,12 @@ public record KeyholeConfig(Path dataDir, HttpConfig http, TlsConfig tls, GuacdC
             return this;
         }
 
-        /** @return the configuration */
+        /**
+         * @return the configuration
+         * @throws NullPointerException when no data directory was named
+         */
         public KeyholeConfig build() {
-            return new KeyholeConfig(dataDir, http, tls, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, database, http, tls, guacd, targets, virtualboxHosts, limits);
         }
     }
 }

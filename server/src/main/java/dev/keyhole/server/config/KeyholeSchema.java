@@ -39,6 +39,15 @@ public final class KeyholeSchema {
     /** A keyboard layout: one Keyhole has a key table for (guacd's {@code server-layout} names). */
     private static final Schema.Parser<String> LAYOUT = KeyboardLayouts.builtIn()::check;
 
+    // --- the data directory -------------------------------------------------------------------------------------
+
+    static final Key<Path> DATA_DIR = Key.value("data-dir", Parsers::absolutePath)
+            .byDefault(KeyholeConfig.DEFAULT_DATA_DIR).env("KEYHOLE_DATA_DIR")
+            .doc("the directory Keyhole keeps its own files in (the SQLite database, unless database.url names "
+                    + "another; with tls.mode self-signed, the certificate and its key, in tls/); an absolute path, "
+                    + "created with mode 0700 when missing, readable by Keyhole's user alone. Back it up",
+                    "/var/lib/keyhole");
+
     // --- http --------------------------------------------------------------------------------------------------
 
     static final Key<String> HTTP_BIND = Key.value("bind", Parsers::host).byDefault(HttpConfig.DEFAULT.bind())
@@ -141,6 +150,36 @@ public final class KeyholeSchema {
     static LimitsConfig limits(Values v) {
         return new LimitsConfig(v.get(TUNNELS), v.get(TUNNELS_PER_ADDRESS), v.get(TUNNELS_PER_TARGET),
                 v.get(EVENT_STREAMS), v.get(EVENT_STREAMS_PER_ADDRESS), v.get(VIEWER_LAG));
+    }
+
+    // --- database ----------------------------------------------------------------------------------------------
+
+    static final Key<String> DATABASE_URL = Key.value("url", Parsers::postgresqlUrl)
+            .defaultText("none: SQLite, the file " + DatabaseConfig.SQLITE_FILE + " in data-dir")
+            .env("KEYHOLE_DATABASE_URL")
+            .doc("a PostgreSQL database, as a JDBC URL: jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMETERS]; the "
+                    + "password never goes in it", "jdbc:postgresql://db.example.org:5432/keyhole");
+    static final Key<String> DATABASE_USERNAME = Key.value("username", KeyholeSchema::databaseUser)
+            .defaultText("the URL's user parameter, else the name of the system user running Keyhole")
+            .doc("PostgreSQL only: the database user", "keyhole");
+    static final Secret DATABASE_PASSWORD = Secret.of("password", "PostgreSQL only: that user's password",
+            "KEYHOLE_DATABASE_PASSWORD", "/etc/keyhole/database.password");
+    static final Section DATABASE = Section.of("database", "where Keyhole keeps its records: SQLite in data-dir, "
+            + "or a PostgreSQL database", DATABASE_URL, DATABASE_USERNAME, DATABASE_PASSWORD);
+
+    static DatabaseConfig database(Values v) {
+        if (!v.has(DATABASE_URL)) {
+            String reason = "applies to PostgreSQL only: give database.url too, or leave it out (SQLite needs no "
+                    + "account)";
+            for (Key<?> key : List.of(DATABASE_USERNAME, DATABASE_PASSWORD.env(), DATABASE_PASSWORD.file())) {
+                if (v.has(key)) {
+                    v.problem(key, reason);
+                }
+            }
+            return DatabaseConfig.SQLITE;
+        }
+        return DatabaseConfig.postgresql(v.get(DATABASE_URL), v.has(DATABASE_USERNAME) ? v.get(DATABASE_USERNAME) : "",
+                v.secret(DATABASE_PASSWORD));
     }
 
     // --- targets -----------------------------------------------------------------------------------------------
@@ -265,14 +304,9 @@ public final class KeyholeSchema {
 
     // --- the file ----------------------------------------------------------------------------------------------
 
-    static final Key<Path> DATA_DIR = Key.value("data-dir", Parsers::absolutePath)
-            .byDefault(KeyholeConfig.DEFAULT_DATA_DIR)
-            .doc("where Keyhole keeps what it makes for itself (with tls.mode self-signed, the certificate and its "
-                    + "key, in tls/); created when missing", "/var/lib/keyhole");
-
     /** The whole file, in the README's order. */
     static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(GUACD)
-            .containing(LIMITS).containing(TARGETS).containing(VIRTUALBOX);
+            .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {
         HttpConfig http = http(v.section(HTTP));
@@ -284,6 +318,7 @@ public final class KeyholeSchema {
         }
         return KeyholeConfig.builder()
                 .dataDir(v.get(DATA_DIR))
+                .database(database(v.section(DATABASE)))
                 .http(http)
                 .tls(tls)
                 .guacd(guacd(v.section(GUACD)))
@@ -312,6 +347,14 @@ public final class KeyholeSchema {
                     + "with a letter or digit");
         }
         return new KeyboardStage(name, LAYOUT.parse(layout));
+    }
+
+    private static String databaseUser(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("must not be empty (leave it out for the URL's user parameter, or the "
+                    + "system user's name)");
+        }
+        return value;
     }
 
     private static List<String> sorted(Set<String> values) {

@@ -4,6 +4,7 @@ import dev.keyhole.server.config.Schema.Parser;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,6 +19,10 @@ public final class Parsers {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** {@code jdbc:postgresql://HOST[:PORT][,HOST[:PORT]…]/DATABASE[?PARAMETERS]}. */
+    private static final Pattern POSTGRESQL_URL = Pattern.compile("jdbc:postgresql://[^/?#\\s]+/[^/?#\\s]+(\\?\\S*)?");
+    /** A {@code password} parameter of a JDBC URL's query. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&]password=");
     private static final Pattern PORT_RANGES = Pattern.compile("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*");
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -179,13 +184,38 @@ public final class Parsers {
                 + "IP address");
     }
 
-    /** An absolute path (of a directory or file that need not exist yet). */
+    /** An absolute path (whether it exists is not checked here). */
     public static Path absolutePath(String value) {
-        Path path = Path.of(value);
-        if (!path.isAbsolute()) {
-            throw new IllegalArgumentException("must be an absolute path, e.g. /var/lib/keyhole");
+        try {
+            Path path = Path.of(value);
+            if (path.isAbsolute()) {
+                return path.normalize();
+            }
+        } catch (InvalidPathException e) {
+            // the reason below says what is wanted
         }
-        return path.normalize();
+        throw new IllegalArgumentException("must be an absolute path, e.g. /var/lib/keyhole");
+    }
+
+    /**
+     * A PostgreSQL JDBC URL, {@code jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMETERS]}, without a password in
+     * it: the password has keys of its own, which keep it out of the file.
+     */
+    public static String postgresqlUrl(String value) {
+        if (!POSTGRESQL_URL.matcher(value).matches()) {
+            throw new IllegalArgumentException("must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST[:PORT]/DATABASE "
+                    + "(leave it out for SQLite in data-dir)");
+        }
+        if (carriesAPassword(value)) {
+            throw new IllegalArgumentException("must not hold the password: give it with password-env or "
+                    + "password-file");
+        }
+        return value;
+    }
+
+    /** @return whether a value holds a URL's {@code password=} parameter, which messages never show */
+    static boolean carriesAPassword(String value) {
+        return URL_PASSWORD.matcher(value).find();
     }
 
     /** A PEM file Keyhole can read. */

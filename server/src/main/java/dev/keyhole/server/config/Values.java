@@ -41,6 +41,19 @@ final class Values {
         places.put(key, place);
     }
 
+    /**
+     * Reports a problem with a key's value that only the section's builder can see (one that depends on other keys
+     * or sections), in the loader's format.
+     *
+     * @param key    a key this section has a value for (from the file or the environment)
+     * @param reason what is wrong, and what to do
+     */
+    void problem(Key<?> key, String reason) {
+        Object value = values.get(key);
+        problems.add(places.get(key) + " = " + (value instanceof List<?> ? "(a list)" : String.valueOf(value)) + ": "
+                + reason);
+    }
+
     void putSection(Section section, Values child) {
         sections.put(section, child);
     }
@@ -68,19 +81,6 @@ final class Values {
     /** @return the list's items, in the file's order; empty when it is absent */
     List<Values> items(ListOf list) {
         return lists.getOrDefault(list, List.of());
-    }
-
-    /**
-     * Reports a problem with a key's value that only the section's builder can see (one that depends on other keys
-     * or sections), in the loader's format.
-     *
-     * @param key    a key this section has a value for (from the file or the environment)
-     * @param reason what is wrong, and what to do
-     */
-    void problem(Key<?> key, String reason) {
-        Object value = values.get(key);
-        problems.add(places.get(key) + " = " + (value instanceof List<?> ? "(a list)" : String.valueOf(value)) + ": "
-                + reason);
     }
 
     /**

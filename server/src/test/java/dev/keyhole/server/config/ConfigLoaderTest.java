@@ -133,8 +133,8 @@ class ConfigLoaderTest {
     void unknownAndMisspeltKeysAreErrors() {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
-                file() + ":4: tagrets = (a list): unknown key; known keys here: data-dir, guacd, http, limits, "
-                        + "targets, tls, virtualbox"),
+                file() + ":4: tagrets = (a list): unknown key; known keys here: data-dir, database, guacd, http, "
+                        + "limits, targets, tls, virtualbox"),
                 problems("""
                         guacd:
                           port: 4822

@@ -23,7 +23,8 @@ class ConfigReferenceTest {
     private static final String MARKER = "<!-- configuration reference -->\n```yaml\n";
     /** The variables the README's examples name. */
     private static final Map<String, String> ENVIRONMENT = Map.of("WEB1_PASSWORD", "web-1-secret",
-            "KEYHOLE_LAB_PASSWORD", "lab-secret", "KEYHOLE_LAB_CONSOLE_PASSWORD", "console-secret");
+            "KEYHOLE_LAB_PASSWORD", "lab-secret", "KEYHOLE_LAB_CONSOLE_PASSWORD", "console-secret",
+            "KEYHOLE_DATABASE_PASSWORD", "database-secret");
 
     private static String readme() throws IOException {
         return Files.readString(Path.of("..", "README.md"));
@@ -44,6 +45,9 @@ class ConfigReferenceTest {
     @Test
     void theReferenceIsAValidConfigurationThatSaysWhatItShows() {
         KeyholeConfig config = ConfigLoader.parse("reference.yaml", ConfigReference.yaml(), ENVIRONMENT);
+        assertEquals(Path.of("/var/lib/keyhole"), config.dataDir());
+        assertEquals(DatabaseConfig.postgresql("jdbc:postgresql://db.example.org:5432/keyhole", "keyhole",
+                "database-secret"), config.database());
         Target web = config.targets().get(0);
         assertEquals("web-1", web.name());
         assertEquals(new Credentials("operator", "web-1-secret"), web.console().credentials());
@@ -89,9 +93,10 @@ class ConfigReferenceTest {
 
     @Test
     void theEnvironmentOverridesAreTheSchemas() {
-        assertEquals(List.of("KEYHOLE_HTTP_BIND (http.bind)", "KEYHOLE_HTTP_PORT (http.port)",
-                "KEYHOLE_HTTP_ALLOWED_ORIGINS (http.allowed-origins)", "KEYHOLE_GUACD_HOST (guacd.host)",
-                "KEYHOLE_GUACD_PORT (guacd.port)"), ConfigReference.environment());
+        assertEquals(List.of("KEYHOLE_DATA_DIR (data-dir)", "KEYHOLE_HTTP_BIND (http.bind)",
+                "KEYHOLE_HTTP_PORT (http.port)", "KEYHOLE_HTTP_ALLOWED_ORIGINS (http.allowed-origins)",
+                "KEYHOLE_GUACD_HOST (guacd.host)", "KEYHOLE_GUACD_PORT (guacd.port)",
+                "KEYHOLE_DATABASE_URL (database.url)"), ConfigReference.environment());
         assertFalse(ConfigReference.yaml().matches("(?s).*\\n\\s*-?\\s*password:.*"),
                 "the reference never shows a plain password key");
     }
