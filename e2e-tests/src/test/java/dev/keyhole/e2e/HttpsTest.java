@@ -59,7 +59,7 @@ class HttpsTest {
     }
 
     private static String selfSignedYaml(Guacd guacd, LockedConsole console, Path dataDir) {
-        return "data-dir: " + dataDir + "\ntls:\n  mode: self-signed\n" + RunningKeyhole.yaml(guacd, console);
+        return "tls:\n  mode: self-signed\n" + RunningKeyhole.yaml(guacd, console, dataDir);
     }
 
     private static Path dataDir() {
@@ -200,7 +200,8 @@ class HttpsTest {
                 + "console would cross the network readable: set tls.mode to self-signed (a certificate Keyhole "
                 + "makes) or files (your certificate), or to proxy behind a TLS-terminating reverse proxy, or bind "
                 + "127.0.0.1";
-        String everyAddress = RunningKeyhole.yaml(guacd, console).replace("bind: 127.0.0.1", "bind: 0.0.0.0");
+        Path unused = E2ePaths.fixtureDir(HttpsTest.class, "bind-data");
+        String everyAddress = RunningKeyhole.yaml(guacd, console, unused).replace("bind: 127.0.0.1", "bind: 0.0.0.0");
         ServedKeyhole.Exited inTheFile = ServedKeyhole.refused(E2ePaths.fixtureDir(HttpsTest.class, "bind-file"),
                 everyAddress, Map.of());
         assertEquals(2, inTheFile.status(), inTheFile::output);
@@ -209,7 +210,7 @@ class HttpsTest {
         assertFalse(inTheFile.output().contains("Keyhole listening"), inTheFile::output);
 
         ServedKeyhole.Exited fromTheEnvironment = ServedKeyhole.refused(
-                E2ePaths.fixtureDir(HttpsTest.class, "bind-environment"), RunningKeyhole.yaml(guacd, console),
+                E2ePaths.fixtureDir(HttpsTest.class, "bind-environment"), RunningKeyhole.yaml(guacd, console, unused),
                 Map.of("KEYHOLE_HTTP_BIND", "0.0.0.0"));
         assertEquals(2, fromTheEnvironment.status(), fromTheEnvironment::output);
         assertTrue(fromTheEnvironment.output().contains("environment:KEYHOLE_HTTP_BIND: http.bind = 0.0.0.0: "
