@@ -61,7 +61,7 @@ class NginxProxyTest {
                 "listen 443 ssl http2;", "listen 127.0.0.1:" + nginxPort + " ssl http2;"),
                 "/etc/letsencrypt/live/keyhole.example.org/fullchain.pem", certificate.toString()),
                 "/etc/letsencrypt/live/keyhole.example.org/privkey.pem", key.toString()),
-                "http://127.0.0.1:8080;", "http://127.0.0.1:" + keyholePort + ";");
+                "http://127.0.0.1:" + HttpConfig.DEFAULT.port() + ";", "http://127.0.0.1:" + keyholePort + ";");
     }
 
     private static String replace(String text, String what, String with) {
