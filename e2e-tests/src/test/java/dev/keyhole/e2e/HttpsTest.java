@@ -205,7 +205,8 @@ class HttpsTest {
         ServedKeyhole.Exited inTheFile = ServedKeyhole.refused(E2ePaths.fixtureDir(HttpsTest.class, "bind-file"),
                 everyAddress, Map.of());
         assertEquals(2, inTheFile.status(), inTheFile::output);
-        assertTrue(inTheFile.output().contains(inTheFile.config() + ":2: http.bind = 0.0.0.0: " + advice),
+        // Line 3: the file starts with data-dir and http:.
+        assertTrue(inTheFile.output().contains(inTheFile.config() + ":3: http.bind = 0.0.0.0: " + advice),
                 inTheFile::output);
         assertFalse(inTheFile.output().contains("Keyhole listening"), inTheFile::output);
 
