@@ -1,6 +1,5 @@
 package dev.keyhole.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +9,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,26 +53,8 @@ final class RawConnection implements AutoCloseable {
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("the server closed the connection in the answer's headers: " + head);
-                }
-                head.write(b);
-                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-            }
-            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-            Map<String, String> answer = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0) {
-                    answer.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                            lines[i].substring(colon + 1).strip());
-                }
-            }
-            return new RawConnection(socket, in, Integer.parseInt(lines[0].split(" ")[1]), answer);
+            RawHttp.Answer head = RawHttp.readHead(in);
+            return new RawConnection(socket, in, head.status(), head.headers());
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

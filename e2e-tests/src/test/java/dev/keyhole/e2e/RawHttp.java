@@ -90,7 +90,13 @@ final class RawHttp {
         return send(server, method, path, all, body);
     }
 
-    private static Answer read(InputStream in, boolean upgrade) throws IOException {
+    /**
+     * Reads an answer's status line and headers, up to the blank line: header names in lower case, a header sent
+     * twice joined with ", ".
+     *
+     * @return the status and headers, with an empty body (what follows is left in {@code in})
+     */
+    static Answer readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -111,6 +117,13 @@ final class RawHttp {
                         lines[i].substring(colon + 1).strip(), (a, b) -> a + ", " + b);
             }
         }
+        return new Answer(status, headers, "");
+    }
+
+    private static Answer read(InputStream in, boolean upgrade) throws IOException {
+        Answer head = readHead(in);
+        int status = head.status();
+        Map<String, String> headers = head.headers();
         if (status == 101 || (upgrade && status < 200)) {
             return new Answer(status, headers, "");
         }
