@@ -2,13 +2,20 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ApiError, fetchMachines, fetchTargets, performAction, switchKeyboardStage,
+  ApiError, confirmTotp, csrfToken, fetchMachines, fetchSession, fetchTargets, performAction, redeemLink,
+  setUpFirstAdmin, signIn, signOut, signOutEverywhere, startTotpEnrolment, submitCode, switchKeyboardStage,
 } from "../../src/main/resources/keyhole/webapp/js/api.js";
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
   globalThis.fetch = realFetch;
+  delete globalThis.document;
 });
+
+/** A page whose document.cookie is `cookie` (node has no document). */
+function cookies(cookie) {
+  globalThis.document = { cookie };
+}
 
 /** Answers every fetch with `answer(url, init)` and records the calls. */
 function serve(answer) {
@@ -77,4 +84,130 @@ test("a VM action carries the action header the server requires", async () => {
   assert.equal(calls[0].url, "api/machines/vm%201/power-off");
   assert.equal(calls[0].init.method, "POST");
   assert.equal(calls[0].init.headers["X-Keyhole-Action"], "power-off");
+});
+
+// ---- accounts ----
+
+const ALICE = { name: "alice", role: "admin" };
+
+test("the CSRF token is the __Host-keyhole-csrf cookie's value, whatever cookies are beside it", () => {
+  assert.equal(csrfToken("__Host-keyhole-csrf=tok123"), "tok123");
+  assert.equal(csrfToken("theme=dark; __Host-keyhole-csrf=a-b_c; other=1"), "a-b_c");
+  assert.equal(csrfToken("x__Host-keyhole-csrf=no; __Host-keyhole-csrf2=no"), null, "only that exact name");
+  assert.equal(csrfToken("__Host-keyhole-csrf="), null, "empty");
+  assert.equal(csrfToken(""), null);
+  assert.equal(csrfToken(), null, "no document at all");
+});
+
+test("every POST sends the CSRF cookie back in X-Keyhole-CSRF; GETs do not", async () => {
+  cookies("theme=dark; __Host-keyhole-csrf=tok123");
+  const calls = serve((url) => {
+    if (url === "api/session") return json(200, { state: "signed-in", user: ALICE });
+    if (url === "api/sign-out-everywhere") return json(200, { ok: true, ended: 2 });
+    if (url === "api/second-factor/totp") return json(200, { secret: "S", uri: "otpauth://totp/x", qrCodeSvg: "<svg/>" });
+    if (url.endsWith("/stage")) return json(200, { stage: "grub", layout: "en-us-qwerty", stages: [] });
+    return json(200, { state: "signed-in", user: ALICE, recoveryCodes: [], ok: true });
+  });
+  await fetchSession();
+  await fetchTargets().catch(() => {});
+  await signIn("alice", "pw");
+  await submitCode("123456");
+  await redeemLink("tok");
+  await setUpFirstAdmin("tok", "alice", "a long password");
+  await startTotpEnrolment();
+  await confirmTotp("123456");
+  await signOut();
+  await signOutEverywhere();
+  await switchKeyboardStage("web-1", "grub");
+  await performAction("vm-1", "start");
+  const posts = calls.filter((c) => c.init.method === "POST");
+  assert.equal(posts.length, 10);
+  for (const { url, init } of posts) assert.equal(init.headers["X-Keyhole-CSRF"], "tok123", url);
+  for (const { url, init } of calls.filter((c) => c.init.method !== "POST")) {
+    assert.equal("X-Keyhole-CSRF" in init.headers, false, url);
+  }
+  assert.equal(calls.find((c) => c.url === "api/machines/vm-1/start").init.headers["X-Keyhole-Action"], "start",
+    "a call's own headers stay");
+});
+
+test("no CSRF cookie yet (before the first sign-in): no CSRF header at all", async () => {
+  cookies("theme=dark");
+  const calls = serve(() => json(200, { state: "second-factor", user: ALICE }));
+  await signIn("alice", "pw");
+  assert.equal("X-Keyhole-CSRF" in calls[0].init.headers, false);
+  delete globalThis.document;
+  await signIn("alice", "pw");
+  assert.equal("X-Keyhole-CSRF" in calls[1].init.headers, false, "nor without a document");
+});
+
+test("each accounts route, with its JSON body", async () => {
+  const calls = serve((url) => url === "api/second-factor/totp"
+    ? json(200, { secret: "S", uri: "otpauth://totp/x", qrCodeSvg: "<svg/>" })
+    : json(200, { state: "signed-in", user: ALICE, recoveryCodes: ["A"], ok: true, ended: 3 }));
+  await signIn("alice", "correct horse");
+  await submitCode("ABCD-EFGH-JKLM-NPQR");
+  await redeemLink("t0k");
+  await setUpFirstAdmin("t0k", "root", "a long password");
+  await startTotpEnrolment();
+  await confirmTotp("654321");
+  await signOut();
+  assert.equal(await signOutEverywhere(), 3);
+  assert.deepEqual(calls.map((c) => [c.url, JSON.parse(c.init.body)]), [
+    ["api/sign-in", { name: "alice", password: "correct horse" }],
+    ["api/sign-in/code", { code: "ABCD-EFGH-JKLM-NPQR" }],
+    ["api/sign-in/link", { token: "t0k" }],
+    ["api/setup", { token: "t0k", name: "root", password: "a long password" }],
+    ["api/second-factor/totp", {}],
+    ["api/second-factor/totp/confirm", { code: "654321" }],
+    ["api/sign-out", {}],
+    ["api/sign-out-everywhere", {}],
+  ]);
+  for (const { init } of calls) {
+    assert.equal(init.method, "POST");
+    assert.equal(init.headers["Content-Type"], "application/json");
+  }
+});
+
+test("the session: its state and user, or null when there is none", async () => {
+  const session = { state: "enrol", user: ALICE, idleTimeoutSeconds: 1800 };
+  serve(() => json(200, session));
+  assert.deepEqual(await fetchSession(), session);
+  serve(() => json(401, { error: "Sign in first" }));
+  assert.equal(await fetchSession(), null);
+  serve(() => json(500, { error: "Database down" }));
+  await assert.rejects(fetchSession(), { status: 500, message: "Database down." });
+  serve(() => json(200, { state: "sideways", user: ALICE }));
+  await assert.rejects(fetchSession(), { message: "The Keyhole server sent an unexpected session." });
+  serve(() => json(200, { state: "signed-in" }));
+  await assert.rejects(fetchSession(), { message: "The Keyhole server sent an unexpected session." });
+});
+
+test("a throttled sign-in keeps how long to wait, from the body or else from Retry-After", async () => {
+  serve(() => json(429, { error: "Too many failed sign-ins: wait 5 minutes", retryAfterSeconds: 300 }));
+  await assert.rejects(signIn("alice", "x"), (e) => e instanceof ApiError && e.status === 429
+    && e.retryAfterSeconds === 300 && e.message === "Too many failed sign-ins: wait 5 minutes.");
+  serve(() => new Response(JSON.stringify({ error: "Too many failed sign-ins" }),
+    { status: 429, headers: { "Content-Type": "application/json", "Retry-After": "120" } }));
+  await assert.rejects(signIn("alice", "x"), { retryAfterSeconds: 120 });
+  serve(() => json(401, { error: "Wrong name or password" }));
+  await assert.rejects(signIn("alice", "x"), { status: 401, retryAfterSeconds: null,
+    message: "Wrong name or password." });
+});
+
+test("a link: a session, or the setup of the first admin", async () => {
+  serve(() => json(200, { state: "setup" }));
+  assert.deepEqual(await redeemLink("t"), { state: "setup" });
+  serve(() => json(200, { state: "signed-in", user: ALICE }));
+  assert.deepEqual(await redeemLink("t"), { state: "signed-in", user: ALICE });
+  serve(() => json(410, { error: "This link was used already or has expired" }));
+  await assert.rejects(redeemLink("t"), { status: 410, message: "This link was used already or has expired." });
+});
+
+test("the enrolment's answers of the wrong shape are refused", async () => {
+  serve(() => json(200, { secret: "S", uri: "otpauth://totp/x" }));
+  await assert.rejects(startTotpEnrolment(), { message: "The Keyhole server sent an unexpected TOTP secret." });
+  serve(() => json(200, { state: "signed-in", user: ALICE }));
+  await assert.rejects(confirmTotp("123456"), { message: "The Keyhole server sent unexpected recovery codes." });
+  serve(() => json(200, { ok: true }));
+  assert.equal(await signOutEverywhere(), 0, "ended missing: 0");
 });

@@ -1,9 +1,19 @@
 /**
  * The HTTP API of the Keyhole server, as the pages use it. This is the only module that calls fetch: every
  * answer passes call() below, which turns a failure (no server, an error status, an unreadable body) into an
- * ApiError with a sentence a page can show.
+ * ApiError with a sentence a page can show, and which sends every POST the CSRF header the server asks for.
  * URLs are relative so the app works under any host and any path prefix.
+ *
+ * A 401 (no session, or one still waiting for its second factor) is an ApiError like any other: the pages
+ * decide what to do with it (address.js goToSignInOn401), so the sign-in page can call the same functions
+ * without being sent to itself.
  */
+
+/** The cookie whose value every POST sends back in CSRF_HEADER; the only cookie page JS reads. */
+export const CSRF_COOKIE = "__Host-keyhole-csrf";
+
+/** The header that carries CSRF_COOKIE's value. */
+export const CSRF_HEADER = "X-Keyhole-CSRF";
 
 /**
  * A console the server offers. The server never reveals host or port. guacdProtocol: the Guacamole protocol
@@ -17,21 +27,62 @@
  * @typedef {{stage: string, layout: string, stages: {name: string, layout: string}[]}} KeyboardState
  */
 
+/**
+ * Who is signed in, and how far. state: "signed-in" (complete), "second-factor" (the password was right; the TOTP
+ * code or a recovery code is next) or "enrol" (the password was right; the user must set up TOTP now).
+ * idleTimeoutSeconds: only in GET api/session's answer.
+ * @typedef {{state: string, user: User, idleTimeoutSeconds?: number}} Session
+ */
+
+/** @typedef {{name: string, role: string}} User  role: "admin", "operator" or "viewer" */
+
+/** The states of a session the server names (Session.state). */
+const SESSION_STATES = new Set(["signed-in", "second-factor", "enrol"]);
+
 /** An API call that failed. */
 export class ApiError extends Error {
   /**
    * @param {string} message a sentence for people: the server's own words when it gave any
    * @param {number} status the HTTP status; 0 when the server was not reached or its answer was unreadable
+   * @param {{retryAfterSeconds?: (number|null)}} [details] retryAfterSeconds: how long the server refuses
+   *     further tries (a 429's body, else its Retry-After header); null when it did not say
    */
-  constructor(message, status) {
+  constructor(message, status, { retryAfterSeconds = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 /**
- * Calls the API.
+ * The value of the CSRF cookie.
+ *
+ * @param {string} [cookies] a document.cookie string; the page's own by default ("" where there is no document)
+ * @returns {string|null} the value, or null when there is no such cookie (before the first sign-in)
+ */
+export function csrfToken(cookies = globalThis.document?.cookie ?? "") {
+  for (const pair of String(cookies).split(";")) {
+    const at = pair.indexOf("=");
+    if (at >= 0 && pair.slice(0, at).trim() === CSRF_COOKIE) {
+      const value = pair.slice(at + 1).trim();
+      return value || null;
+    }
+  }
+  return null;
+}
+
+/** How long a refusal says to wait, in whole seconds: the body's retryAfterSeconds, else Retry-After; else null. */
+function retryAfter(body, response) {
+  const said = body && Number(body.retryAfterSeconds);
+  if (Number.isFinite(said) && said >= 0) return Math.ceil(said);
+  const header = Number(response.headers.get("Retry-After"));
+  return response.headers.has("Retry-After") && Number.isFinite(header) && header >= 0 ? Math.ceil(header) : null;
+}
+
+/**
+ * Calls the API. A POST carries the CSRF header whenever the CSRF cookie is there (the server ignores it on the
+ * routes used before there is a session).
  *
  * @param {string} path e.g. "api/targets"
  * @param {RequestInit} [init] method, headers, body
@@ -40,13 +91,12 @@ export class ApiError extends Error {
  *     server's {"error": …} when its answer has one
  */
 async function call(path, init = {}) {
+  const headers = { Accept: "application/json", ...init.headers };
+  const csrf = init.method === "POST" ? csrfToken() : null;
+  if (csrf) headers[CSRF_HEADER] = csrf;
   let response;
   try {
-    response = await fetch(path, {
-      ...init,
-      headers: { Accept: "application/json", ...init.headers },
-      cache: "no-store",
-    });
+    response = await fetch(path, { ...init, headers, cache: "no-store" });
   } catch (e) {
     // fetch() only rejects on network failure; its own message ("Failed to fetch") says nothing useful.
     throw new ApiError("The Keyhole server is not reachable.", 0);
@@ -55,9 +105,19 @@ async function call(path, init = {}) {
     const body = await response.json().catch(() => null);
     const said = body && typeof body.error === "string" ? body.error.trim() : "";
     throw new ApiError(said ? sentence(said)
-      : `The Keyhole server answered ${response.status} ${response.statusText}`.trim() + ".", response.status);
+      : `The Keyhole server answered ${response.status} ${response.statusText}`.trim() + ".", response.status,
+    { retryAfterSeconds: retryAfter(body, response) });
   }
   return response;
+}
+
+/** Posts a JSON body ({} when the route takes none) and reads the JSON answer; `what` names it in errors. */
+async function post(path, body, what) {
+  return json(await call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body ?? {}),
+  }), what);
 }
 
 /** Reads a JSON answer; `what` names it in the error ("list of consoles"). */
@@ -72,6 +132,139 @@ async function json(response, what) {
 /** Ends a text with a full stop unless it ends with punctuation already. */
 function sentence(text) {
   return /[.!?…]$/.test(text) ? text : text + ".";
+}
+
+/** Checks an answer that names a session; `what` names it in the error ("answer to the sign-in"). */
+function session(body, what) {
+  const user = body && body.user;
+  if (!body || !SESSION_STATES.has(body.state) || !user || typeof user.name !== "string"
+      || typeof user.role !== "string") {
+    throw new ApiError(`The Keyhole server sent an unexpected ${what}.`, 0);
+  }
+  return body;
+}
+
+/**
+ * Asks who is signed in.
+ *
+ * @returns {Promise<Session|null>} the session, or null when there is none (the server answered 401)
+ * @throws {ApiError} when the server cannot be reached or answers with something other than the documented JSON
+ */
+export async function fetchSession() {
+  let response;
+  try {
+    response = await call("api/session");
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+  return session(await json(response, "session"), "session");
+}
+
+/**
+ * Signs in with a name and a password (the first step).
+ *
+ * @param {string} name the user's name
+ * @param {string} password the password
+ * @returns {Promise<Session>} the session: "signed-in", or "second-factor" / "enrol" for the next step
+ * @throws {ApiError} 401 for a wrong name or password (the same for an unknown name); 429 while further tries
+ *     are refused, with retryAfterSeconds
+ */
+export async function signIn(name, password) {
+  return session(await post("api/sign-in", { name, password }, "answer to the sign-in"), "answer to the sign-in");
+}
+
+/**
+ * Sends the second factor of a session in state "second-factor". The server rotates the session's cookies.
+ *
+ * @param {string} code a 6-digit TOTP code, or a recovery code ABCD-EFGH-JKLM-NPQR
+ * @returns {Promise<Session>} the session, "signed-in"
+ * @throws {ApiError} 401 for a wrong code (or no session); 423 when the second factor is locked
+ */
+export async function submitCode(code) {
+  return session(await post("api/sign-in/code", { code }, "answer to the code"), "answer to the code");
+}
+
+/**
+ * Redeems the token of a link (#link=TOKEN): a one-time sign-in link, or the first admin's setup link.
+ *
+ * @param {string} token the token from the page's fragment
+ * @returns {Promise<Session|{state: "setup"}>} a session ("signed-in"), or {state: "setup"} for a setup link:
+ *     no session yet, the page asks for the first admin's name and password (setUpFirstAdmin)
+ * @throws {ApiError} 410 when the link was used already or has expired
+ */
+export async function redeemLink(token) {
+  const body = await post("api/sign-in/link", { token }, "answer to the link");
+  return body && body.state === "setup" ? { state: "setup" } : session(body, "answer to the link");
+}
+
+/**
+ * Creates the first admin with a setup link's token, and signs them in.
+ *
+ * @param {string} token the setup link's token (the one redeemLink answered "setup" for)
+ * @param {string} name the admin's name
+ * @param {string} password their password, at least 12 characters
+ * @returns {Promise<Session>} the session, "enrol": the admin sets up TOTP next
+ * @throws {ApiError} 400 for a name or password the server refuses (the message says why); 410 for a used or
+ *     expired link
+ */
+export async function setUpFirstAdmin(token, name, password) {
+  return session(await post("api/setup", { token, name, password }, "answer to the setup"),
+    "answer to the setup");
+}
+
+/**
+ * Starts setting up TOTP: the server makes a new secret, unconfirmed until confirmTotp.
+ *
+ * @returns {Promise<{secret: string, uri: string, qrCodeSvg: string}>} the secret (base32), its otpauth: URI,
+ *     and the URI as a QR code (an SVG document)
+ * @throws {ApiError} e.g. 401 without a session in state "enrol" or "signed-in"
+ */
+export async function startTotpEnrolment() {
+  const body = await post("api/second-factor/totp", {}, "TOTP secret");
+  if (!body || typeof body.secret !== "string" || typeof body.uri !== "string"
+      || typeof body.qrCodeSvg !== "string") {
+    throw new ApiError("The Keyhole server sent an unexpected TOTP secret.", 0);
+  }
+  return body;
+}
+
+/**
+ * Confirms the TOTP secret of startTotpEnrolment with a code from the authenticator app.
+ *
+ * @param {string} code the 6-digit code
+ * @returns {Promise<Session & {recoveryCodes: string[]}>} the session, "signed-in", and the ten recovery codes,
+ *     shown this once
+ * @throws {ApiError} 401 for a wrong code
+ */
+export async function confirmTotp(code) {
+  const body = session(await post("api/second-factor/totp/confirm", { code }, "answer to the code"),
+    "answer to the code");
+  if (!Array.isArray(body.recoveryCodes) || !body.recoveryCodes.every((c) => typeof c === "string")) {
+    throw new ApiError("The Keyhole server sent unexpected recovery codes.", 0);
+  }
+  return body;
+}
+
+/**
+ * Signs this browser out; the server clears its cookies.
+ *
+ * @returns {Promise<void>}
+ * @throws {ApiError} e.g. 401 when it was signed out already
+ */
+export async function signOut() {
+  await post("api/sign-out", {}, "answer to the sign-out");
+}
+
+/**
+ * Ends every session of the signed-in user, this one too.
+ *
+ * @returns {Promise<number>} how many sessions ended; 0 when the server did not say
+ * @throws {ApiError} e.g. 401 when this browser was signed out already
+ */
+export async function signOutEverywhere() {
+  const body = await post("api/sign-out-everywhere", {}, "answer to the sign-out");
+  return Number.isInteger(body && body.ended) ? body.ended : 0;
 }
 
 /**
@@ -97,11 +290,7 @@ export async function fetchTargets() {
  * @throws {ApiError} e.g. for a stage the target does not have (the message names its stages)
  */
 export async function switchKeyboardStage(target, stage) {
-  const body = await json(await call(`api/targets/${encodeURIComponent(target)}/stage`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ stage }),
-  }), "keyboard state");
+  const body = await post(`api/targets/${encodeURIComponent(target)}/stage`, { stage }, "keyboard state");
   if (!body || typeof body.stage !== "string" || !Array.isArray(body.stages)) {
     throw new ApiError("The Keyhole server sent an unexpected keyboard state.", 0);
   }
