@@ -300,3 +300,27 @@ test("a client whose connect throws is a lost connection like any other", () => 
   assert.equal(events[events.length - 1][0], "reconnecting");
   assert.equal(events[events.length - 1][1].status.message, "guacd is not reachable");
 });
+
+test("stop: no retry follows, and the attempt is let go, until the page connects again", () => {
+  const { s, clients, clock, last, types } = session();
+  s.connect();
+  last().setState(CLIENT.CONNECTED);
+  last().tunnel.serverCloses(0x0207, "519 guacd is not reachable at 127.0.0.1:4822");
+  assert.equal(s.state, "reconnecting");
+  s.stop();
+  assert.equal(s.state, "error");
+  assert.deepEqual(clock.pending().filter((ms) => ms > 0), [], "the retry is cancelled");
+  clock.advance(60_000);
+  assert.equal(clients.length, 1, "nothing reconnects");
+  s.retryNowIfWaiting();
+  assert.equal(clients.length, 1, "not even when the page is seen again");
+  assert.deepEqual(types(), ["connecting", "connected", "reconnecting"], "stopping emits nothing");
+
+  s.connect();
+  assert.equal(clients.length, 2, "connect() starts over");
+  const live = last();
+  s.stop();
+  clock.advance(0);
+  assert.equal(live.state, CLIENT.DISCONNECTED, "a live attempt is disconnected");
+  assert.equal(s.connectedClient(), null);
+});

@@ -21,6 +21,8 @@ import { passphraseBox } from "./passphrase.js";
 import { keyBar } from "./keybar.js";
 import { followVisualViewport } from "./viewport.js";
 import { pinchZoom } from "./zoom.js";
+import { showAccount, signedOut } from "./account.js";
+import { goToSignInOn401, signInUrl } from "./address.js";
 
 const consoleElement = byId("console");
 const displayHost = byId("display");
@@ -28,6 +30,8 @@ const messageElement = byId("console-message");
 const reconnectButton = byId("reconnect-button");
 const statusPill = byId("status-pill");
 const titleElement = byId("target-title");
+const signInAgain = byId("sign-in-again");
+signInAgain.href = signInUrl(location);
 
 const PILL_TEXT = {
   connecting: "Connecting",
@@ -72,6 +76,22 @@ function showMessage(message, buttonLabel) {
   consoleElement.classList.toggle("has-message", !!message);
   reconnectButton.hidden = !buttonLabel;
   if (buttonLabel) reconnectButton.textContent = buttonLabel;
+  signInAgain.hidden = true;
+}
+
+/**
+ * After the tunnel closed as it closes for a session that ended (the server's 0x0301, or a handshake refused
+ * while reconnecting): asks the server, and when this browser is signed out, stops retrying and offers to sign in
+ * again, to come back to this console.
+ *
+ * @param {string} text what to say when it is so
+ */
+async function stopIfSignedOut(text) {
+  if (!(await signedOut())) return;
+  session.stop();
+  detach();
+  render("error", text);
+  signInAgain.hidden = false;
 }
 
 function setPicture(shown) {
@@ -135,6 +155,8 @@ session.addEventListener("reconnecting", ({ detail: { status, at } }) => {
   };
   tick();
   countdown = setInterval(tick, 1000);
+  // A handshake the server refused for want of a session looks like any lost connection to the browser.
+  stopIfSignedOut("Your session ended: sign in again to open this console.");
 });
 
 session.addEventListener("ended", ({ detail: { reason, status } }) => {
@@ -143,6 +165,8 @@ session.addEventListener("ended", ({ detail: { reason, status } }) => {
     render("disconnected", "Disconnected — the console session ended.", "Reconnect");
   } else {
     render("error", sentence(status.message), "Try again");
+    // 0x0301 is also guacd's refused console logon: only the server's session says which it was.
+    if (status.code === 0x0301) stopIfSignedOut(`${sentence(status.message)} Sign in again to open this console.`);
   }
 });
 
@@ -181,14 +205,14 @@ followVisualViewport(byId("typing"));
  * put in a link. An unknown target says so and connects nothing; if the list cannot be read, the tunnel reports
  * what is wrong.
  *
- * @returns {Promise<boolean>} whether to connect
+ * @returns {Promise<boolean|null>} whether to connect; null when the page is on its way to the sign-in page
  */
 async function showTitle() {
   let targets;
   try {
     targets = await fetchTargets();
   } catch (e) {
-    return true;
+    return goToSignInOn401(e) ? null : true;
   }
   const target = targets.find((t) => t.name === targetName);
   if (!target) {
@@ -209,10 +233,12 @@ function noConsole() {
   render("error", NO_CONSOLE);
 }
 
+showAccount();
 if (!targetName) {
   noConsole();
 } else {
   showTitle().then((known) => {
+    if (known === null) return;
     if (known) {
       keyboardPanel.refresh();
       session.connect();

@@ -6,6 +6,7 @@
  */
 import { consoleUrl, fetchMachines, fetchScreenshot, openEventStream, performAction } from "./api.js";
 import { element } from "./dom.js";
+import { goToSignInOn401 } from "./address.js";
 
 const ACTION_LABELS = {
   start: "Start",
@@ -197,6 +198,7 @@ export class MachineList {
         result().textContent = "Done.";
       }
     } catch (e) {
+      if (goToSignInOn401(e)) return;
       result().className = "vm-result error";
       result().textContent = e.message;
     } finally {
@@ -215,6 +217,7 @@ export class MachineList {
       img.src = URL.createObjectURL(blob);
       img.hidden = false;
     } catch (e) {
+      if (goToSignInOn401(e)) return;
       result.className = "vm-result error";
       result.textContent = e.message;
     }
@@ -222,7 +225,8 @@ export class MachineList {
 
   /**
    * Follows the server's event stream; after each (re)connect it re-reads the whole list once, since events
-   * may have been missed meanwhile.
+   * may have been missed meanwhile. A stream the browser gave up on (it does for an answer other than 200, such
+   * as the 401 of a session that ended) is read once more as a list: a 401 there goes to the sign-in page.
    */
   follow() {
     const events = openEventStream();
@@ -230,7 +234,12 @@ export class MachineList {
       fetchMachines().then((body) => this.show(body)).catch(() => { /* the next event or reconnect retries */ });
       this.section.dataset.stream = "open";
     });
-    events.addEventListener("error", () => { this.section.dataset.stream = "reconnecting"; });
+    events.addEventListener("error", () => {
+      this.section.dataset.stream = events.readyState === EventSource.CLOSED ? "closed" : "reconnecting";
+      if (events.readyState === EventSource.CLOSED) {
+        fetchMachines().then((body) => this.show(body)).catch((e) => goToSignInOn401(e));
+      }
+    });
     events.addEventListener("machine", (e) => this.upsert(JSON.parse(e.data)));
     events.addEventListener("removed", (e) => this.remove(JSON.parse(e.data).target));
     events.addEventListener("host", (e) => this.host(JSON.parse(e.data)));

@@ -102,6 +102,16 @@ export class ConsoleSession extends EventTarget {
     }
   }
 
+  /**
+   * Stops for good: the current attempt ends and no retry follows, until connect() or reconnectNow(). For what
+   * the page learns by other means, e.g. that its session ended: no attempt could connect then. Emits nothing.
+   */
+  stop() {
+    this.cancelRetry();
+    this.endAttempt();
+    this.state = "error";
+  }
+
   /** Connects now with the retry delays started over (a person asked for it). */
   reconnectNow() {
     this.backoff.reset();

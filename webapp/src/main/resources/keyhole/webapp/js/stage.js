@@ -6,6 +6,7 @@
  */
 import { fetchTargets, switchKeyboardStage } from "./api.js";
 import { element } from "./dom.js";
+import { goToSignInOn401 } from "./address.js";
 
 /** How long the "keyboard switched" notice stays up. */
 const NOTICE_MS = 20000;
@@ -63,6 +64,7 @@ export class KeyboardStagePanel {
       }
       return target || null;
     } catch (e) {
+      goToSignInOn401(e);
       return null; // the tunnel reports connection problems; this is read again on the next connect
     }
   }
@@ -101,6 +103,7 @@ export class KeyboardStagePanel {
     try {
       this.show(await switchKeyboardStage(this.targetName, stage));
     } catch (e) {
+      if (goToSignInOn401(e)) return;
       this.showNotice(`Could not switch the keyboard: ${e.message}`, true);
       if (this.keyboard) this.show(this.keyboard);
     }

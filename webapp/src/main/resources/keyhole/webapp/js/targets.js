@@ -6,6 +6,8 @@
 import { consoleUrl, fetchMachines, fetchTargets } from "./api.js";
 import { element, byId } from "./dom.js";
 import { MachineList } from "./machines.js";
+import { showAccount } from "./account.js";
+import { goToSignInOn401 } from "./address.js";
 
 const page = byId("targets");
 const message = byId("targets-message");
@@ -47,8 +49,10 @@ async function load() {
     show("loaded", "");
     if (vms.hosts.length > 0) machines.follow();
   } catch (e) {
+    if (goToSignInOn401(e)) return;
     show("error", `Could not load the consoles: ${e.message} Reload the page to try again.`);
   }
 }
 
+showAccount();
 load();
