@@ -28,7 +28,7 @@ class BackgroundTabTest {
     @Test
     void aTabFrozenInTheBackgroundUntilGuacdDropsItReconnectsByItself(
             RunningKeyhole keyhole, Guacd guacd, @SecondBrowser(phone = true) Browser phone) {
-        ConsolePage page = ConsolePage.open(phone, keyhole.uri(), RunningKeyhole.TARGET)
+        ConsolePage page = ConsolePage.open(phone, keyhole, RunningKeyhole.TARGET)
                 .waitForState(CONNECTED).waitForPicture();
         long droppedBefore = guacd.usersLetGo();
         phone.script("""

@@ -127,7 +127,7 @@ class CertificateFilesTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return HttpClient.newBuilder().sslContext(context).build().send(
-                HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).build(),
+                HttpRequest.newBuilder(keyhole.uri().resolve("/sign-in.html")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -161,7 +161,7 @@ class CertificateFilesTest {
         });
         HttpResponse<String> after = get(keyhole, renewed);
         assertEquals(200, after.statusCode(), after::body);
-        assertTrue(after.body().contains(RunningKeyhole.TARGET), after::body);
+        assertTrue(after.body().contains("sign-in"), after::body);
     }
 
     @Test

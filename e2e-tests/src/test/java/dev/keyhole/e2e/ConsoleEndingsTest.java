@@ -19,9 +19,9 @@ class ConsoleEndingsTest {
     @Test
     void everyViewerHearsAtOnceInWordsItCanActOnThatTheConsolesServerWentAway(RunningKeyhole keyhole,
             LockedConsole console) throws Exception {
-        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
-        try (RawTunnel first = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
-             RawTunnel second = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+        RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
+        try (RawTunnel first = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET));
+             RawTunnel second = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
             first.awaitMoreThan(0, WAIT);
             second.awaitMoreThan(0, WAIT);
 

@@ -23,7 +23,7 @@ class ConsoleOutageTest {
     @Test
     void aConsoleThatGoesAwayIsReconnectedWhenItReturns(RunningKeyhole keyhole, LockedConsole console,
             Browser browser) {
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET)
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET)
                 .waitForState(CONNECTED)
                 .waitForPicture();
 

@@ -72,8 +72,10 @@ class CrossOriginPageTest {
             }) || 'timed out';
             results.reboundTargets = await status('/api/targets');
             results.reboundMachines = await status('/api/machines');
+            // The CSRF cookie, as Keyhole's own page reads it: a page of another origin reads none.
+            const csrf = (document.cookie.match(/(?:^|; )__Host-keyhole-csrf=([^;]*)/) || [])[1] || '';
             results.reboundStage = await status('/api/targets/' + target + '/stage', {method: 'POST',
-                headers: {'Content-Type': 'application/json'}, body: '{"stage":"console"}'});
+                headers: {'Content-Type': 'application/json', 'X-Keyhole-CSRF': csrf}, body: '{"stage":"console"}'});
             done(JSON.stringify(results));
             """.formatted(RunningKeyhole.TARGET);
 
@@ -97,6 +99,8 @@ class CrossOriginPageTest {
     void aPageOfAnotherOriginCanNeitherDriveTheConsoleNorReadTheApi(RunningKeyhole keyhole, LockedConsole console,
             Browser browser) {
         int attemptsBefore = console.wrongAttempts();
+        // The operator is signed in: the other site's page runs in a browser that holds Keyhole's cookies.
+        keyhole.signIn(browser);
         String keyholeUrl = base(keyhole.uri());
         Map<String, Object> results = browser.inFreshTab(() -> {
             browser.driver().get("http://127.0.0.1:" + otherSite.getAddress().getPort() + "/");
@@ -118,7 +122,8 @@ class CrossOriginPageTest {
     @Test
     void keyholesOwnPageStillDoesAllOfIt(RunningKeyhole keyhole, Browser browser) {
         // The page's script, unlike the page, does not retry: the console is up before it runs.
-        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
+        RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
+        keyhole.signIn(browser);
         String keyholeUrl = base(keyhole.uri());
         Map<String, Object> results = browser.inFreshTab(() -> {
             browser.driver().get(keyholeUrl + "/");

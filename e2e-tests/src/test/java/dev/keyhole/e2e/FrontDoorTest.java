@@ -26,6 +26,24 @@ class FrontDoorTest {
     private static final String JSON = "application/json";
     private static final String TUNNEL = "/tunnel?target=" + RunningKeyhole.TARGET;
 
+    /** {@link RawHttp#send} with the test user's session (its cookie and CSRF token) among the headers. */
+    private static RawHttp.Answer send(RunningKeyhole keyhole, URI server, String method, String path, String origin,
+            Map<String, String> headers, String body) throws java.io.IOException {
+        return RawHttp.send(server, method, path, origin, signed(keyhole, headers), body);
+    }
+
+    /** {@link RawHttp#send} with every header given, and the test user's session. */
+    private static RawHttp.Answer send(RunningKeyhole keyhole, URI server, String method, String path,
+            Map<String, String> headers, String body) throws java.io.IOException {
+        return RawHttp.send(server, method, path, signed(keyhole, headers), body);
+    }
+
+    private static Map<String, String> signed(RunningKeyhole keyhole, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putAll(keyhole.signedIn().headers());
+        return all;
+    }
+
     private static Map<String, String> contentType(String type) {
         return Map.of("Content-Type", type);
     }
@@ -40,7 +58,7 @@ class FrontDoorTest {
                 "https://127.0.0.1:" + port, "http://127.0.0.1", "http://127.0.0.1:" + port + ".evil.example",
                 "http://evil.example:" + port, "file://", "");
         for (String origin : origins) {
-            RawHttp.Answer answer = RawHttp.send(server, "GET", TUNNEL, origin, RawHttp.webSocketHandshake(), null);
+            RawHttp.Answer answer = send(keyhole, server, "GET", TUNNEL, origin, RawHttp.webSocketHandshake(), null);
             assertEquals(403, answer.status(), () -> "Origin '" + origin + "': " + answer);
             assertNull(answer.header("Upgrade"), () -> "Origin '" + origin + "' upgraded: " + answer);
             assertSecurityHeaders(answer);
@@ -52,7 +70,7 @@ class FrontDoorTest {
     void keyholesOwnPagesAndClientsWithoutAnOriginOpenTheTunnel(RunningKeyhole keyhole) throws Exception {
         URI server = keyhole.uri();
         int port = server.getPort();
-        RawHttp.Answer own = RawHttp.send(server, "GET", TUNNEL, "http://127.0.0.1:" + port,
+        RawHttp.Answer own = send(keyhole, server, "GET", TUNNEL, "http://127.0.0.1:" + port,
                 RawHttp.webSocketHandshake(), null);
         assertEquals(101, own.status(), own::toString);
         assertEquals("guacamole", own.header("Sec-WebSocket-Protocol"));
@@ -61,9 +79,9 @@ class FrontDoorTest {
         Map<String, String> localhost = new LinkedHashMap<>(RawHttp.webSocketHandshake());
         localhost.put("Host", "localhost:" + port);
         localhost.put("Origin", "http://LocalHost:" + port);
-        assertEquals(101, RawHttp.send(server, "GET", TUNNEL, localhost, null).status(), "localhost is the server too");
+        assertEquals(101, send(keyhole, server, "GET", TUNNEL, localhost, null).status(), "localhost is the server too");
 
-        assertEquals(101, RawHttp.send(server, "GET", TUNNEL, null, RawHttp.webSocketHandshake(), null).status(),
+        assertEquals(101, send(keyhole, server, "GET", TUNNEL, null, RawHttp.webSocketHandshake(), null).status(),
                 "a client that is not a browser sends no Origin");
     }
 
@@ -71,7 +89,7 @@ class FrontDoorTest {
     void theTunnelNegotiatesNoCompression(RunningKeyhole keyhole) throws Exception {
         Map<String, String> handshake = new LinkedHashMap<>(RawHttp.webSocketHandshake());
         handshake.put("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits");
-        RawHttp.Answer answer = RawHttp.send(keyhole.uri(), "GET", TUNNEL, null, handshake, null);
+        RawHttp.Answer answer = send(keyhole, keyhole.uri(), "GET", TUNNEL, null, handshake, null);
         assertEquals(101, answer.status(), answer::toString);
         assertNull(answer.header("Sec-WebSocket-Extensions"), () -> "an extension was negotiated: " + answer);
     }
@@ -100,7 +118,7 @@ class FrontDoorTest {
                     headers.put("Origin", origin);
                 }
                 headers.putAll(probe.headers());
-                RawHttp.Answer answer = RawHttp.send(server, probe.method(), probe.path(), headers, probe.body());
+                RawHttp.Answer answer = send(keyhole, server, probe.method(), probe.path(), headers, probe.body());
                 assertEquals(403, answer.status(), () -> probe + " with Host " + rebound + ": " + answer);
                 assertTrue(answer.body().contains("http.allowed-origins"), answer::toString);
             }
@@ -112,13 +130,13 @@ class FrontDoorTest {
         URI server = keyhole.uri();
         String stage = "/api/targets/" + RunningKeyhole.TARGET + "/stage";
         for (String type : List.of(JSON, "text/plain")) {
-            RawHttp.Answer answer = RawHttp.send(server, "POST", stage, "http://evil.example", contentType(type),
+            RawHttp.Answer answer = send(keyhole, server, "POST", stage, "http://evil.example", contentType(type),
                     "{\"stage\":\"console\"}");
             assertEquals(403, answer.status(), answer::toString);
         }
-        assertEquals(403, RawHttp.send(server, "GET", "/api/targets", "http://evil.example", Map.of(), null).status());
-        assertEquals(403, RawHttp.send(server, "GET", "/api/events", "null", Map.of(), null).status());
-        assertEquals(403, RawHttp.send(server, "POST", "/api/machines/web-1/start", "http://evil.example",
+        assertEquals(403, send(keyhole, server, "GET", "/api/targets", "http://evil.example", Map.of(), null).status());
+        assertEquals(403, send(keyhole, server, "GET", "/api/events", "null", Map.of(), null).status());
+        assertEquals(403, send(keyhole, server, "POST", "/api/machines/web-1/start", "http://evil.example",
                 Map.of("X-Keyhole-Action", "start"), "").status());
     }
 
@@ -126,26 +144,26 @@ class FrontDoorTest {
     void onlyGetHeadAndPostAreAllowed(RunningKeyhole keyhole) throws Exception {
         for (String method : List.of("TRACE", "OPTIONS", "PUT", "DELETE", "PATCH")) {
             for (String path : List.of("/api/targets", "/", "/tunnel")) {
-                RawHttp.Answer answer = RawHttp.send(keyhole.uri(), method, path, null, Map.of(), null);
+                RawHttp.Answer answer = send(keyhole, keyhole.uri(), method, path, null, Map.of(), null);
                 assertEquals(405, answer.status(), () -> method + " " + path + ": " + answer);
                 assertEquals("GET, HEAD, POST", answer.header("Allow"));
                 assertSecurityHeaders(answer);
             }
         }
-        assertEquals(200, RawHttp.send(keyhole.uri(), "HEAD", "/api/targets", null, Map.of(), null).status());
+        assertEquals(200, send(keyhole, keyhole.uri(), "HEAD", "/api/targets", null, Map.of(), null).status());
     }
 
     @Test
     void everyAnswerCarriesTheSecurityHeadersAndNoServerVersion(RunningKeyhole keyhole) throws Exception {
         URI server = keyhole.uri();
         List<RawHttp.Answer> answers = List.of(
-                RawHttp.send(server, "GET", "/", null, Map.of(), null),
-                RawHttp.send(server, "GET", "/console.html", null, Map.of(), null),
-                RawHttp.send(server, "GET", "/api/targets", null, Map.of(), null),
-                RawHttp.send(server, "GET", "/no-such-page", null, Map.of("Accept", "text/html"), null),
-                RawHttp.send(server, "GET", "/api/no-such-api", null, Map.of(), null),
-                RawHttp.send(server, "POST", "/api/targets/nope/stage", null, contentType(JSON), "{"),
-                RawHttp.send(server, "GET", "/%zz", null, Map.of(), null));
+                send(keyhole, server, "GET", "/", null, Map.of(), null),
+                send(keyhole, server, "GET", "/console.html", null, Map.of(), null),
+                send(keyhole, server, "GET", "/api/targets", null, Map.of(), null),
+                send(keyhole, server, "GET", "/no-such-page", null, Map.of("Accept", "text/html"), null),
+                send(keyhole, server, "GET", "/api/no-such-api", null, Map.of(), null),
+                send(keyhole, server, "POST", "/api/targets/nope/stage", null, contentType(JSON), "{"),
+                send(keyhole, server, "GET", "/%zz", null, Map.of(), null));
         for (RawHttp.Answer answer : answers) {
             assertSecurityHeaders(answer);
             assertNull(answer.header("Server"), () -> "a Server header: " + answer);
@@ -161,11 +179,11 @@ class FrontDoorTest {
         String stage = "/api/targets/" + RunningKeyhole.TARGET + "/stage";
         String body = "{\"stage\":\"console\"}";
         String origin = "http://127.0.0.1:" + keyhole.uri().getPort();
-        assertEquals(415, RawHttp.send(keyhole.uri(), "POST", stage, origin, contentType("application/jsonx"), body)
+        assertEquals(415, send(keyhole, keyhole.uri(), "POST", stage, origin, contentType("application/jsonx"), body)
                 .status());
-        assertEquals(415, RawHttp.send(keyhole.uri(), "POST", stage, origin, contentType("application/json-seq"), body)
+        assertEquals(415, send(keyhole, keyhole.uri(), "POST", stage, origin, contentType("application/json-seq"), body)
                 .status());
-        assertEquals(200, RawHttp.send(keyhole.uri(), "POST", stage, origin,
+        assertEquals(200, send(keyhole, keyhole.uri(), "POST", stage, origin,
                 contentType("Application/JSON; charset=utf-8"), body).status());
     }
 

@@ -25,7 +25,7 @@ class GuacdOutageTest {
     @Test
     void aStoppedGuacdIsReportedAndTheConsoleComesBackWhenItReturns(
             RunningKeyhole keyhole, LockedConsole console, Guacd guacd, Browser browser) throws Exception {
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET)
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET)
                 .waitForState(CONNECTED)
                 .waitForPicture();
         try {
@@ -38,7 +38,8 @@ class GuacdOutageTest {
                             && page.message().toLowerCase().contains("guacd"));
 
             HttpResponse<String> targets = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).timeout(Duration.ofSeconds(10))
+                            .headers(keyhole.signedIn().headerArray()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, targets.statusCode(), "GET /api/targets while guacd is down: " + targets.body());
         } finally {

@@ -14,6 +14,7 @@ import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.ServedKeyhole;
+import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.e2e.pages.TargetsPage;
 import java.io.ByteArrayOutputStream;
@@ -104,8 +105,11 @@ class HttpsTest {
         assertEquals(keyhole.printedFingerprint(), fingerprint(presented), "the fingerprint it printed");
         assertEquals(kept, presented);
 
+        SignedIn as = SignedIn.redeem(trusting(kept, HttpClient.Version.HTTP_1_1), keyhole.uri("https"),
+                keyhole.signInLink("https"));
         HttpResponse<String> api = trusting(kept, HttpClient.Version.HTTP_1_1).send(
-                HttpRequest.newBuilder(URI.create("https://localhost:" + keyhole.port() + "/api/targets")).build(),
+                HttpRequest.newBuilder(URI.create("https://localhost:" + keyhole.port() + "/api/targets"))
+                        .headers(as.headerArray()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, api.statusCode(), api::body);
         assertEquals(HttpClient.Version.HTTP_1_1, api.version(), "HTTP/1.1 for a client that asks for it");
@@ -155,7 +159,7 @@ class HttpsTest {
         ServedKeyhole keyhole = selfSigned(fixtures, guacd, console);
         Browser browser = browsers.launch(List.of("--ignore-certificate-errors-spki-list="
                 + keyhole.printedPublicKeyHash()));
-        TargetsPage targets = TargetsPage.open(browser, keyhole.uri("https"));
+        TargetsPage targets = TargetsPage.open(browser, keyhole.uri("https"), keyhole.signInLink("https"));
         assertEquals(List.of(RunningKeyhole.TARGET), targets.targetNames());
         ConsolePage page = targets.openConsole(RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
         assertEquals("connected", page.state());

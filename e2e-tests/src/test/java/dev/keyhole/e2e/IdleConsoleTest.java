@@ -35,7 +35,7 @@ class IdleConsoleTest {
     void anIdleConsoleSaysItIsWaitingForThePictureUntilTheScreenChanges(
             RunningKeyhole keyhole, LockedConsole console, Browser browser) {
         awaitStillScreen(console);
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET).waitForState(CONNECTED);
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED);
 
         // For 3 s: connected, no picture, and the page says it is waiting for one.
         assertThrows(TimeoutException.class, () -> new WebDriverWait(browser.driver(), Duration.ofSeconds(3))

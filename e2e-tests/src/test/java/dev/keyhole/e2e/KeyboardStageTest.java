@@ -42,13 +42,13 @@ class KeyboardStageTest {
     void switchingTheStageReconnectsEveryViewerWithANoticeAndGuacdLoadsTheNewLayout(
             @InjectKeyhole(value = StagedTarget.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole,
             Guacd guacd, LockedConsole console, Browser first, @SecondBrowser Browser second) throws Exception {
-        ConsolePage one = ConsolePage.open(first, keyhole.uri(), StagedTarget.TARGET)
+        ConsolePage one = ConsolePage.open(first, keyhole, StagedTarget.TARGET)
                 .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
-        ConsolePage two = ConsolePage.open(second, keyhole.uri(), StagedTarget.TARGET)
+        ConsolePage two = ConsolePage.open(second, keyhole, StagedTarget.TARGET)
                 .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
         assertEquals("en-us-qwerty", two.keyboardLayout());
         assertEquals(0, keymapLoads(guacd, "de-de-qwertz"), "guacd has not loaded the German keymap yet");
-        try (RawTunnel raw = RawTunnel.open(keyhole.tunnelUri(StagedTarget.TARGET))) {
+        try (RawTunnel raw = RawTunnel.open(keyhole.tunnel(StagedTarget.TARGET))) {
             raw.awaitMoreThan(0, WAIT);
             one.switchKeyboardStage("initramfs");
             // Keyhole's own code, which the pages read as a number (WebSocket 1012, Service Restart): no error.
@@ -85,19 +85,20 @@ class KeyboardStageTest {
         HttpClient http = HttpClient.newHttpClient();
         URI stage = keyhole.uri().resolve("/api/targets/" + StagedTarget.TARGET + "/stage");
         String body = "{\"stage\":\"initramfs\"}";
+        String[] as = keyhole.signedIn().headerArray();
 
-        assertEquals(403, post(http, stage, body, "application/json", "http://evil.example").statusCode(),
+        assertEquals(403, post(http, stage, as, body, "application/json", "http://evil.example").statusCode(),
                 "a page of another site");
-        assertEquals(415, post(http, stage, body, "text/plain", null).statusCode(),
+        assertEquals(415, post(http, stage, as, body, "text/plain", null).statusCode(),
                 "a body a cross-site form could send");
-        HttpResponse<String> unknown = post(http, stage, "{\"stage\":\"bios\"}", "application/json",
+        HttpResponse<String> unknown = post(http, stage, as, "{\"stage\":\"bios\"}", "application/json",
                 keyhole.uri().toString().replaceAll("/$", ""));
         assertEquals(400, unknown.statusCode());
         assertTrue(unknown.body().contains("its stages are grub, initramfs"), unknown.body());
         assertEquals("grub", JSON.readTree(targets(http, keyhole)).path("targets").path(0).path("keyboard")
                 .path("stage").asText(), "nothing switched so far");
 
-        HttpResponse<String> own = post(http, stage, body, "application/json",
+        HttpResponse<String> own = post(http, stage, as, body, "application/json",
                 keyhole.uri().toString().replaceAll("/$", ""));
         assertEquals(200, own.statusCode(), own.body());
         JsonNode state = JSON.readTree(own.body());
@@ -109,9 +110,10 @@ class KeyboardStageTest {
                 "GET /api/targets shows the new stage");
     }
 
-    private static HttpResponse<String> post(HttpClient http, URI uri, String body, String type, String origin)
+    private static HttpResponse<String> post(HttpClient http, URI uri, String[] as, String body, String type,
+            String origin)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).headers(as)
                 .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body));
         if (origin != null) {
             request.header("Origin", origin);
@@ -120,7 +122,8 @@ class KeyboardStageTest {
     }
 
     private static String targets(HttpClient http, RunningKeyhole keyhole) throws Exception {
-        return http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).build(),
+        return http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets"))
+                .headers(keyhole.signedIn().headerArray()).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

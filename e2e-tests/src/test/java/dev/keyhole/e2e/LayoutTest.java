@@ -41,7 +41,7 @@ class LayoutTest {
         this.browser = browser;
         browser.driver().manage().window().setSize(new Dimension(width, height));
 
-        TargetsPage targets = TargetsPage.open(browser, keyhole.uri());
+        TargetsPage targets = TargetsPage.open(browser, keyhole);
         keep(device + "-targets");
         ConsolePage page = targets.openConsole(RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
         page.waitForPictureMatching(console::screenshot, Duration.ofSeconds(30));

@@ -51,22 +51,22 @@ class LimitsTest {
     @Test
     void tunnelsBeyondTheLimitPerAddressAreRefusedAndTheOpenOnesGoOn(
             @InjectKeyhole(TwoTunnelsPerAddress.class) RunningKeyhole limited) throws Exception {
-        RawTunnel.awaitConsole(limited.tunnelUri(RunningKeyhole.TARGET));
+        RawTunnel.awaitConsole(limited.tunnel(RunningKeyhole.TARGET));
         tunnelsBeyondTheLimitAreRefused(limited);
     }
 
     private static void tunnelsBeyondTheLimitAreRefused(RunningKeyhole limited) throws Exception {
         // A tunnel closed just before is counted out when its close arrives: a new one may be refused a moment.
-        try (RawTunnel first = RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT);
-             RawTunnel second = RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT)) {
-            try (RawTunnel third = RawTunnel.open(limited.tunnelUri(RunningKeyhole.TARGET))) {
+        try (RawTunnel first = RawTunnel.openUntilItReceives(limited.tunnel(RunningKeyhole.TARGET), 0, WAIT);
+             RawTunnel second = RawTunnel.openUntilItReceives(limited.tunnel(RunningKeyhole.TARGET), 0, WAIT)) {
+            try (RawTunnel third = RawTunnel.open(limited.tunnel(RunningKeyhole.TARGET))) {
                 RawTunnel.Close refused = third.awaitClose(WAIT);
                 assertTrue(refused.reason().startsWith("797 Too many tunnels from 127.0.0.1"), refused::toString);
                 assertEquals(0, third.received(), "the refused tunnel got nothing of the console");
             }
             first.close();
             // Once one of the two has closed, a new tunnel is admitted again (a moment later).
-            RawTunnel.openUntilItReceives(limited.tunnelUri(RunningKeyhole.TARGET), 0, WAIT).close();
+            RawTunnel.openUntilItReceives(limited.tunnel(RunningKeyhole.TARGET), 0, WAIT).close();
             assertNull(second.closeStatus(), "the open tunnel went on");
         }
     }
@@ -76,9 +76,10 @@ class LimitsTest {
             @InjectKeyhole(TwoEventStreamsPerAddress.class) RunningKeyhole limited) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI events = limited.uri().resolve("/api/events");
-        InputStream first = stream(http, events, 200);
-        InputStream second = stream(http, events, 200);
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).build(),
+        String[] as = limited.signedIn().headerArray();
+        InputStream first = stream(http, events, as, 200);
+        InputStream second = stream(http, events, as, 200);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(events).headers(limited.signedIn().headerArray()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(429, refused.statusCode(), refused::body);
         assertTrue(refused.body().contains("limits.event-streams-per-address"), refused::body);
@@ -88,7 +89,7 @@ class LimitsTest {
                 () -> "each new stream was refused", () -> {
                     try {
                         HttpResponse<InputStream> again = http.send(
-                                HttpRequest.newBuilder(events).build(),
+                                HttpRequest.newBuilder(events).headers(limited.signedIn().headerArray()).build(),
                                 HttpResponse.BodyHandlers.ofInputStream());
                         again.body().close();
                         return again.statusCode() == 200;
@@ -99,10 +100,10 @@ class LimitsTest {
         second.close();
     }
 
-    private static InputStream stream(HttpClient http, URI uri, int status)
+    private static InputStream stream(HttpClient http, URI uri, String[] as, int status)
             throws Exception {
         HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpRequest.newBuilder(uri).headers(as).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(status, response.statusCode());
         return response.body();
     }

@@ -79,7 +79,8 @@ class NginxProxyTest {
 
         Browser browser = browsers.launch(List.of("--ignore-certificate-errors-spki-list="
                 + Openssl.publicKeySha256(Openssl.read(tls.resolve("cert.pem")))));
-        TargetsPage targets = TargetsPage.open(browser, nginx.uri());
+        TargetsPage targets = TargetsPage.open(browser, nginx.uri(),
+                nginx.uri().resolve("/sign-in.html#" + keyhole.signInLink().getFragment()));
         assertEquals(List.of(RunningKeyhole.TARGET), targets.targetNames());
         targets.openConsole(RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
         assertEquals("h2", browser.script("return performance.getEntriesByType('navigation')[0].nextHopProtocol"),

@@ -36,7 +36,7 @@ class PassphraseBoxTest {
             RunningKeyhole keyhole, LockedConsole console, @SecondBrowser(networkLog = true) Browser browser) {
         ListAppender<ILoggingEvent> logLines = captureLogs();
         try {
-            ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET)
+            ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET)
                     .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("console");
             assertEquals("en-us-qwerty", page.keyboardLayout());
 

@@ -40,7 +40,7 @@ class PhoneTest {
     void aPhoneUnlocksTheConsoleThroughThePassphraseBoxAndTheKeyBar(
             @InjectKeyhole(StagedTarget.class) RunningKeyhole keyhole, LockedConsole console,
             @SecondBrowser(phone = true) Browser phone) throws Exception {
-        ConsolePage page = ConsolePage.open(phone, keyhole.uri(), StagedTarget.TARGET)
+        ConsolePage page = ConsolePage.open(phone, keyhole, StagedTarget.TARGET)
                 .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
         assertEquals(true, phone.script("return navigator.maxTouchPoints > 0"
                 + " && matchMedia('(pointer: coarse)').matches && /Mobile/.test(navigator.userAgent)"),

@@ -11,6 +11,7 @@ import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.KeyholeSetup;
 import dev.keyhole.e2e.fixtures.LockedTarget;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.server.config.AddressRange;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.KeyholeConfig;
@@ -62,7 +63,33 @@ class ProxyModeTest {
         headers.put("X-Forwarded-Host", "keyhole.example.org");
         headers.put("X-Forwarded-Proto", "https");
         headers.put("X-Forwarded-For", browser);
+        headers.put("Cookie", session(keyhole).cookie());
         return headers;
+    }
+
+    private static final Map<RunningKeyhole, SignedIn> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The test user's session, begun through the proxy as a browser begins it there: the sign-in page posts a
+     * one-time link's token, and the answer's cookies are the session's.
+     */
+    private static SignedIn session(RunningKeyhole keyhole) {
+        return SESSIONS.computeIfAbsent(keyhole, k -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Host", "keyhole.example.org");
+            headers.put("Origin", PUBLIC);
+            headers.put("X-Forwarded-Proto", "https");
+            headers.put("Content-Type", "application/json");
+            String token = k.signInLink().getFragment().substring("link=".length());
+            try {
+                RawHttp.Answer answer = RawHttp.send(k.uri(), "POST", "/api/sign-in/link", headers,
+                        "{\"token\":\"" + token + "\"}");
+                assertEquals(200, answer.status(), answer::toString);
+                return SignedIn.fromCookies(List.of(answer.header("Set-Cookie").split(", ")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** The same, but with the public name in {@code Host} too, which the front door accepts from anyone. */

@@ -1,5 +1,7 @@
 package dev.keyhole.e2e;
 
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -45,16 +47,20 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
     private RawTunnel() {
     }
 
-    /** Opens a tunnel to {@code uri} (e.g. ws://127.0.0.1:PORT/tunnel?target=locked). */
-    static RawTunnel open(URI uri) throws Exception {
-        return open(uri, "guacamole");
+    /** Opens a tunnel ({@link RunningKeyhole#tunnel}: ws://127.0.0.1:PORT/tunnel?target=locked, as the test user). */
+    static RawTunnel open(RunningKeyhole.Tunnel to) throws Exception {
+        return open(to, "guacamole");
     }
 
     /** Opens a tunnel asking for these subprotocols (none: asks for none). */
-    static RawTunnel open(URI uri, String... subprotocols) throws Exception {
+    static RawTunnel open(RunningKeyhole.Tunnel to, String... subprotocols) throws Exception {
         RawTunnel tunnel = new RawTunnel();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10));
+        if (to.as() != null) {
+            to.as().headers().forEach(builder::header);
+        }
+        URI uri = to.uri();
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
@@ -68,7 +74,7 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
      * reconnect, a test that opens two tunnels at once would see its console end. A test calls this first, and its
      * console's connection is up and lingering when its own tunnels join.
      */
-    static void awaitConsole(URI uri) {
+    static void awaitConsole(RunningKeyhole.Tunnel uri) {
         openUntilItReceives(uri, 2, Duration.ofSeconds(60)).close();
     }
 
@@ -78,7 +84,7 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
      *
      * @return that tunnel, open
      */
-    static RawTunnel openUntilItReceives(URI uri, int instructions, Duration timeout) {
+    static RawTunnel openUntilItReceives(RunningKeyhole.Tunnel uri, int instructions, Duration timeout) {
         RawTunnel[] opened = new RawTunnel[1];
         Waits.until("a tunnel to receive more than " + instructions + " instructions", timeout,
                 () -> "each new tunnel closed", () -> {
@@ -86,7 +92,7 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
                     try {
                         tunnel = open(uri);
                     } catch (Exception e) {
-                        throw new IllegalStateException("could not open a tunnel to " + uri, e);
+                        throw new IllegalStateException("could not open a tunnel to " + uri.uri(), e);
                     }
                     Waits.until("the tunnel to receive or close", Duration.ofSeconds(15),
                             () -> tunnel.received() + " instructions",

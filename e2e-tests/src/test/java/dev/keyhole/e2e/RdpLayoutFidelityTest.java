@@ -148,7 +148,7 @@ class RdpLayoutFidelityTest {
         }
 
         browser.inFreshTab(() -> {
-            ConsolePage page = ConsolePage.open(browser, server.uri(), layout).waitForState(CONNECTED);
+            ConsolePage page = ConsolePage.open(browser, server, layout).waitForState(CONNECTED);
             int line = session.nextLine();
             session.awaitReadyForLine(line, LOGON_TIMEOUT);
             assertEquals(XKB_LAYOUTS.get(layout), session.xkbLayout(),
@@ -207,7 +207,7 @@ class RdpLayoutFidelityTest {
         String typed = "0700 clone";
 
         browser.inFreshTab(() -> {
-            ConsolePage page = ConsolePage.open(browser, server.uri(), PRIVATE_CLONE).waitForState(CONNECTED);
+            ConsolePage page = ConsolePage.open(browser, server, PRIVATE_CLONE).waitForState(CONNECTED);
             int line = session.nextLine();
             session.awaitReadyForLine(line, LOGON_TIMEOUT);
             page.pastePassphraseInBox(typed, true).waitForPassphraseSent(Duration.ofSeconds(60));
@@ -257,7 +257,8 @@ class RdpLayoutFidelityTest {
     private static String guacdProtocol() {
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(server.uri().resolve("api/targets")).GET().build(),
+                    HttpRequest.newBuilder(server.uri().resolve("api/targets"))
+                            .headers(server.signedIn().headerArray()).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode protocol = new ObjectMapper().readTree(answer.body()).path("targets").path(0).path("guacdProtocol");
             assertTrue(protocol.isTextual() && protocol.textValue().matches("VERSION_\\d+_\\d+_\\d+"),

@@ -10,6 +10,8 @@ import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.ManagedProcess;
 import dev.keyhole.e2e.fixtures.ProcNetTcp;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.ServedKeyhole;
+import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.fixtures.Waits;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,7 +45,11 @@ class ShutdownTest {
             Waits.until("Keyhole to listen on 127.0.0.1:" + port, WAIT,
                     () -> "keyhole " + server.status() + "; its log ends with:\n" + ManagedProcess.tail(log, 10),
                     () -> ProcNetTcp.listening(port));
-            URI tunnel = URI.create("ws://127.0.0.1:" + port + "/tunnel?target=" + RunningKeyhole.TARGET);
+            ServedKeyhole.addTestUser(config);
+            URI base = URI.create("http://127.0.0.1:" + port + "/");
+            RunningKeyhole.Tunnel tunnel = new RunningKeyhole.Tunnel(URI.create("ws://127.0.0.1:" + port
+                    + "/tunnel?target=" + RunningKeyhole.TARGET), SignedIn.redeem(base, ServedKeyhole.signInLink(config,
+                    base)));
             RawTunnel.awaitConsole(tunnel);
             try (RawTunnel first = RawTunnel.open(tunnel); RawTunnel second = RawTunnel.open(tunnel)) {
                 first.awaitMoreThan(0, WAIT);

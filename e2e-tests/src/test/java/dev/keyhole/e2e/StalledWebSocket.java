@@ -1,5 +1,7 @@
 package dev.keyhole.e2e;
 
+import dev.keyhole.e2e.fixtures.SignedIn;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -31,7 +33,7 @@ final class StalledWebSocket implements AutoCloseable {
     }
 
     /** Opens a tunnel WebSocket to {@code server}'s {@code path}, reads the handshake's answer and nothing more. */
-    static StalledWebSocket open(URI server, String path) throws IOException {
+    static StalledWebSocket open(URI server, String path, SignedIn as) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress(server.getHost(), server.getPort()), 10_000);
@@ -39,7 +41,8 @@ final class StalledWebSocket implements AutoCloseable {
         String host = server.getHost() + ":" + server.getPort();
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" + host + "\r\n"
                 + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: guacamole\r\n\r\n";
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: guacamole\r\n"
+                + "Cookie: " + as.cookie() + "\r\n\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();

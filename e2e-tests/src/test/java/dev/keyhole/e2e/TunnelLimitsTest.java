@@ -52,9 +52,9 @@ class TunnelLimitsTest {
 
     @Test
     void aViewerThatAnswersLateIsClosedAndTheOtherViewerKeepsItsPace(RunningKeyhole keyhole) throws Exception {
-        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
-        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
-             RawTunnel late = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))
+        RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
+        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET));
+             RawTunnel late = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))
                      .answerSyncsLate(Duration.ofSeconds(7))) {
             bystander.awaitMoreThan(0, WAIT);
             RawTunnel.Close close = late.awaitClose(Duration.ofSeconds(30));
@@ -74,11 +74,11 @@ class TunnelLimitsTest {
      * of {@code reasons} (guacd may drop a user that floods it before Keyhole finds it too slow or too fast).
      */
     private static void flood(RunningKeyhole keyhole, String message, String... reasons) throws Exception {
-        RawTunnel.awaitConsole(keyhole.tunnelUri(RunningKeyhole.TARGET));
+        RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
         long before = liveHeap();
         ExecutorService sender = Executors.newSingleThreadExecutor();
-        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
-             StalledWebSocket stalled = StalledWebSocket.open(keyhole.uri(), TUNNEL)) {
+        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET));
+             StalledWebSocket stalled = StalledWebSocket.open(keyhole.uri(), TUNNEL, keyhole.signedIn())) {
             bystander.awaitMoreThan(0, WAIT);
             Future<?> sending = sender.submit(() -> {
                 for (int i = 0; i < FLOOD_MESSAGES; i++) {

@@ -54,8 +54,8 @@ class TunnelProtocolTest {
     @MethodSource("refusedInput")
     void refusedInputClosesOnlyThatTunnel(String what, String code, List<Frame> frames, RunningKeyhole keyhole)
             throws Exception {
-        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET));
-             RawTunnel offender = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+        try (RawTunnel bystander = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET));
+             RawTunnel offender = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
             bystander.awaitMoreThan(0, WAIT);
             offender.awaitMoreThan(0, WAIT);
 
@@ -78,7 +78,7 @@ class TunnelProtocolTest {
 
     @Test
     void aValidInstructionSplitAcrossFramesIsAccepted(RunningKeyhole keyhole) throws Exception {
-        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
             tunnel.awaitMoreThan(0, WAIT);
             String ping = Long.toString(System.currentTimeMillis());
             String whole = RawTunnel.instruction("", "ping", ping);
@@ -94,7 +94,7 @@ class TunnelProtocolTest {
 
     @Test
     void aBinaryMessageClosesTheTunnelWithAReason(RunningKeyhole keyhole) throws Exception {
-        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
             tunnel.awaitMoreThan(0, WAIT);
             tunnel.sendBinary("3.key,5.65293,1.1;".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             RawTunnel.Close close = tunnel.awaitClose(WAIT);
@@ -105,7 +105,7 @@ class TunnelProtocolTest {
     @Test
     void aHandshakeWithoutTheSubprotocolIsClosedWithAReason(RunningKeyhole keyhole) throws Exception {
         for (String[] asked : new String[][] {{}, {"chat"}}) {
-            try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET), asked)) {
+            try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET), asked)) {
                 RawTunnel.Close close = tunnel.awaitClose(WAIT);
                 assertTrue(close.reason().startsWith("768 The tunnel speaks the WebSocket subprotocol \"guacamole\""),
                         close::toString);
@@ -116,7 +116,7 @@ class TunnelProtocolTest {
 
     @Test
     void disconnectEndsTheTunnelAtOnce(RunningKeyhole keyhole) throws Exception {
-        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+        try (RawTunnel tunnel = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
             tunnel.awaitMoreThan(0, WAIT);
             tunnel.send(RawTunnel.instruction("disconnect"));
             RawTunnel.Close close = tunnel.awaitClose(Duration.ofSeconds(2));
@@ -127,7 +127,8 @@ class TunnelProtocolTest {
 
     @Test
     void aTargetNameWithLineBreaksIsNotEchoed(RunningKeyhole keyhole) throws Exception {
-        java.net.URI forged = java.net.URI.create(keyhole.tunnelUri("x").toString() + "%0D%0A12:00:00.000%20INFO%20forged");
+        RunningKeyhole.Tunnel forged = keyhole.tunnel("x").at(java.net.URI.create(keyhole.tunnel("x").uri()
+                + "%0D%0A12:00:00.000%20INFO%20forged"));
         try (RawTunnel tunnel = RawTunnel.open(forged)) {
             RawTunnel.Close close = tunnel.awaitClose(WAIT);
             assertEquals("516 No such console", close.reason(), "a page shows the reason: no text from the link");
@@ -140,7 +141,7 @@ class TunnelProtocolTest {
         long before = guacd.usersLetGo();
         int viewers = 20;
         for (int i = 0; i < viewers; i++) {
-            try (RawTunnel viewer = RawTunnel.open(keyhole.tunnelUri(RunningKeyhole.TARGET))) {
+            try (RawTunnel viewer = RawTunnel.open(keyhole.tunnel(RunningKeyhole.TARGET))) {
                 viewer.awaitMoreThan(1, WAIT);
             }
         }

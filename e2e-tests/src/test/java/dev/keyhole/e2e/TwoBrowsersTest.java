@@ -20,8 +20,8 @@ class TwoBrowsersTest {
     @Test
     void twoBrowsersShareOneConsoleConnectionAndBothCanType(
             RunningKeyhole keyhole, LockedConsole console, Browser first, @SecondBrowser Browser second) {
-        ConsolePage one = ConsolePage.open(first, keyhole.uri(), RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
-        ConsolePage two = ConsolePage.open(second, keyhole.uri(), RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
+        ConsolePage one = ConsolePage.open(first, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
+        ConsolePage two = ConsolePage.open(second, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED).waitForPicture();
         one.waitForPictureMatching(console::screenshot, Duration.ofSeconds(30));
         two.waitForPictureMatching(console::screenshot, Duration.ofSeconds(30));
 

@@ -23,7 +23,7 @@ class UnknownConsoleTest {
     void anUnknownTargetShowsNoSuchConsoleAndNoneOfTheLinksText(RunningKeyhole keyhole, Browser browser) {
         String bait = "Disk locked - call +1 555 0100 or visit https://evil.example/unlock";
         browser.inFreshTab(() -> {
-            ConsolePage page = ConsolePage.open(browser, keyhole.uri(), bait).waitForState(Duration.ofSeconds(15), ERROR);
+            ConsolePage page = ConsolePage.open(browser, keyhole, bait).waitForState(Duration.ofSeconds(15), ERROR);
             assertEquals("No such console", page.heading());
             assertEquals("No such console. Go back to the list of consoles and pick one.", page.message());
             assertFalse(browser.driver().findElement(By.id("typing")).isDisplayed(), "nothing to type into");
@@ -36,7 +36,7 @@ class UnknownConsoleTest {
     @Test
     void aKnownTargetShowsItsTitle(RunningKeyhole keyhole, Browser browser) {
         browser.inFreshTab(() -> {
-            ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET);
+            ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET);
             new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(15))
                     .withMessage(() -> "waiting for the title from the API; the heading says " + page.heading())
                     .until(d -> page.heading().equals("Locked test console"));

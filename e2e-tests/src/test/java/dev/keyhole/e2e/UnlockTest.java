@@ -20,7 +20,7 @@ class UnlockTest {
 
     @Test
     void typingThePassphraseInTheBrowserUnlocksTheConsole(RunningKeyhole keyhole, LockedConsole console, Browser browser) {
-        TargetsPage targets = TargetsPage.open(browser, keyhole.uri());
+        TargetsPage targets = TargetsPage.open(browser, keyhole);
         assertEquals(List.of(RunningKeyhole.TARGET), targets.targetNames());
 
         ConsolePage page = targets.openConsole(RunningKeyhole.TARGET)

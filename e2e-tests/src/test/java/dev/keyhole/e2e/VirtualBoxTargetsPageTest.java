@@ -69,7 +69,7 @@ class VirtualBoxTargetsPageTest {
     void aVmsRowAppearsAndGoesLiveWhenItIsRegisteredAndDeleted(VirtualBoxWebService vbox, Browser browser)
             throws IOException {
         vbox.createVm("Page Alpha");
-        TargetsPage.open(browser, keyhole.uri());
+        TargetsPage.open(browser, keyhole);
         MachinesSection machines = new MachinesSection(browser.driver());
         machines.waitForRow("page-alpha", "powered-off");
         machines.waitForLiveUpdates();
@@ -95,7 +95,7 @@ class VirtualBoxTargetsPageTest {
     void aVmsConsoleIsTurnedOnFromThePageInTheHostsPortRange(VirtualBoxWebService vbox, Browser browser) {
         vbox.createVm("Console Zeta");
         vbox.vboxManage("modifyvm", "Console Zeta", "--vrde", "off");
-        TargetsPage.open(browser, keyhole.uri());
+        TargetsPage.open(browser, keyhole);
         MachinesSection machines = new MachinesSection(browser.driver());
         machines.waitForRow("console-zeta", "powered-off");
         machines.waitForLiveUpdates();
@@ -128,7 +128,8 @@ class VirtualBoxTargetsPageTest {
     /** The target of that name in {@code GET /api/targets}, or null (also when the request fails). */
     private static JsonNode targetNamed(HttpClient http, String name) {
         try {
-            String body = http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets")).build(),
+            String body = http.send(HttpRequest.newBuilder(keyhole.uri().resolve("/api/targets"))
+                    .headers(keyhole.signedIn().headerArray()).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (JsonNode t : new ObjectMapper().readTree(body).path("targets")) {
                 if (t.path("name").asText().equals(name)) {
@@ -146,7 +147,7 @@ class VirtualBoxTargetsPageTest {
     @Test
     void aHostWhoseWebServiceIsKilledIsShownUnreachableUntilItIsBack(VirtualBoxWebService vbox, Browser browser) {
         vbox.createVm("Outage Gamma");
-        TargetsPage.open(browser, keyhole.uri());
+        TargetsPage.open(browser, keyhole);
         MachinesSection machines = new MachinesSection(browser.driver());
         machines.waitForRow("outage-gamma", "powered-off");
         machines.waitForLiveUpdates();
@@ -175,7 +176,8 @@ class VirtualBoxTargetsPageTest {
         // The host logs on in the background: wait for its first list.
         Waits.until("GET /api/machines to list api-epsilon", Duration.ofSeconds(30), () -> machines[0], () -> {
             try {
-                machines[0] = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/machines")).build(),
+                machines[0] = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/machines"))
+                        .headers(server.signedIn().headerArray()).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
             } catch (IOException e) {
                 machines[0] = e.toString();
@@ -184,7 +186,8 @@ class VirtualBoxTargetsPageTest {
             }
             return machines[0].contains("api-epsilon");
         });
-        String targets = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/targets")).build(),
+        String targets = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/targets"))
+                .headers(server.signedIn().headerArray()).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(machines[0].contains("\"target\":\"api-epsilon\""), machines[0]);
         assertTrue(targets.contains("\"name\":\"api-epsilon\""), targets);

@@ -28,7 +28,7 @@ class WakeKeyTest {
     @Test
     void wakeBringsThePictureAndTypesNothing(RunningKeyhole keyhole, LockedConsole console, Browser browser) {
         console.awaitEvent("asleep", Duration.ofSeconds(30));
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET).waitForState(CONNECTED);
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED);
         assertEquals("waiting", page.picture(), () -> "the idle console has sent no picture: " + page.describe());
         assertTrue(page.messageVisible() && page.message().toLowerCase().contains("waiting for the console's picture")
                         && page.message().contains("Wake"),

@@ -18,7 +18,7 @@ class WrongPassphraseTest {
 
     @Test
     void aWrongPassphraseIsRefusedOnceThenTheRightOneUnlocks(RunningKeyhole keyhole, LockedConsole console, Browser browser) {
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), RunningKeyhole.TARGET)
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET)
                 .waitForState(CONNECTED)
                 .waitForPicture();
         page.waitForPictureMatching(console::screenshot, Duration.ofSeconds(30));

@@ -1,6 +1,8 @@
 package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.TlsConfig;
@@ -74,17 +76,22 @@ public final class KeyholeServer implements AutoCloseable {
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
     private final Database database;
+    private final Accounts accounts;
     private final Threads threads;
     private final URI uri;
+    /** The URL people open Keyhole at: the first allowed origin, else {@link #uri}. */
+    private final URI publicUri;
 
     private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
-            Threads threads, URI uri) {
+            Accounts accounts, Threads threads, URI uri, URI publicUri) {
         this.jetty = jetty;
         this.tunnels = tunnels;
         this.machines = machines;
         this.database = database;
+        this.accounts = accounts;
         this.threads = threads;
         this.uri = uri;
+        this.publicUri = publicUri;
     }
 
     /**
@@ -102,16 +109,19 @@ public final class KeyholeServer implements AutoCloseable {
         config.tls().bindProblem(bind).ifPresent(reason -> {
             throw new ConfigException(List.of("http.bind = " + bind + ": " + reason));
         });
-        Database database = Database.open(config.database(), DataDirectory.prepare(config.dataDir()));
+        Path dataDir = DataDirectory.prepare(config.dataDir());
+        Database database = Database.open(config.database(), dataDir);
         try {
-            return start(config, database);
+            return start(config, database, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
+                    new SecureRandom()));
         } catch (Exception | Error e) {
             database.close();
             throw e;
         }
     }
 
-    private static KeyholeServer start(KeyholeConfig config, Database database) throws Exception {
+    private static KeyholeServer start(KeyholeConfig config, Database database, Accounts accounts)
+            throws Exception {
         CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
@@ -123,7 +133,7 @@ public final class KeyholeServer implements AutoCloseable {
                 GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
         Server jetty = null;
         try {
-            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, targets, keyboards, tunnels,
+            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, targets, keyboards, tunnels,
                     machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper(),
                     threads.timers());
             jetty.start();
@@ -152,7 +162,33 @@ public final class KeyholeServer implements AutoCloseable {
             log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
                     config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        return new KeyholeServer(jetty, tunnels, machines, database, threads, uri);
+        URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
+                : config.http().allowedOrigins().get(0).resolve("/");
+        KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, accounts, threads, uri,
+                publicUri);
+        accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
+                + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
+                + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
+        return server;
+    }
+
+    /**
+     * @param token a one-time link's token
+     * @return the link: the sign-in page of the URL people open Keyhole at (the first allowed origin, else the
+     *         address it listens on), with the token in the fragment, which browsers never send to a server
+     */
+    public URI linkTo(Token token) {
+        return publicUri.resolve("sign-in.html#link=" + token.value());
+    }
+
+    /** @return every route the web server answers, and which are open without a session */
+    public HttpEdge.Routes routes() {
+        return HttpEdge.routes(jetty);
+    }
+
+    /** @return the accounts: users, sessions, links */
+    public Accounts accounts() {
+        return accounts;
     }
 
     /**

@@ -6,26 +6,32 @@ import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code keyhole-server --config FILE}: reads the configuration, starts Keyhole and runs until stopped
  * (Ctrl-C or SIGTERM). An invalid configuration, or one Keyhole cannot serve (plain HTTP beyond loopback, a
  * certificate it cannot read or keep), prints its problems and exits with status 2; a data directory or database
  * that cannot be used, or a port that is taken, prints why in one line and exits with status 1.
+ *
+ * <p>{@code keyhole-server user …} manages the users instead ({@link UserCommand}).
  */
 public final class Main {
 
     private Main() {
     }
 
-    /** @param args {@code --config FILE} */
+    /** @param args {@code --config FILE}, or {@code user …} ({@link UserCommand}) */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("user")) {
+            System.exit(UserCommand.main(List.of(args).subList(1, args.length)));
+        }
         Path config = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 config = Path.of(args[++i]);
             } else if (args[i].equals("--help")) {
-                System.out.println("usage: keyhole-server --config FILE");
+                System.out.println("usage: keyhole-server --config FILE\n" + UserCommand.USAGE);
                 return;
             } else {
                 System.err.println("keyhole-server: unknown argument " + args[i] + "; usage: keyhole-server --config FILE");

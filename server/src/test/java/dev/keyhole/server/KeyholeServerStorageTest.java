@@ -14,7 +14,10 @@ import dev.keyhole.server.storage.StorageException;
 import dev.keyhole.server.storage.TestDatabases;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.accounts.User;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,13 +52,13 @@ class KeyholeServerStorageTest {
         try (KeyholeServer server = KeyholeServer.start(config(fresh))) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.dataDir())));
             assertTrue(Files.exists(file));
-            assertEquals(200, get(server.uri().resolve("/api/targets")));
+            assertEquals(200, signIn(server), "a session begun, kept in the database");
         }
 
         assertFalse(Files.exists(file.resolveSibling(DatabaseConfig.SQLITE_FILE + "-wal")),
                 "closed, its write-ahead log folded back into the file");
         try (Database reopened = Database.open(fresh.config(), fresh.dataDir())) {
-            assertEquals(1, schemaVersions(reopened));
+            assertEquals(2, schemaVersions(reopened));
         }
     }
 
@@ -64,11 +67,11 @@ class KeyholeServerStorageTest {
         TestDatabases.Fresh fresh = databases.fresh(Vendor.POSTGRESQL);
 
         try (KeyholeServer server = KeyholeServer.start(config(fresh))) {
-            assertEquals(200, get(server.uri().resolve("/api/targets")));
+            assertEquals(200, signIn(server), "a session begun, kept in the database");
         }
 
         try (Database reopened = Database.open(fresh.config(), fresh.dataDir())) {
-            assertEquals(1, schemaVersions(reopened));
+            assertEquals(2, schemaVersions(reopened));
         }
         assertFalse(Files.exists(fresh.dataDir().resolve(DatabaseConfig.SQLITE_FILE)), "no SQLite file beside it");
     }
@@ -95,9 +98,16 @@ class KeyholeServerStorageTest {
         }
     }
 
-    private static int get(URI uri) throws Exception {
+    /** Adds a user and signs in with a one-time link: the user, the link and the session are rows. */
+    private static int signIn(KeyholeServer server) throws Exception {
+        User user = server.accounts().addUser("alice", Role.ADMIN, List.of(), "a password long enough");
+        String token = server.linkTo(server.accounts().issueSignInLink(user, Duration.ofMinutes(1))).getFragment()
+                .substring("link=".length());
         HttpClient client = HttpClient.newHttpClient();
-        return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client.send(HttpRequest.newBuilder(server.uri().resolve("/api/sign-in/link"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static int schemaVersions(Database database) {

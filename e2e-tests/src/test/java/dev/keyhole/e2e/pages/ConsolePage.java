@@ -1,6 +1,7 @@
 package dev.keyhole.e2e.pages;
 
 import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.Pictures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -77,8 +78,14 @@ public final class ConsolePage {
         this.driver = driver;
     }
 
-    /** Opens the console page of a target. */
-    public static ConsolePage open(Browser browser, URI server, String target) {
+    /** Signs the browser in as the test user and opens the console page of a target. */
+    public static ConsolePage open(Browser browser, RunningKeyhole keyhole, String target) {
+        keyhole.signIn(browser);
+        return openSignedIn(browser, keyhole.uri(), target);
+    }
+
+    /** Opens the console page of a target in a browser that is signed in already. */
+    public static ConsolePage openSignedIn(Browser browser, URI server, String target) {
         browser.driver().get(server.resolve("/console.html?target="
                 + URLEncoder.encode(target, StandardCharsets.UTF_8)).toString());
         return attach(browser.driver());

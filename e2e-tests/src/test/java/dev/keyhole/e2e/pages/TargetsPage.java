@@ -1,6 +1,7 @@
 package dev.keyhole.e2e.pages;
 
 import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,13 @@ public final class TargetsPage {
     }
 
     /** Opens the page and waits until the list has loaded (or failed). */
-    public static TargetsPage open(Browser browser, URI server) {
+    public static TargetsPage open(Browser browser, RunningKeyhole keyhole) {
+        return open(browser, keyhole.uri(), keyhole.signInLink());
+    }
+
+    /** Signs in with a one-time link and opens the targets page of the server at {@code server}. */
+    public static TargetsPage open(Browser browser, URI server, URI signInLink) {
+        browser.signIn(signInLink);
         WebDriver driver = browser.driver();
         driver.get(server.resolve("/").toString());
         TargetsPage page = new TargetsPage(driver);

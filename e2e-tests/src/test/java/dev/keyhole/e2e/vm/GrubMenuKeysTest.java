@@ -44,7 +44,7 @@ class GrubMenuKeysTest {
             Fixtures fixtures, Browser browser) {
         GrubMenuVm grub = grub(fixtures);
         grub.awaitCountdown(89, BOOT_TIMEOUT);
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), TARGET)
+        ConsolePage page = ConsolePage.open(browser, keyhole, TARGET)
                 .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
 
         // Wake: GRUB sees no key. Its countdown goes on (a key would stop it) and nothing is chosen.

@@ -48,7 +48,7 @@ class KeyBarVmTest {
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
         int boots = vm.boots();
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), TARGET)
+        ConsolePage page = ConsolePage.open(browser, keyhole, TARGET)
                 .waitForState(CONNECTED).waitForKeyboardStage("initramfs");
 
         // Wake: Shift pressed and released; the prompt reads only what is typed after it.

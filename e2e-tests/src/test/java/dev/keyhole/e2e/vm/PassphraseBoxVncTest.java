@@ -43,7 +43,7 @@ class PassphraseBoxVncTest {
         String passphrase = LockedVms.passphraseOf(LAYOUT);
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
-        ConsolePage page = ConsolePage.open(browser, keyhole.uri(), "de-guest")
+        ConsolePage page = ConsolePage.open(browser, keyhole, "de-guest")
                 .waitForState(CONNECTED).waitForKeyboardStage("initramfs");
         assertEquals(LAYOUT, page.keyboardLayout());
 

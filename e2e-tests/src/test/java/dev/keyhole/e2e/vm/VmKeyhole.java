@@ -54,6 +54,7 @@ final class VmKeyhole {
     @SuppressWarnings("unchecked")
     static Map<String, Object> type(Browser browser, RunningKeyhole keyhole, String target, String text) {
         // A page of Keyhole's own (same origin) without a console of its own: this client is the only viewer.
+        keyhole.signIn(browser);
         browser.driver().get(keyhole.uri().resolve("/").toString());
         browser.script("""
                 const [target, text] = arguments;

@@ -95,7 +95,7 @@ class VncLayoutFidelityTest {
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
 
         LockedVm.Attempt attempt = browser.inFreshTab(() -> {
-            ConsolePage.open(browser, keyhole.uri(), layout).waitForState(CONNECTED).sendPassphraseThroughBox(text);
+            ConsolePage.open(browser, keyhole, layout).waitForState(CONNECTED).sendPassphraseThroughBox(text);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });
         assertEquals(hex(text), HexFormat.of().formatHex(attempt.read()),
@@ -110,7 +110,7 @@ class VncLayoutFidelityTest {
         int prompt = vm.nextPrompt();
         vm.awaitPrompt(prompt, LockedVm.BOOT_TIMEOUT);
         LockedVm.Attempt attempt = browser.inFreshTab(() -> {
-            ConsolePage.open(browser, keyhole.uri(), WRONG_TARGET).waitForState(CONNECTED).sendPassphraseThroughBox(text);
+            ConsolePage.open(browser, keyhole, WRONG_TARGET).waitForState(CONNECTED).sendPassphraseThroughBox(text);
             return vm.awaitAttempt(prompt, ANSWER_TIMEOUT);
         });
 

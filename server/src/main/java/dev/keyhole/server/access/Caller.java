@@ -1,14 +1,19 @@
 package dev.keyhole.server.access;
 
+import java.security.Principal;
+import java.util.Optional;
+
 /**
- * Who makes a request or holds a tunnel, as the front door resolved it. Services take one on every call that acts
- * on a console or a VM, and name it in their logs.
+ * Who makes a request or holds a tunnel, as the front door resolved it: the client's address and, once signed
+ * in, their {@link Identity}. Services take one on every call that acts on a console or a VM, and name it in their
+ * logs. It is the servlet request's (and the WebSocket session's) user principal, so the edge hands it on without
+ * looking it up twice.
  *
- * <p>Until Keyhole has accounts a caller is known only by its network address; it is nobody's secret.
- *
- * @param address the client's IP address as the server saw it (a reverse proxy's, behind one); never null
+ * @param address  the client's IP address as the server saw it (a reverse proxy's, behind one, unless Keyhole
+ *                 believes the proxy's forwarded headers); never null
+ * @param identity who is signed in; null on the few public paths (the sign-in page and its routes)
  */
-public record Caller(String address) {
+public record Caller(String address, Identity identity) implements Principal {
 
     /** Refuses a null address: every request has one. */
     public Caller {
@@ -17,8 +22,24 @@ public record Caller(String address) {
         }
     }
 
+    /** @return someone not signed in, known only by their address */
+    public static Caller anonymous(String address) {
+        return new Caller(address, null);
+    }
+
+    /** @return who is signed in, if anyone */
+    public Optional<Identity> signedIn() {
+        return Optional.ofNullable(identity);
+    }
+
+    /** @return the user's name, or the address of someone not signed in */
+    @Override
+    public String getName() {
+        return identity == null ? address : identity.name();
+    }
+
     @Override
     public String toString() {
-        return address;
+        return identity == null ? address : identity + " from " + address;
     }
 }

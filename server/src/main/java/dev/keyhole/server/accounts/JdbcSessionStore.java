@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class JdbcSessionStore implements SessionStore {
 
     private static final String COLUMNS = "token_hash, user_id, csrf_token_hash, created_at, last_seen_at, "
-            + "absolute_expires_at, address, user_agent";
+            + "absolute_expires_at, address, user_agent, second_factor";
 
     private final Database database;
     private final Clock clock;
@@ -34,10 +34,10 @@ public final class JdbcSessionStore implements SessionStore {
     public Optional<Session> begin(NewSession session) {
         Instant now = now();
         Session begun = new Session(session.tokenHash(), session.userId(), session.csrfTokenHash(), now, now,
-                now.plus(session.lifetime()), session.address(), session.userAgent());
+                now.plus(session.lifetime()), session.address(), session.userAgent(), session.secondFactor());
         return database.withConnection("begin a session", connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, begun.tokenHash().value());
                 insert.setString(2, begun.userId());
                 insert.setString(3, begun.csrfTokenHash().value());
@@ -46,6 +46,7 @@ public final class JdbcSessionStore implements SessionStore {
                 insert.setLong(6, begun.absoluteExpiry().toEpochMilli());
                 insert.setString(7, begun.address());
                 insert.setString(8, begun.userAgent());
+                insert.setString(9, begun.secondFactor() == null ? null : begun.secondFactor().id());
                 insert.executeUpdate();
                 return Optional.of(begun);
             } catch (SQLException e) {
@@ -73,6 +74,26 @@ public final class JdbcSessionStore implements SessionStore {
                 update.setString(2, tokenHash.value());
                 update.setLong(3, now);
                 update.setLong(4, now - idleTimeout.toMillis());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean proveSecondFactor(TokenHash tokenHash, TokenHash newTokenHash, TokenHash newCsrfTokenHash,
+            SecondFactor factor, Duration idleTimeout) {
+        long now = clock.millis();
+        return database.withConnection("record a session's second factor", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE sessions SET token_hash = ?, "
+                    + "csrf_token_hash = ?, second_factor = ?, last_seen_at = ? "
+                    + "WHERE token_hash = ? AND absolute_expires_at > ? AND last_seen_at > ?")) {
+                update.setString(1, newTokenHash.value());
+                update.setString(2, newCsrfTokenHash.value());
+                update.setString(3, factor.id());
+                update.setLong(4, now);
+                update.setString(5, tokenHash.value());
+                update.setLong(6, now);
+                update.setLong(7, now - idleTimeout.toMillis());
                 return update.executeUpdate() == 1;
             }
         });
@@ -135,7 +156,8 @@ public final class JdbcSessionStore implements SessionStore {
                                 Instant.ofEpochMilli(rows.getLong("created_at")),
                                 Instant.ofEpochMilli(rows.getLong("last_seen_at")),
                                 Instant.ofEpochMilli(rows.getLong("absolute_expires_at")),
-                                rows.getString("address"), rows.getString("user_agent")));
+                                rows.getString("address"), rows.getString("user_agent"),
+                                SecondFactor.of(rows.getString("second_factor"))));
                     }
                     return sessions;
                 }

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param lifetime      how long after it begins it ends however busy it is (the absolute timeout)
  * @param address       the address it signs in from; may be empty
  * @param userAgent     the browser's {@code User-Agent}; may be empty
+ * @param secondFactor  the second factor proven as it begins (a sign-in link); null: none yet
  */
 public record NewSession(TokenHash tokenHash, TokenHash csrfTokenHash, String userId, Duration lifetime,
-        String address, String userAgent) {
+        String address, String userAgent, SecondFactor secondFactor) {
 
     /** Checks that nothing is missing and that the lifetime is positive; empty for a null address or user agent. */
     public NewSession {

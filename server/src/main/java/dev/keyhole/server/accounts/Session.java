@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param absoluteExpiry when it ends however busy it is
  * @param address        the address it signed in from; may be empty
  * @param userAgent      the browser's {@code User-Agent} as it signed in; may be empty
+ * @param secondFactor   the second factor it has proven ({@link SecondFactor}); null: none yet
  */
 public record Session(TokenHash tokenHash, String userId, TokenHash csrfTokenHash, Instant createdAt,
-        Instant lastSeenAt, Instant absoluteExpiry, String address, String userAgent) {
+        Instant lastSeenAt, Instant absoluteExpiry, String address, String userAgent, SecondFactor secondFactor) {
 
     /** Checks that nothing is missing; empty for a null address or user agent. */
     public Session {

@@ -36,6 +36,20 @@ public interface SessionStore {
     boolean touch(TokenHash tokenHash, Duration idleTimeout);
 
     /**
+     * Records that a live session proved a second factor, and gives it new tokens: the ones it had were handed
+     * out before it was fully signed in, so they stop working (no one who saw them can ride the stronger session).
+     *
+     * @param tokenHash        the hash of the session cookie's token until now
+     * @param newTokenHash     the hash of its new token
+     * @param newCsrfTokenHash the hash of its new CSRF token
+     * @param factor           what it proved
+     * @param idleTimeout      how long a session may go unused
+     * @return whether the session was live (and now has the new tokens)
+     */
+    boolean proveSecondFactor(TokenHash tokenHash, TokenHash newTokenHash, TokenHash newCsrfTokenHash,
+            SecondFactor factor, Duration idleTimeout);
+
+    /**
      * Ends one session (sign-out).
      *
      * @return whether there was such a session

@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param database        the database Keyhole keeps its records in
  * @param http            where the web server listens
  * @param tls             whether and how its port speaks TLS
+ * @param auth            how people sign in and how long they stay signed in
  * @param guacd           where guacd listens
  * @param targets         the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
  */
-public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, GuacdConfig guacd,
+public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, AuthConfig auth,
+        GuacdConfig guacd,
         List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
     /** The data directory of a server whose configuration names none. */
@@ -35,6 +37,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(guacd, "guacd");
         Objects.requireNonNull(limits, "limits");
         targets = List.copyOf(targets);
@@ -52,7 +55,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).guacd(guacd).targets(targets)
+        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).guacd(guacd).targets(targets)
                 .virtualBoxHosts(virtualboxHosts).limits(limits);
     }
 
@@ -62,6 +65,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         private DatabaseConfig database = DatabaseConfig.SQLITE;
         private HttpConfig http = HttpConfig.DEFAULT;
         private TlsConfig tls = TlsConfig.OFF;
+        private AuthConfig auth = AuthConfig.DEFAULT;
         private GuacdConfig guacd = GuacdConfig.DEFAULT;
         private final List<Target> targets = new ArrayList<>();
         private final List<VirtualBoxHostConfig> virtualboxHosts = new ArrayList<>();
@@ -126,6 +130,12 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
             return this;
         }
 
+        /** @param value how people sign in and how long they stay signed in */
+        public Builder auth(AuthConfig value) {
+            this.auth = value;
+            return this;
+        }
+
         /** @param value how much clients may hold */
         public Builder limits(LimitsConfig value) {
             this.limits = value;
@@ -137,7 +147,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
          * @throws NullPointerException when no data directory was named
          */
         public KeyholeConfig build() {
-            return new KeyholeConfig(dataDir, database, http, tls, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, database, http, tls, auth, guacd, targets, virtualboxHosts, limits);
         }
     }
 }

@@ -112,6 +112,33 @@ public final class KeyholeSchema {
         };
     }
 
+    // --- auth --------------------------------------------------------------------------------------------------
+
+    static final Key<Boolean> AUTH_REQUIRE_SECOND_FACTOR = Key.value("require-second-factor", Parsers::bool)
+            .byDefault(AuthConfig.DEFAULT.requireSecondFactor())
+            .doc("whether admins and operators must prove a second factor (a code from an authenticator app) "
+                    + "besides their password; viewers never must", "true");
+    static final Key<Duration> AUTH_IDLE_TIMEOUT = Key.value("idle-timeout", Parsers.minutes(1, 24 * 60))
+            .byDefault(AuthConfig.DEFAULT.idleTimeout(), Long.toString(AuthConfig.DEFAULT.idleTimeout().toMinutes()))
+            .doc("minutes, from 1 to 1440, a session may go unused (no request, no key into a console) before it "
+                    + "ends", "30");
+    static final Key<Duration> AUTH_ABSOLUTE_TIMEOUT = Key.value("absolute-timeout", Parsers.hours(1, 24 * 30))
+            .byDefault(AuthConfig.DEFAULT.absoluteTimeout(),
+                    Long.toString(AuthConfig.DEFAULT.absoluteTimeout().toHours()))
+            .doc("hours, from 1 to 720, after signing in that a session ends however busy it is", "12");
+    static final Section AUTH = Section.of("auth", "how people sign in and how long they stay signed in",
+            AUTH_REQUIRE_SECOND_FACTOR, AUTH_IDLE_TIMEOUT, AUTH_ABSOLUTE_TIMEOUT);
+
+    static AuthConfig auth(Values v) {
+        Duration idle = v.get(AUTH_IDLE_TIMEOUT);
+        Duration absolute = v.get(AUTH_ABSOLUTE_TIMEOUT);
+        if (absolute.compareTo(idle) < 0) {
+            v.problem(AUTH_ABSOLUTE_TIMEOUT, "must be at least auth.idle-timeout (" + idle.toMinutes() + " minutes)");
+            absolute = idle;
+        }
+        return new AuthConfig(v.get(AUTH_REQUIRE_SECOND_FACTOR), idle, absolute);
+    }
+
     // --- guacd -------------------------------------------------------------------------------------------------
 
     static final Key<String> GUACD_HOST = Key.value("host", Parsers::host).byDefault(GuacdConfig.DEFAULT.host())
@@ -305,7 +332,7 @@ public final class KeyholeSchema {
     // --- the file ----------------------------------------------------------------------------------------------
 
     /** The whole file, in the README's order. */
-    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(GUACD)
+    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(GUACD)
             .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {
@@ -321,6 +348,7 @@ public final class KeyholeSchema {
                 .database(database(v.section(DATABASE)))
                 .http(http)
                 .tls(tls)
+                .auth(auth(v.section(AUTH)))
                 .guacd(guacd(v.section(GUACD)))
                 .limits(limits(v.section(LIMITS)))
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())

@@ -124,6 +124,18 @@ public final class Parsers {
         return value -> Duration.ofSeconds(number.parse(value));
     }
 
+    /** @return a parser of whole minutes from {@code min} to {@code max} */
+    public static Parser<Duration> minutes(int min, int max) {
+        Parser<Integer> number = number(min, max);
+        return value -> Duration.ofMinutes(number.parse(value));
+    }
+
+    /** @return a parser of whole hours from {@code min} to {@code max} */
+    public static Parser<Duration> hours(int min, int max) {
+        Parser<Integer> number = number(min, max);
+        return value -> Duration.ofHours(number.parse(value));
+    }
+
     /** {@code true} or {@code false}. */
     public static Boolean bool(String value) {
         return switch (value) {

@@ -54,10 +54,12 @@ final class ApiServlet extends HttpServlet {
      * One call of a route.
      *
      * @param request    the request
+     * @param response   the answer, for its headers (a route's body is its {@link Answer})
      * @param parameters the URI template's variables, e.g. {@code name}
      * @param caller     who calls, as the front door resolved it
      */
-    record Call(HttpServletRequest request, Map<String, String> parameters, Caller caller) {
+    record Call(HttpServletRequest request, HttpServletResponse response, Map<String, String> parameters,
+            Caller caller) {
         String parameter(String name) {
             return parameters.get(name);
         }
@@ -90,6 +92,11 @@ final class ApiServlet extends HttpServlet {
         return this;
     }
 
+    /** @return every route, as {@code METHOD TEMPLATE} ({@code POST /api/targets/{name}/stage}), in order */
+    List<String> routes() {
+        return routes.stream().map(e -> e.method() + " " + e.path().getDeclaration()).toList();
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
@@ -119,7 +126,7 @@ final class ApiServlet extends HttpServlet {
             Map<String, String> parameters) throws IOException {
         Answer answer;
         try {
-            answer = route.answer(new Call(request, parameters, FrontDoor.caller(request)));
+            answer = route.answer(new Call(request, response, parameters, FrontDoor.caller(request)));
         } catch (GuacamoleException e) {
             JsonResponses.error(response, json, e.getHttpStatusCode(), e.getMessage());
             return;

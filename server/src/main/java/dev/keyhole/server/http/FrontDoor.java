@@ -1,16 +1,23 @@
 package dev.keyhole.server.http;
 
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.tunnel.Printable;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
+import javax.security.auth.Subject;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.security.UserIdentity;
+import org.eclipse.jetty.security.authentication.LoginAuthenticator;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
@@ -37,17 +44,29 @@ import org.slf4j.LoggerFactory;
  * cross-origin request, and a WebSocket is not protected by the same-origin policy. A request without
  * {@code Origin} comes from a page of this server (a browser's same-origin {@code GET}) or from a client that is
  * not a browser, and carries no browser's authority;</li>
- * <li>resolves the {@link Caller} once and leaves it in the request attribute {@link #CALLER} for the services.</li>
+ * <li>resolves the session of the request's cookie ({@link Cookies#SESSION}) once, and lets the request on only
+ * when the {@link Doorway} lets it: a path anyone may reach (the sign-in page and its routes), one that a session
+ * still signing in may reach, or, for every other path, a session fully signed in. Without one an API route or the
+ * tunnel answers {@code 401} and a page redirects ({@code 303}) to the sign-in page, which comes back to it
+ * afterwards;</li>
+ * <li>for a {@code POST} but the sign-in ones, checks the page's CSRF token ({@value Cookies#CSRF_HEADER}, which
+ * only a page of Keyhole's can read from {@link Cookies#CSRF}) against the session's ({@code 403});</li>
+ * <li>leaves the {@link Caller} as the request's user principal (the servlet request's
+ * {@code getUserPrincipal()}, and the tunnel's WebSocket session's), and the session in the attribute
+ * {@link #SESSION} for the sign-in routes.</li>
  * </ol>
  */
 final class FrontDoor extends Handler.Wrapper {
 
     private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
 
-    /** The request attribute holding the request's {@link Caller}. */
-    static final String CALLER = Caller.class.getName();
+    /** The request attribute holding the request's session, if it has one (signed in or not yet). */
+    static final String SESSION = Accounts.Resolved.class.getName();
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST");
+
+    /** How the caller proved who they are, as the servlet API names it. */
+    private static final String AUTHENTICATION_TYPE = "keyhole-session";
 
     /** What every answer carries. */
     static final HttpFields SECURITY_HEADERS = HttpFields.build()
@@ -68,22 +87,30 @@ final class FrontDoor extends Handler.Wrapper {
     private final HttpConfig http;
     private final TlsConfig tls;
     private final NetworkConnector connector;
+    private final SessionFinder sessions;
     private volatile OriginPolicy policy;
 
     /**
      * @param http      the configured origins and bind address
      * @param tls       whether the port speaks TLS (the default origins are then {@code https})
      * @param connector the connector the server listens on: the default origins need the port it really got
+     * @param sessions  finds the session of a request's cookie
      */
-    FrontDoor(HttpConfig http, TlsConfig tls, NetworkConnector connector) {
+    FrontDoor(HttpConfig http, TlsConfig tls, NetworkConnector connector, SessionFinder sessions) {
         this.http = http;
         this.tls = tls;
         this.connector = connector;
+        this.sessions = sessions;
     }
 
     /** @return the caller the front door resolved for a request that passed it */
     static Caller caller(HttpServletRequest request) {
-        return (Caller) request.getAttribute(CALLER);
+        return (Caller) request.getUserPrincipal();
+    }
+
+    /** @return the session of a request that passed the front door, signed in or not yet, if it has one */
+    static Optional<Accounts.Resolved> session(HttpServletRequest request) {
+        return Optional.ofNullable((Accounts.Resolved) request.getAttribute(SESSION));
     }
 
     /** @return the origins whose pages may use this server (once it listens) */
@@ -115,8 +142,45 @@ final class FrontDoor extends Handler.Wrapper {
             return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "Pages of " + quoted(origin) + " may not use Keyhole; see http.allowed-origins");
         }
-        request.setAttribute(CALLER, new Caller(String.valueOf(Request.getRemoteAddr(request))));
+        String address = String.valueOf(Request.getRemoteAddr(request));
+        Optional<Accounts.Resolved> session = sessions.find(Cookies.session(request));
+        String method = request.getMethod().equals("HEAD") ? "GET" : request.getMethod();
+        String path = Request.getPathInContext(request);
+        Doorway.Door door = Doorway.door(method, path);
+        boolean signedIn = session.filter(s -> s.state() == Accounts.State.SIGNED_IN).isPresent();
+        if (door == Doorway.Door.SIGNED_IN && !signedIn || door == Doorway.Door.SIGNING_IN && session.isEmpty()) {
+            return turnAway(request, response, callback, method, path);
+        }
+        if (method.equals("POST") && door != Doorway.Door.PUBLIC
+                && !session.orElseThrow().csrfMatches(request.getHeaders().get(Cookies.CSRF_HEADER))) {
+            return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "This request lacks the page's CSRF token (" + Cookies.CSRF_HEADER + "): reload the page");
+        }
+        session.ifPresent(s -> request.setAttribute(SESSION, s));
+        Caller caller = new Caller(address, signedIn ? session.get().identity() : null);
+        Request.setAuthenticationState(request, new LoginAuthenticator.UserAuthenticationSucceeded(
+                AUTHENTICATION_TYPE, UserIdentity.from(new Subject(), caller)));
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * Answers a request that needs a session it lacks: {@code 401} for the API and the tunnel, or for a page a
+     * redirect to the sign-in page, which comes back to it afterwards.
+     */
+    private static boolean turnAway(Request request, Response response, Callback callback, String method,
+            String path) {
+        if (method.equals("GET") && !Doorway.isApi(path)) {
+            String query = request.getHttpURI().getQuery();
+            String back = path + (query == null ? "" : "?" + query);
+            response.setStatus(HttpStatus.SEE_OTHER_303);
+            response.getHeaders().put(HttpHeader.LOCATION, Doorway.SIGN_IN_PAGE + "?next="
+                    + URLEncoder.encode(back, StandardCharsets.UTF_8));
+            callback.succeeded();
+            return true;
+        }
+        response.setStatus(HttpStatus.UNAUTHORIZED_401);
+        JsonErrorHandler.write(response, "Sign in first", callback);
+        return true;
     }
 
     /**

@@ -10,6 +10,9 @@ import dev.keyhole.server.tls.CertificateProblem;
 import dev.keyhole.server.tls.CertificateSource;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
+import dev.keyhole.server.accounts.Accounts;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
@@ -44,12 +47,36 @@ public final class HttpEdge {
     }
 
     /**
+     * Everything a server built by {@link #newServer} answers but the web app's files: each API route as
+     * {@code METHOD TEMPLATE} ({@code POST /api/targets/{name}/stage}), the event stream ({@code GET /api/events})
+     * and the tunnel's handshake ({@code GET /tunnel}); and which of the paths, API or file, anyone may reach
+     * without a session.
+     *
+     * @param routes every route
+     * @param publicRoutes the routes open without a session, {@code METHOD PATH}
+     * @param publicFiles the web app's files open without a session
+     */
+    public record Routes(List<String> routes, Set<String> publicRoutes, Set<String> publicFiles) {
+    }
+
+    /** @return what {@code server} answers ({@link Routes}) */
+    public static Routes routes(Server server) {
+        ApiServlet api = (ApiServlet) server.getDescendant(ServletContextHandler.class).getServletHandler()
+                .getServlet("api").getServletInstance();
+        List<String> all = new ArrayList<>(api.routes());
+        all.add("GET /api/events");
+        all.add("GET " + TunnelEndpoint.PATH);
+        return new Routes(List.copyOf(all), Doorway.PUBLIC_ROUTES, Doorway.publicFiles());
+    }
+
+    /**
      * Builds a Jetty server, not yet started: every request passes the {@link FrontDoor} first.
      *
      * @param http      where to listen, and which origins may use the server
      * @param tls       whether its port speaks TLS ({@link HttpsConnector}), or sits behind a proxy whose forwarded
      *                  headers it believes ({@link TrustedProxies})
      * @param certificates the certificate the port presents, when {@code tls} says it speaks TLS; null otherwise
+     * @param accounts  who may sign in, and the sessions the front door checks
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
@@ -62,7 +89,7 @@ public final class HttpEdge {
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
-            TargetDirectory targets, KeyboardStages keyboards, TunnelService tunnels, VirtualMachines machines,
+            Accounts accounts, TargetDirectory targets, KeyboardStages keyboards, TunnelService tunnels, VirtualMachines machines,
             LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
@@ -90,6 +117,7 @@ public final class HttpEdge {
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
         ApiServlet api = new ApiServlet(json);
+        new SessionApi(accounts, json).addTo(api);
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json).addTo(api);
         new MachinesApi(machines).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
@@ -106,7 +134,7 @@ public final class HttpEdge {
         JsonErrorHandler errors = new JsonErrorHandler();
         server.setErrorHandler(errors);
         context.setErrorHandler(errors);
-        FrontDoor door = new FrontDoor(http, tls, connector);
+        FrontDoor door = new FrontDoor(http, tls, connector, accounts::resolve);
         door.setHandler(context);
         server.setHandler(door);
         server.setStopAtShutdown(false);

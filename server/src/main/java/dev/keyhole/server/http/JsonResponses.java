@@ -3,7 +3,12 @@ package dev.keyhole.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
+import org.apache.guacamole.GuacamoleClientBadTypeException;
+import org.apache.guacamole.GuacamoleClientException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,5 +44,30 @@ final class JsonResponses {
         int parameters = type.indexOf(';');
         String media = (parameters < 0 ? type : type.substring(0, parameters)).strip().toLowerCase(Locale.ROOT);
         return media.equals("application/json");
+    }
+
+    /**
+     * Reads a request's JSON object body.
+     *
+     * @param max the most bytes read; a longer body is cut there (and so unreadable)
+     * @return the object
+     * @throws GuacamoleClientBadTypeException unless the body is {@code application/json}
+     * @throws GuacamoleClientException unless it is a JSON object; {@code shape} says what it should be
+     */
+    static JsonNode readObject(HttpServletRequest request, ObjectMapper json, int max, String shape)
+            throws GuacamoleClientException, IOException {
+        if (!isJson(request)) {
+            throw new GuacamoleClientBadTypeException("Send " + shape + " as application/json");
+        }
+        JsonNode node;
+        try (InputStream body = request.getInputStream()) {
+            node = json.readTree(body.readNBytes(max));
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            throw new GuacamoleClientException("Send " + shape);
+        }
+        return node;
     }
 }

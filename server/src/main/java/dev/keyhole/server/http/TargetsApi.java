@@ -1,19 +1,15 @@
 package dev.keyhole.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
-import org.apache.guacamole.GuacamoleClientBadTypeException;
 import org.apache.guacamole.GuacamoleClientException;
 import org.apache.guacamole.GuacamoleResourceNotFoundException;
 
@@ -79,18 +75,10 @@ final class TargetsApi {
     }
 
     private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleClientException, IOException {
-        if (!JsonResponses.isJson(call.request())) {
-            throw new GuacamoleClientBadTypeException("Send {\"stage\":\"NAME\"} as application/json");
-        }
-        String stage;
-        try (InputStream body = call.request().getInputStream()) {
-            JsonNode node = json.readTree(body.readNBytes(MAX_BODY));
-            stage = node == null ? null : node.path("stage").textValue();
-        } catch (JsonProcessingException e) {
-            stage = null;
-        }
+        String shape = "{\"stage\":\"NAME\"}";
+        String stage = JsonResponses.readObject(call.request(), json, MAX_BODY, shape).path("stage").textValue();
         if (stage == null) {
-            throw new GuacamoleClientException("Send {\"stage\":\"NAME\"}");
+            throw new GuacamoleClientException("Send " + shape);
         }
         String name = call.parameter("name");
         try {

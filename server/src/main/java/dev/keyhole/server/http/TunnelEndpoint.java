@@ -11,7 +11,6 @@ import jakarta.websocket.Extension;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +37,6 @@ public final class TunnelEndpoint extends Endpoint {
 
     /** The one WebSocket subprotocol the tunnel speaks (guacamole-common-js asks for it). */
     private static final String SUBPROTOCOL = "guacamole";
-
-    /** Where Jetty puts the browser's address among a session's user properties. */
-    private static final String REMOTE = "jakarta.websocket.endpoint.remoteAddress";
 
     private final TunnelService tunnels;
     /** Set in {@link #onOpen}, read in {@link #onClose} and {@link #onError}, which Jetty may call on another thread. */
@@ -108,16 +104,11 @@ public final class TunnelEndpoint extends Endpoint {
     }
 
     /**
-     * The caller, known by the address Jetty records for the session (the front door has let the handshake in): the
-     * peer's, or the browser's that a trusted proxy forwarded (which Jetty keeps unresolved, as the proxy wrote it).
+     * The caller, as the front door resolved it for the handshake (which it let in only with a session signed in):
+     * the WebSocket session's user principal.
      */
     private static Caller caller(Session session) {
-        Object remote = session.getUserProperties().get(REMOTE);
-        if (remote instanceof InetSocketAddress address) {
-            return new Caller(address.getAddress() != null ? address.getAddress().getHostAddress()
-                    : address.getHostString());
-        }
-        return new Caller(String.valueOf(remote));
+        return (Caller) session.getUserPrincipal();
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {

@@ -52,7 +52,7 @@ class JdbcSessionStoreTest {
 
     private Session begin(String token, User user) {
         return sessions.begin(new NewSession(TokenHash.of(token), TokenHash.of("csrf-" + token), user.id(), LIFETIME,
-                "192.0.2.7", "Mozilla/5.0 (test)")).orElseThrow();
+                "192.0.2.7", "Mozilla/5.0 (test)", null)).orElseThrow();
     }
 
     @Test
@@ -60,7 +60,7 @@ class JdbcSessionStoreTest {
         Session begun = begin("token-1", alice);
 
         assertEquals(new Session(TokenHash.of("token-1"), alice.id(), TokenHash.of("csrf-token-1"), START, START,
-                START.plus(LIFETIME), "192.0.2.7", "Mozilla/5.0 (test)"), begun);
+                START.plus(LIFETIME), "192.0.2.7", "Mozilla/5.0 (test)", null), begun);
         assertEquals(Optional.of(begun), sessions.find(TokenHash.of("token-1")));
         assertEquals(Optional.empty(), sessions.find(TokenHash.of("token-2")));
         assertTrue(begun.isLive(START, IDLE));
@@ -69,10 +69,43 @@ class JdbcSessionStoreTest {
     @Test
     void aSessionOfAUserWhoDoesNotExistDoesNotBegin() {
         Optional<Session> none = sessions.begin(new NewSession(TokenHash.of("t"), TokenHash.of("c"), "no-such-user",
-                LIFETIME, "", ""));
+                LIFETIME, "", "", null));
 
         assertEquals(Optional.empty(), none);
         assertEquals(List.of(), sessions.list());
+    }
+
+    @Test
+    void provingASecondFactorRecordsItAndReplacesBothTokens() {
+        begin("token-1", alice);
+
+        assertTrue(sessions.proveSecondFactor(TokenHash.of("token-1"), TokenHash.of("token-2"),
+                TokenHash.of("csrf-2"), SecondFactor.TOTP, IDLE));
+
+        assertEquals(Optional.empty(), sessions.find(TokenHash.of("token-1")));
+        Session proven = sessions.find(TokenHash.of("token-2")).orElseThrow();
+        assertEquals(SecondFactor.TOTP, proven.secondFactor());
+        assertEquals(TokenHash.of("csrf-2"), proven.csrfTokenHash());
+        assertEquals(alice.id(), proven.userId());
+    }
+
+    @Test
+    void anExpiredSessionCannotProveASecondFactor() {
+        begin("token-1", alice);
+        clock.advance(IDLE);
+
+        assertFalse(sessions.proveSecondFactor(TokenHash.of("token-1"), TokenHash.of("token-2"),
+                TokenHash.of("csrf-2"), SecondFactor.TOTP, IDLE));
+        assertEquals(Optional.empty(), sessions.find(TokenHash.of("token-2")));
+    }
+
+    @Test
+    void aSessionBegunByALinkHasItsFactorFromTheStart() {
+        Session begun = sessions.begin(new NewSession(TokenHash.of("t"), TokenHash.of("c"), alice.id(), LIFETIME,
+                "", "", SecondFactor.LINK)).orElseThrow();
+
+        assertEquals(SecondFactor.LINK, begun.secondFactor());
+        assertEquals(Optional.of(begun), sessions.find(TokenHash.of("t")));
     }
 
     @Test

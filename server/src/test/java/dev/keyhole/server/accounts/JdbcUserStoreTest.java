@@ -141,9 +141,9 @@ class JdbcUserStoreTest {
         User gone = users.add(new NewUser("gina", Role.ADMIN, List.of(), HASH));
         User stays = users.add(new NewUser("hank", Role.ADMIN, List.of(), HASH));
         sessions.begin(new NewSession(TokenHash.of("gina-1"), TokenHash.of("c1"), gone.id(), Duration.ofHours(12),
-                "", "")).orElseThrow();
+                "", "", null)).orElseThrow();
         sessions.begin(new NewSession(TokenHash.of("hank-1"), TokenHash.of("c2"), stays.id(), Duration.ofHours(12),
-                "", "")).orElseThrow();
+                "", "", null)).orElseThrow();
 
         assertTrue(users.remove(gone.id()));
 

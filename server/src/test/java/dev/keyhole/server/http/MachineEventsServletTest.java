@@ -88,7 +88,7 @@ class MachineEventsServletTest {
         });
         opened.setAsyncSupported(true);
         context.addFilter(opened, "/api/events", EnumSet.of(DispatcherType.REQUEST));
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector, TestSessions.EVERYONE_SIGNED_IN);
         door.setHandler(context);
         server.setHandler(door);
         server.start();

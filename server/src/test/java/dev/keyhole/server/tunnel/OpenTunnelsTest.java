@@ -40,7 +40,7 @@ class OpenTunnelsTest {
     }
 
     private static Tunnel tunnel(String address, String target) {
-        return new Tunnel(new TunnelRequest(target, new Caller(address)), new BrowserChannel() {
+        return new Tunnel(new TunnelRequest(target, Caller.anonymous(address)), new BrowserChannel() {
             @Override
             public void send(ByteBuffer utf8, SendCallback callback) {
                 callback.sent();

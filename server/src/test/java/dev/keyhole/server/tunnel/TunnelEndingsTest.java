@@ -53,7 +53,7 @@ class TunnelEndingsTest {
         connection = GuacdConnection.open(threads.relay(), address, console.connectionId(),
                 new GuacamoleConfiguration(), new GuacamoleClientInformation(), STALL_LIMIT);
         viewerPeer = viewerAccepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        tunnel = new Tunnel(new TunnelRequest("test", new Caller("127.0.0.1")), browser, ended -> { });
+        tunnel = new Tunnel(new TunnelRequest("test", Caller.anonymous("127.0.0.1")), browser, ended -> { });
         assertEquals(true, console.join(tunnel));
         assertEquals(true, tunnel.attach(console, connection));
     }

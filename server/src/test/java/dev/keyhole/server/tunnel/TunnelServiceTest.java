@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class TunnelServiceTest {
 
     private static final long WAIT_SECONDS = 10;
-    private static final Caller CALLER = new Caller("192.0.2.1");
+    private static final Caller CALLER = Caller.anonymous("192.0.2.1");
     private static final List<KeyboardStage> STAGES =
             List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz"));
     private static final Target TARGET = new Target("vm", "VM",

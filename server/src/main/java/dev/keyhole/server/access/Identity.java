@@ -1,0 +1,33 @@
+package dev.keyhole.server.access;
+
+import dev.keyhole.server.accounts.Role;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A signed-in person, as the front door found them for a request or a tunnel: whose session, with which role,
+ * limited to which targets. It holds no secret: the session is named by its token's hash.
+ *
+ * @param userId         the user's id
+ * @param name           the user's name
+ * @param role           what they may do
+ * @param targetPatterns the target-name patterns they are limited to; empty: every target
+ * @param session        the hash of their session's token, which names the session in logs by its fingerprint
+ */
+public record Identity(String userId, String name, Role role, List<String> targetPatterns,
+        dev.keyhole.server.auth.TokenHash session) {
+
+    /** Checks that nothing is missing and copies the patterns. */
+    public Identity {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(role, "role");
+        targetPatterns = List.copyOf(targetPatterns);
+        Objects.requireNonNull(session, "session");
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + role.id() + ", session " + session.fingerprint() + ")";
+    }
+}

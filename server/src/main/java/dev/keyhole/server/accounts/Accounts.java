@@ -1,0 +1,584 @@
+package dev.keyhole.server.accounts;
+
+import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.auth.PasswordHasher;
+import dev.keyhole.server.auth.RecoveryCodes;
+import dev.keyhole.server.auth.SecretBox;
+import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.auth.TokenHash;
+import dev.keyhole.server.auth.Tokens;
+import dev.keyhole.server.auth.Totp;
+import dev.keyhole.server.auth.TotpEnrolment;
+import dev.keyhole.server.auth.TotpSecret;
+import dev.keyhole.server.config.AuthConfig;
+import dev.keyhole.server.tunnel.Printable;
+import dev.keyhole.server.storage.Database;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signing in and staying signed in: passwords, second factors, one-time links and sessions, on the stores.
+ *
+ * <p>A sign-in begins a session at once, in one of three {@link State}s: a user whose role needs no second factor,
+ * or who signed in by a one-time link, is {@link State#SIGNED_IN}; otherwise the session reaches nothing but the
+ * second factor's steps until it proves one ({@link State#SECOND_FACTOR}), or, when the user has none yet, enrols
+ * one ({@link State#ENROL}). Proving it gives the session new tokens.
+ *
+ * <p>What is secret never leaves this class but to the person it belongs to: tokens go back to the browser that
+ * signs in (and are stored only as hashes), a TOTP secret to the enrolling user's page (and is stored sealed), and
+ * recovery codes to that page once (stored hashed). Logs name users and sessions by name and fingerprint.
+ */
+public final class Accounts {
+
+    private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+
+    /** Wrong codes in a row that lock a user's second factor until an admin resets it (as Proxmox does). */
+    public static final int CODE_TRIES = 8;
+    /** The shortest password Keyhole accepts. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    /** How long a first admin's setup link works. */
+    public static final Duration FIRST_ADMIN_LINK_LIFETIME = Duration.ofHours(1);
+    /** A session is written back as used at most this often (every request reads it; few need to write it). */
+    private static final Duration TOUCH_EVERY = Duration.ofSeconds(10);
+
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+
+    /** How far a session has come. */
+    public enum State {
+        /** Fully signed in. */
+        SIGNED_IN,
+        /** The password was right; the user's second factor is wanted next. */
+        SECOND_FACTOR,
+        /** The password was right; the user's role needs a second factor and they have none yet: enrol one. */
+        ENROL
+    }
+
+    /**
+     * The tokens of a session, for the browser's cookies only.
+     *
+     * @param session the session cookie's token
+     * @param csrf    the token the page sends back with every request that changes something
+     */
+    public record SessionTokens(Token session, Token csrf) {
+    }
+
+    /**
+     * A live session with its user.
+     *
+     * @param session the session
+     * @param user    its user, enabled
+     * @param state   how far it has come
+     */
+    public record Resolved(Session session, User user, State state) {
+        /** @return who it is, for the services */
+        public Identity identity() {
+            return new Identity(user.id(), user.name(), user.role(), user.targetPatterns(), session.tokenHash());
+        }
+
+        /** @return whether the page's CSRF token is this session's */
+        public boolean csrfMatches(String presented) {
+            return dev.keyhole.server.auth.Tokens.parse(presented)
+                    .map(token -> token.hash().matches(session.csrfTokenHash())).orElse(false);
+        }
+    }
+
+    /** What a sign-in came to. */
+    public sealed interface SignIn permits Begun, Refused, Throttled {
+    }
+
+    /**
+     * A session began.
+     *
+     * @param tokens   its tokens, for the cookies
+     * @param resolved the session, its user and state
+     */
+    public record Begun(SessionTokens tokens, Resolved resolved) implements SignIn, LinkResult {
+    }
+
+    /**
+     * Refused, with a sentence for the person.
+     *
+     * @param reason what to tell them; the same for an unknown name and a wrong password
+     */
+    public record Refused(String reason) implements SignIn {
+    }
+
+    /**
+     * Refused without checking: too many failures from this name or address.
+     *
+     * @param until when it may be tried again
+     */
+    public record Throttled(Instant until) implements SignIn {
+    }
+
+    /** What a code (TOTP or recovery) came to. */
+    public sealed interface CodeResult permits Proven, WrongCode, Locked {
+    }
+
+    /**
+     * The code was right.
+     *
+     * @param tokens        the session's new tokens
+     * @param resolved      the session, now signed in
+     * @param recoveryCodes the new recovery codes to show once (at enrolment); empty otherwise
+     */
+    public record Proven(SessionTokens tokens, Resolved resolved, List<String> recoveryCodes) implements CodeResult {
+    }
+
+    /** The code was wrong (or used already). */
+    public record WrongCode() implements CodeResult {
+    }
+
+    /** Too many wrong codes: the second factor is locked until an admin resets it. */
+    public record Locked() implements CodeResult {
+    }
+
+    /** What redeeming a one-time link came to. */
+    public sealed interface LinkResult permits Begun, FirstAdminSetup, LinkGone {
+    }
+
+    /** The link creates the first admin: ask for a name and a password, then {@link #setUpFirstAdmin}. */
+    public record FirstAdminSetup() implements LinkResult {
+    }
+
+    /** The link was spent already, expired, or never existed. */
+    public record LinkGone() implements LinkResult {
+    }
+
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final SecondFactorStore factors;
+    private final SignInThrottle throttle;
+    private final SetupLinks links;
+    private final PasswordHasher hasher;
+    private final Totp totp;
+    private final RecoveryCodes recoveryCodes;
+    private final SecretBox secrets;
+    private final Tokens tokens;
+    private final AuthConfig config;
+    private final Clock clock;
+
+    /**
+     * @param users         the users
+     * @param sessions      their sessions
+     * @param factors       their TOTP secrets and recovery codes
+     * @param throttle      the failed sign-ins
+     * @param links         the one-time links
+     * @param hasher        checks and makes password hashes
+     * @param totp          checks TOTP codes and makes secrets
+     * @param recoveryCodes makes and checks recovery codes
+     * @param secrets       seals TOTP secrets with the data directory's key
+     * @param tokens        makes session, CSRF and link tokens
+     * @param config        timeouts, and whether a second factor is required
+     * @param clock         what "now" is
+     */
+    public Accounts(UserStore users, SessionStore sessions, SecondFactorStore factors, SignInThrottle throttle,
+            SetupLinks links, PasswordHasher hasher, Totp totp, RecoveryCodes recoveryCodes, SecretBox secrets,
+            Tokens tokens, AuthConfig config, Clock clock) {
+        this.users = users;
+        this.sessions = sessions;
+        this.factors = factors;
+        this.throttle = throttle;
+        this.links = links;
+        this.hasher = hasher;
+        this.totp = totp;
+        this.recoveryCodes = recoveryCodes;
+        this.secrets = secrets;
+        this.tokens = tokens;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * The accounts kept in {@code database}, with the TOTP secrets sealed by the key in the data directory (made
+     * there at first use).
+     *
+     * @param database where they are
+     * @param dataDir  the data directory, ready
+     * @param config   timeouts, and whether a second factor is required
+     * @param clock    what "now" is
+     * @param random   where tokens, secrets, salts and ids come from
+     */
+    public static Accounts on(Database database, Path dataDir, AuthConfig config, Clock clock, SecureRandom random) {
+        return new Accounts(new JdbcUserStore(database, clock, random), new JdbcSessionStore(database, clock),
+                new JdbcSecondFactorStore(database, clock), new SignInThrottle(database, clock),
+                new SetupLinks(database, clock), new PasswordHasher(random), new Totp(clock, random),
+                new RecoveryCodes(random), SecretBox.loadOrCreate(dataDir.resolve(SecretBox.KEY_FILE), random),
+                new Tokens(random), config, clock);
+    }
+
+    /**
+     * Adds a user with a password.
+     *
+     * @throws IllegalArgumentException when the password is not good enough (the message says why)
+     * @throws UserExistsException when the name is taken
+     */
+    public User addUser(String name, Role role, List<String> targetPatterns, CharSequence password) {
+        passwordProblem(password).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        User user = users.add(new NewUser(name, role, targetPatterns, hasher.hash(password)));
+        log.info("Added the user {} ({})", user.name(), user.role().id());
+        return user;
+    }
+
+    /** @return the users */
+    public UserStore users() {
+        return users;
+    }
+
+    /** @return the timeouts and whether a second factor is required */
+    public AuthConfig config() {
+        return config;
+    }
+
+    // --- sessions ------------------------------------------------------------------------------------------------
+
+    /**
+     * Finds the live session of a cookie's token, and marks it as used.
+     *
+     * @param presented the session cookie's value, as the browser sent it; may be null or malformed
+     * @return the session with its user and state; empty when there is none, it expired, or its user is disabled
+     */
+    public Optional<Resolved> resolve(String presented) {
+        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Session> found = sessions.find(token.get().hash());
+        Instant now = clock.instant();
+        if (found.isEmpty() || !found.get().isLive(now, config.idleTimeout())) {
+            return Optional.empty();
+        }
+        Session session = found.get();
+        Optional<User> user = users.byId(session.userId()).filter(u -> !u.disabled());
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!now.isBefore(session.lastSeenAt().plus(TOUCH_EVERY))
+                && !sessions.touch(session.tokenHash(), config.idleTimeout())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Resolved(session, user.get(), state(user.get(), session)));
+    }
+
+    /**
+     * Marks a session as used now (a key typed into a console keeps it alive as a request does).
+     *
+     * @return whether it is still live
+     */
+    public boolean touch(TokenHash session) {
+        return sessions.touch(session, config.idleTimeout());
+    }
+
+    /** Ends a session (sign-out). */
+    public void signOut(Resolved resolved) {
+        sessions.end(resolved.session().tokenHash());
+        log.info("{} signed out (session {})", resolved.user().name(), resolved.session().tokenHash().fingerprint());
+    }
+
+    /**
+     * Ends every session of a user (sign out everywhere).
+     *
+     * @return how many there were
+     */
+    public int signOutEverywhere(String userId) {
+        int ended = sessions.endAll(userId);
+        log.info("Ended every session of user {} ({})", users.byId(userId).map(User::name).orElse(userId), ended);
+        return ended;
+    }
+
+    // --- password ------------------------------------------------------------------------------------------------
+
+    /**
+     * Signs in with a name and a password. An unknown name, a disabled user, a user without a password and a wrong
+     * password are answered alike, after the same work (a password hash is checked in every case), and counted
+     * alike against the name and the address; a name or address blocked by earlier failures is refused before
+     * anything is checked.
+     *
+     * @param name      what they typed as their name
+     * @param password  what they typed as their password
+     * @param address   where from
+     * @param userAgent their browser's {@code User-Agent}
+     * @return the session begun, or why not
+     */
+    public SignIn signIn(String name, CharSequence password, String address, String userAgent) {
+        Optional<Instant> blocked = throttle.blockedUntil(name, address);
+        if (blocked.isPresent()) {
+            log.info("Refused a sign-in as {} from {} without checking it: blocked until {}", shown(name), address,
+                    blocked.get());
+            return new Throttled(blocked.get());
+        }
+        Optional<User> user = users.byName(name == null ? "" : name.strip());
+        boolean right;
+        if (user.isPresent() && user.get().hasPassword()) {
+            right = hasher.verify(password, user.get().passwordHash()) && !user.get().disabled();
+        } else {
+            hasher.verifyUnknown(password);
+            right = false;
+        }
+        if (!right) {
+            Optional<Instant> now = throttle.recordFailure(name, address);
+            log.info("A sign-in as {} from {} failed{}", shown(name), address,
+                    now.map(until -> "; blocked until " + until).orElse(""));
+            return new Refused("Wrong name or password");
+        }
+        throttle.clear(name, address);
+        if (hasher.needsRehash(user.get().passwordHash())) {
+            users.setPasswordHash(user.get().id(), hasher.hash(password));
+        }
+        return begin(user.get(), null, address, userAgent);
+    }
+
+    /**
+     * @param password a new password
+     * @return why it is not good enough, if it is not
+     */
+    public static Optional<String> passwordProblem(CharSequence password) {
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            return Optional.of("A password has at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.length() > 1024) {
+            return Optional.of("A password has at most 1024 characters");
+        }
+        return Optional.empty();
+    }
+
+    // --- second factor -------------------------------------------------------------------------------------------
+
+    /**
+     * Checks a second factor's code for a session that needs one: a TOTP code, or one of the user's recovery codes.
+     *
+     * @param resolved a session in state {@link State#SECOND_FACTOR}
+     * @param code     what the user typed
+     */
+    public CodeResult proveCode(Resolved resolved, String code) {
+        if (resolved.state() != State.SECOND_FACTOR) {
+            throw new IllegalStateException("this session needs no code now");
+        }
+        String userId = resolved.user().id();
+        Optional<TotpRecord> record = factors.totp(userId).filter(TotpRecord::confirmed);
+        if (record.isEmpty()) {
+            throw new IllegalStateException("this user has no TOTP secret");
+        }
+        if (record.get().locked()) {
+            return new Locked();
+        }
+        SecondFactor factor = null;
+        OptionalLong step = totp.verify(secret(userId, record.get()), code, record.get().lastUsedStep());
+        if (step.isPresent() && factors.acceptTotpStep(userId, step.getAsLong())) {
+            factor = SecondFactor.TOTP;
+        } else if (step.isEmpty()) {
+            Optional<RecoveryCodes.Redeemed> redeemed = recoveryCodes.redeem(code,
+                    factors.unusedRecoveryCodes(userId));
+            if (redeemed.isPresent() && factors.spendRecoveryCode(userId, redeemed.get().spentHash())) {
+                factor = SecondFactor.RECOVERY_CODE;
+            }
+        }
+        if (factor == null) {
+            Optional<TotpRecord> after = factors.recordFailure(userId, CODE_TRIES);
+            log.info("{} typed a wrong second-factor code ({} in a row)", resolved.user().name(),
+                    after.map(TotpRecord::failures).orElse(0));
+            return after.map(TotpRecord::locked).orElse(false) ? new Locked() : new WrongCode();
+        }
+        if (factor == SecondFactor.RECOVERY_CODE) {
+            log.info("{} signed in with a recovery code ({} left)", resolved.user().name(),
+                    factors.unusedRecoveryCodes(userId).size());
+        }
+        return prove(resolved, factor, List.of());
+    }
+
+    /**
+     * Begins a TOTP enrolment: a new secret, kept sealed and unconfirmed until {@link #confirmTotp}.
+     *
+     * @param resolved a session in state {@link State#ENROL}, or signed in without a TOTP secret yet
+     * @return what the page shows: the secret as text, its URI and QR code; empty when the user has a confirmed
+     *         secret already (an admin resets it first)
+     */
+    public Optional<TotpEnrolment> beginTotp(Resolved resolved) {
+        if (resolved.state() == State.SECOND_FACTOR) {
+            return Optional.empty();
+        }
+        TotpSecret secret = totp.newSecret();
+        String userId = resolved.user().id();
+        if (!factors.beginTotp(userId, BASE64URL.encodeToString(secrets.seal(secret.bytes(), recordId(userId))))) {
+            return Optional.empty();
+        }
+        return Optional.of(totp.enrolment(secret, resolved.user().name()));
+    }
+
+    /**
+     * Confirms a TOTP enrolment with a first code; the user gets ten new recovery codes.
+     *
+     * @param resolved the enrolling session
+     * @param code     the first code
+     */
+    public CodeResult confirmTotp(Resolved resolved, String code) {
+        String userId = resolved.user().id();
+        Optional<TotpRecord> record = factors.totp(userId).filter(r -> !r.confirmed());
+        if (record.isEmpty()) {
+            return new WrongCode();
+        }
+        OptionalLong step = totp.verify(secret(userId, record.get()), code, record.get().lastUsedStep());
+        if (step.isEmpty() || !factors.acceptTotpStep(userId, step.getAsLong())) {
+            return new WrongCode();
+        }
+        RecoveryCodes.Issued issued = recoveryCodes.issue();
+        factors.replaceRecoveryCodes(userId, issued.hashes());
+        log.info("{} enrolled a TOTP authenticator", resolved.user().name());
+        return prove(resolved, SecondFactor.TOTP, issued.codes());
+    }
+
+    /**
+     * Forgets a user's TOTP secret and recovery codes (an admin's reset, which also unlocks them).
+     *
+     * @return whether there was anything to forget
+     */
+    public boolean resetSecondFactor(String userId) {
+        return factors.reset(userId);
+    }
+
+    // --- one-time links ------------------------------------------------------------------------------------------
+
+    /**
+     * Makes a one-time link that signs a user in once (their second factor counted as proven: whoever hands it over
+     * could sign them in anyway).
+     *
+     * @param user     whom it signs in
+     * @param lifetime how long it works
+     * @return its token, to put in the link's fragment; shown once, stored only as a hash
+     */
+    public Token issueSignInLink(User user, Duration lifetime) {
+        Token token = tokens.next();
+        links.issue(token.hash(), user.id(), lifetime);
+        log.info("Issued a one-time sign-in link for {} ({}), valid for {} min", user.name(), token.fingerprint(),
+                lifetime.toMinutes());
+        return token;
+    }
+
+    /**
+     * When there are no users: withdraws any earlier first-admin link and makes a new one, working for
+     * {@link #FIRST_ADMIN_LINK_LIFETIME}.
+     *
+     * @return its token; empty when there are users
+     */
+    public Optional<Token> issueFirstAdminLinkIfNoUsers() {
+        if (users.count() > 0) {
+            return Optional.empty();
+        }
+        links.withdrawFirstAdminLinks();
+        Token token = tokens.next();
+        links.issue(token.hash(), null, FIRST_ADMIN_LINK_LIFETIME);
+        log.info("There are no users: issued the link that creates the first admin ({})", token.fingerprint());
+        return Optional.of(token);
+    }
+
+    /**
+     * Redeems a one-time link: a sign-in link begins its user's session and is spent; the first admin's link is
+     * only looked at (it is spent by {@link #setUpFirstAdmin}).
+     *
+     * @param presented the token from the link's fragment
+     */
+    public LinkResult redeemLink(String presented, String address, String userAgent) {
+        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        Optional<SetupLinks.Link> link = token.flatMap(t -> links.find(t.hash()));
+        if (link.isEmpty()) {
+            log.info("Refused a one-time link from {}: spent, expired or unknown", address);
+            return new LinkGone();
+        }
+        if (link.get().createsFirstAdmin()) {
+            return users.count() == 0 ? new FirstAdminSetup() : new LinkGone();
+        }
+        Optional<User> user = users.byId(link.get().userId()).filter(u -> !u.disabled());
+        if (user.isEmpty() || links.spend(link.get().tokenHash()).isEmpty()) {
+            return new LinkGone();
+        }
+        log.info("{} signed in from {} with a one-time link ({})", user.get().name(), address,
+                link.get().tokenHash().fingerprint());
+        return begin(user.get(), SecondFactor.LINK, address, userAgent);
+    }
+
+    /**
+     * Creates the first admin with the first admin's link, and begins their session (which enrols a second
+     * factor next, when one is required).
+     *
+     * @throws IllegalArgumentException when the name or the password is not acceptable (the message says why)
+     */
+    public LinkResult setUpFirstAdmin(String presented, String name, CharSequence password, String address,
+            String userAgent) {
+        User.checkName(name);
+        passwordProblem(password).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        Optional<SetupLinks.Link> link = token.flatMap(t -> links.find(t.hash()))
+                .filter(SetupLinks.Link::createsFirstAdmin);
+        if (link.isEmpty() || users.count() > 0 || links.spend(link.get().tokenHash()).isEmpty()) {
+            return new LinkGone();
+        }
+        User admin = users.add(new NewUser(name, Role.ADMIN, List.of(), hasher.hash(password)));
+        log.info("{} set up the first admin, {}", address, admin.name());
+        return begin(admin, null, address, userAgent);
+    }
+
+    // --- inside --------------------------------------------------------------------------------------------------
+
+    private Begun begin(User user, SecondFactor factor, String address, String userAgent) {
+        Token session = tokens.next();
+        Token csrf = tokens.next();
+        Session begun = sessions.begin(new NewSession(session.hash(), csrf.hash(), user.id(),
+                config.absoluteTimeout(), address, userAgent, factor)).orElseThrow(
+                        () -> new IllegalStateException("the user " + user.name() + " went away while signing in"));
+        Resolved resolved = new Resolved(begun, user, state(user, begun));
+        log.info("{} signed in from {} (session {}, {})", user.name(), address, session.fingerprint(),
+                resolved.state());
+        return new Begun(new SessionTokens(session, csrf), resolved);
+    }
+
+    private Proven prove(Resolved resolved, SecondFactor factor, List<String> codes) {
+        Token session = tokens.next();
+        Token csrf = tokens.next();
+        if (!sessions.proveSecondFactor(resolved.session().tokenHash(), session.hash(), csrf.hash(), factor,
+                config.idleTimeout())) {
+            throw new IllegalStateException("the session ended while proving its second factor");
+        }
+        Session proven = sessions.find(session.hash()).orElseThrow();
+        log.info("{} proved a second factor ({}): session {} is now {}", resolved.user().name(), factor.id(),
+                resolved.session().tokenHash().fingerprint(), session.fingerprint());
+        return new Proven(new SessionTokens(session, csrf), new Resolved(proven, resolved.user(), State.SIGNED_IN), codes);
+    }
+
+    private State state(User user, Session session) {
+        if (session.secondFactor() != null || !needsSecondFactor(user)) {
+            return State.SIGNED_IN;
+        }
+        return factors.totp(user.id()).filter(TotpRecord::confirmed).isPresent() ? State.SECOND_FACTOR : State.ENROL;
+    }
+
+    private boolean needsSecondFactor(User user) {
+        return config.requireSecondFactor() && user.role() != Role.VIEWER;
+    }
+
+    private TotpSecret secret(String userId, TotpRecord record) {
+        return new TotpSecret(secrets.open(BASE64URL_DECODER.decode(record.sealedSecret()), recordId(userId)));
+    }
+
+    private static String recordId(String userId) {
+        return "user:" + userId + ":totp";
+    }
+
+    /** A name as typed, fit for a log line. */
+    private static String shown(String name) {
+        return Printable.of(name == null ? "" : name, 64);
+    }
+}
