@@ -133,7 +133,7 @@ class ConfigLoaderTest {
     void unknownAndMisspeltKeysAreErrors() {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
-                file() + ":4: tagrets = (a list): unknown key; known keys here: data-dir, database, guacd, http, "
+                file() + ":4: tagrets = (a list): unknown key; known keys here: auth, data-dir, database, guacd, http, "
                         + "limits, targets, tls, virtualbox"),
                 problems("""
                         guacd:
