@@ -97,7 +97,8 @@ class HttpsTest {
         ServedKeyhole keyhole = selfSigned(fixtures, guacd, console);
         X509Certificate kept = keptCertificate();
         HttpResponse<String> page = trusting(kept, HttpClient.Version.HTTP_2).send(
-                HttpRequest.newBuilder(keyhole.uri("https")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(keyhole.uri("https").resolve("/sign-in.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode(), page::body);
         assertEquals(HttpClient.Version.HTTP_2, page.version());
         assertEquals(Optional.of(HSTS), page.headers().firstValue("Strict-Transport-Security"));
@@ -125,7 +126,7 @@ class HttpsTest {
         assertEquals("sha256 Fingerprint=" + keyhole.printedFingerprint(), shell("openssl s_client -connect "
                 + address + " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256"));
         assertEquals("200", shell("curl -sS -o /dev/null -w '%{http_code}' --cacert "
-                + dataDir().resolve("tls/self-signed.crt") + " https://localhost:" + keyhole.port() + "/api/targets"));
+                + dataDir().resolve("tls/self-signed.crt") + " https://localhost:" + keyhole.port() + "/sign-in.html"));
     }
 
     /** Runs a shell command line as the README writes it; returns what it printed, stripped. */

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -81,9 +82,11 @@ public final class KeyholeServer implements AutoCloseable {
     private final URI uri;
     /** The URL people open Keyhole at: the first allowed origin, else {@link #uri}. */
     private final URI publicUri;
+    /** The {@link SessionSweep}'s turns on the timer. */
+    private final ScheduledFuture<?> sweeping;
 
     private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
-            Accounts accounts, Threads threads, URI uri, URI publicUri) {
+            Accounts accounts, Threads threads, URI uri, URI publicUri, ScheduledFuture<?> sweeping) {
         this.jetty = jetty;
         this.tunnels = tunnels;
         this.machines = machines;
@@ -92,6 +95,7 @@ public final class KeyholeServer implements AutoCloseable {
         this.threads = threads;
         this.uri = uri;
         this.publicUri = publicUri;
+        this.sweeping = sweeping;
     }
 
     /**
@@ -155,6 +159,9 @@ public final class KeyholeServer implements AutoCloseable {
         if (machines != null) {
             machines.start();
         }
+        SessionSweep sweep = new SessionSweep(accounts, tunnels, threads.work());
+        ScheduledFuture<?> sweeping = threads.timers().scheduleWithFixedDelay(sweep::run,
+                SessionSweep.EVERY.toMillis(), SessionSweep.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
                 targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
@@ -165,7 +172,7 @@ public final class KeyholeServer implements AutoCloseable {
         URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
                 : config.http().allowedOrigins().get(0).resolve("/");
         KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, accounts, threads, uri,
-                publicUri);
+                publicUri, sweeping);
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
@@ -274,6 +281,7 @@ public final class KeyholeServer implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
+        sweeping.cancel(false);
         try {
             tunnels.stopTunnels("Keyhole is restarting");
             jetty.stop();

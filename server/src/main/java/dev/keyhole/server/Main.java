@@ -24,6 +24,9 @@ public final class Main {
     /** @param args {@code --config FILE}, or {@code user …} ({@link UserCommand}) */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("user")) {
+            // What a user command prints is its answer (a link, a list): the log speaks up only for trouble, on
+            // standard error.
+            System.setProperty("logback.configurationFile", "logback-command.xml");
             System.exit(UserCommand.main(List.of(args).subList(1, args.length)));
         }
         Path config = null;

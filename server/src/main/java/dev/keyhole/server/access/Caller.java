@@ -32,6 +32,14 @@ public record Caller(String address, Identity identity) implements Principal {
         return Optional.ofNullable(identity);
     }
 
+    /**
+     * @return whether they may type into a console: a signed-in operator or admin. Anyone else only watches: their
+     *         tunnel joins guacd read-only and drops what they would type.
+     */
+    public boolean mayType() {
+        return identity != null && identity.mayType();
+    }
+
     /** @return the user's name, or the address of someone not signed in */
     @Override
     public String getName() {

@@ -26,6 +26,11 @@ public record Identity(String userId, String name, Role role, List<String> targe
         Objects.requireNonNull(session, "session");
     }
 
+    /** @return whether they may type into a console (and so switch its stage): operators and admins */
+    public boolean mayType() {
+        return role != Role.VIEWER;
+    }
+
     @Override
     public String toString() {
         return name + " (" + role.id() + ", session " + session.fingerprint() + ")";

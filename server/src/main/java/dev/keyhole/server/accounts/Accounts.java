@@ -281,6 +281,38 @@ public final class Accounts {
         return sessions.touch(session, config.idleTimeout());
     }
 
+    /**
+     * Checks that a session holding consoles is still live, and marks it as used when its person typed or pointed
+     * into a console since {@code activeSince} would have it expire (console activity keeps a session alive).
+     *
+     * @param session the session's token hash
+     * @param active  whether its person typed or pointed into a console since the last check
+     * @return why it ended, in words for its page; empty while it is live
+     */
+    public Optional<String> whyEnded(TokenHash session, boolean active) {
+        Optional<Session> found = sessions.find(session);
+        if (found.isEmpty()) {
+            return Optional.of("You were signed out");
+        }
+        Instant now = clock.instant();
+        if (!found.get().isLive(now, config.idleTimeout())) {
+            return Optional.of(now.isBefore(found.get().absoluteExpiry())
+                    ? "You were signed out after " + config.idleTimeout().toMinutes() + " minutes without activity"
+                    : "Your session reached its " + config.absoluteTimeout().toHours() + "-hour limit");
+        }
+        Optional<User> user = users.byId(found.get().userId());
+        if (user.isEmpty()) {
+            return Optional.of("Your account was removed");
+        }
+        if (user.get().disabled()) {
+            return Optional.of("Your account was disabled");
+        }
+        if (active && !now.isBefore(found.get().lastSeenAt().plus(TOUCH_EVERY))) {
+            sessions.touch(session, config.idleTimeout());
+        }
+        return Optional.empty();
+    }
+
     /** Ends a session (sign-out). */
     public void signOut(Resolved resolved) {
         sessions.end(resolved.session().tokenHash());

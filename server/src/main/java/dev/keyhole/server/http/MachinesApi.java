@@ -1,5 +1,7 @@
 package dev.keyhole.server.http;
 
+import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.virtualbox.MachineState;
 import dev.keyhole.server.virtualbox.MachineTarget;
 import dev.keyhole.server.virtualbox.VirtualMachines;
@@ -59,6 +61,12 @@ final class MachinesApi {
                 .orElseThrow(() -> new GuacamoleResourceNotFoundException("Unknown action \"" + id + "\""));
         if (!id.equals(call.request().getHeader("X-Keyhole-Action"))) {
             throw new GuacamoleSecurityException("Actions need the X-Keyhole-Action header");
+        }
+        Identity who = call.caller().signedIn().orElseThrow(() -> new GuacamoleSecurityException("Sign in first"));
+        boolean adminOnly = action == VirtualMachines.Action.POWER_OFF || action == VirtualMachines.Action.ENABLE_CONSOLE;
+        if (who.role() == Role.VIEWER || adminOnly && who.role() != Role.ADMIN) {
+            throw new GuacamoleSecurityException("\"" + action.id() + "\" is for " + (adminOnly ? "admins" : "operators "
+                    + "and admins") + "; you are " + (who.role() == Role.VIEWER ? "a viewer" : "an operator"));
         }
         MachineTarget t = machine(call.parameter("name"));
         if (!machines.actions(t).contains(action)) {

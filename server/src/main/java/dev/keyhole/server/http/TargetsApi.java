@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import org.apache.guacamole.GuacamoleClientException;
+import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.GuacamoleResourceNotFoundException;
+import org.apache.guacamole.GuacamoleSecurityException;
 
 /**
  * The targets' routes:
@@ -74,13 +76,16 @@ final class TargetsApi {
                 .map(t -> TargetView.of(t, keyboards.state(t), guacd)).toList()));
     }
 
-    private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleClientException, IOException {
+    private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleException, IOException {
         String shape = "{\"stage\":\"NAME\"}";
         String stage = JsonResponses.readObject(call.request(), json, MAX_BODY, shape).path("stage").textValue();
         if (stage == null) {
             throw new GuacamoleClientException("Send " + shape);
         }
         String name = call.parameter("name");
+        if (!call.caller().mayType()) {
+            throw new GuacamoleSecurityException("Viewers watch: only operators and admins switch a keyboard stage");
+        }
         try {
             return ApiServlet.Json.ok(keyboards.switchTo(call.caller(), name, stage));
         } catch (NoSuchElementException e) {

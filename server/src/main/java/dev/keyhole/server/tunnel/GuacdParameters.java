@@ -58,6 +58,16 @@ public final class GuacdParameters {
     }
 
     /**
+     * @param configuration a console's parameters, as {@link #configuration} made them
+     * @return the same for a viewer who only watches: guacd gives their joined connection no keyboard or mouse
+     */
+    public static GuacamoleConfiguration watching(GuacamoleConfiguration configuration) {
+        GuacamoleConfiguration watching = new GuacamoleConfiguration(configuration);
+        watching.setParameter("read-only", "true");
+        return watching;
+    }
+
+    /**
      * @param console the console to connect to
      * @return what Keyhole tells guacd of its "client" in the handshake: the console's size and the image formats
      *         browsers draw

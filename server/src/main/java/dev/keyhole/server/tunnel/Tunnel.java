@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.guacamole.net.GuacamoleTunnel;
@@ -28,6 +29,9 @@ public final class Tunnel implements LiveConsole.Viewer {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
+    /** What a person types or points with: dropped for a caller who only watches, and counted as their activity. */
+    private static final Set<String> INPUT = Set.of("key", "mouse", "touch");
+
     /** Most bytes of input kept while guacd is still being connected. */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
@@ -37,6 +41,10 @@ public final class Tunnel implements LiveConsole.Viewer {
     private final UUID id = UUID.randomUUID();
     private final ViewerPace pace = new ViewerPace();
     private final Consumer<Tunnel> onEnd;
+    /** Whether the caller may type; otherwise their input instructions never reach guacd (beside its read-only). */
+    private final boolean mayType;
+    /** When the caller last typed or pointed ({@link System#nanoTime}); 0: not yet. */
+    private volatile long lastInput;
 
     private final Object lock = new Object();
     private final List<ByteBuffer> early = new ArrayList<>();
@@ -55,6 +63,12 @@ public final class Tunnel implements LiveConsole.Viewer {
         this.request = request;
         this.browser = browser;
         this.onEnd = onEnd;
+        this.mayType = request.caller().mayType();
+    }
+
+    /** @return when the caller last typed or pointed into this tunnel ({@link System#nanoTime}); 0: never */
+    long lastInput() {
+        return lastInput;
     }
 
     /** @return what the browser asked for, and who it is */
@@ -83,6 +97,12 @@ public final class Tunnel implements LiveConsole.Viewer {
         for (InstructionFilter.Checked instruction : checked) {
             if (instruction instanceof InstructionFilter.Forward forward) {
                 String opcode = forward.instruction().getOpcode();
+                if (INPUT.contains(opcode)) {
+                    if (!mayType) {
+                        continue;
+                    }
+                    lastInput = System.nanoTime();
+                }
                 if (opcode.equals("sync")) {
                     pace.syncAnswered(timestamp(forward.instruction().getArgs().get(0)));
                 }

@@ -9,7 +9,11 @@ import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
+import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.auth.TokenHash;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -187,7 +191,9 @@ public final class TunnelService implements AutoCloseable {
     private void joinGuacd(Tunnel tunnel, Target target, LiveConsole console) {
         GuacdConnection connection;
         try {
-            connection = GuacdConnection.open(relay, guacd, console.connectionId(), parameters(target),
+            GuacamoleConfiguration parameters = parameters(target);
+            connection = GuacdConnection.open(relay, guacd, console.connectionId(),
+                    tunnel.request().caller().mayType() ? parameters : GuacdParameters.watching(parameters),
                     information(target), timeout);
         } catch (TunnelException e) {
             console.leave(tunnel);
@@ -266,6 +272,39 @@ public final class TunnelService implements AutoCloseable {
 
     private static GuacamoleClientInformation information(Target target) {
         return GuacdParameters.clientInformation(target.console());
+    }
+
+    /**
+     * @return the session of every signed-in caller holding a tunnel now, with when any of their tunnels last saw
+     *         them type or point ({@link System#nanoTime}; 0: never)
+     */
+    public Map<TokenHash, Long> sessionsWithTunnels() {
+        Map<TokenHash, Long> sessions = new HashMap<>();
+        for (Tunnel tunnel : open.all()) {
+            Identity identity = tunnel.request().caller().identity();
+            if (identity != null) {
+                sessions.merge(identity.session(), tunnel.lastInput(), Math::max);
+            }
+        }
+        return sessions;
+    }
+
+    /**
+     * Closes every tunnel of a session that ended, telling each browser why ({@code 0x0301}: the page asks its
+     * person to sign in again).
+     *
+     * @param session the ended session
+     * @param why     e.g. "You were signed out"
+     */
+    public void closeSession(TokenHash session, String why) {
+        for (Tunnel tunnel : open.all()) {
+            Identity identity = tunnel.request().caller().identity();
+            if (identity != null && identity.session().equals(session)) {
+                log.info("Closing the tunnel of {} to {}: {}", tunnel.request().caller(),
+                        tunnel.request().shownTarget(), why);
+                tunnel.close(GuacamoleStatus.CLIENT_UNAUTHORIZED, why);
+            }
+        }
     }
 
     /**

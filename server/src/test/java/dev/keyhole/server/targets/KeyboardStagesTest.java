@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.TestCallers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyboardStagesTest {
 
-    private static final Caller CALLER = Caller.anonymous("192.0.2.1");
+    private static final Caller CALLER = TestCallers.operator("192.0.2.1");
 
     private static final List<KeyboardStage> STAGES =
             List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz"));

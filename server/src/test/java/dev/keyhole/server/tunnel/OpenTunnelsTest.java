@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.TestCallers;
 import dev.keyhole.server.config.LimitsConfig;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class OpenTunnelsTest {
     }
 
     private static Tunnel tunnel(String address, String target) {
-        return new Tunnel(new TunnelRequest(target, Caller.anonymous(address)), new BrowserChannel() {
+        return new Tunnel(new TunnelRequest(target, TestCallers.operator(address)), new BrowserChannel() {
             @Override
             public void send(ByteBuffer utf8, SendCallback callback) {
                 callback.sent();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.TestCallers;
 import dev.keyhole.server.config.GuacdConfig;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.Protocol;
@@ -53,7 +54,7 @@ class TunnelEndingsTest {
         connection = GuacdConnection.open(threads.relay(), address, console.connectionId(),
                 new GuacamoleConfiguration(), new GuacamoleClientInformation(), STALL_LIMIT);
         viewerPeer = viewerAccepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        tunnel = new Tunnel(new TunnelRequest("test", Caller.anonymous("127.0.0.1")), browser, ended -> { });
+        tunnel = new Tunnel(new TunnelRequest("test", TestCallers.operator("127.0.0.1")), browser, ended -> { });
         assertEquals(true, console.join(tunnel));
         assertEquals(true, tunnel.attach(console, connection));
     }

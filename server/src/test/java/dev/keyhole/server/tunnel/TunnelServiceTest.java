@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.TestCallers;
 import dev.keyhole.server.config.GuacdConfig;
 import dev.keyhole.server.config.LimitsConfig;
 import dev.keyhole.server.targets.ConsoleSpec;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class TunnelServiceTest {
 
     private static final long WAIT_SECONDS = 10;
-    private static final Caller CALLER = Caller.anonymous("192.0.2.1");
+    private static final Caller CALLER = TestCallers.operator("192.0.2.1");
     private static final List<KeyboardStage> STAGES =
             List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "de-de-qwertz"));
     private static final Target TARGET = new Target("vm", "VM",
