@@ -58,9 +58,19 @@ final class Gateways {
             Files.createDirectories(work);
             Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes,
                     work.resolve("keyhole-data-" + sessionBytes.size())));
-            return jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()), work,
-                    line -> line.contains("Keyhole listening on"),
-                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client);
+            // The tunnel needs a session: a user of the benchmark's, signed in by a one-time link as a browser is.
+            String token = KeyholeSignIn.linkToken(config);
+            java.util.concurrent.atomic.AtomicReference<String> cookie = new java.util.concurrent.atomic.AtomicReference<>();
+            Gateway keyhole = jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()),
+                    work, line -> line.contains("Keyhole listening on"),
+                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client, cookie);
+            try {
+                cookie.set(KeyholeSignIn.redeem(URI.create("http://127.0.0.1:" + port + "/"), token));
+                return keyhole;
+            } catch (IOException | RuntimeException e) {
+                keyhole.close();
+                throw e;
+            }
         });
     }
 
@@ -93,7 +103,7 @@ final class Gateways {
                     List.of(String.valueOf(port), String.valueOf(standIn.port())), work,
                     line -> line.startsWith(GuacamolePeer.READY),
                     i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?hostname="
-                            + StandIn.hostnameFor(sessionBytes.get(i))), client);
+                            + StandIn.hostnameFor(sessionBytes.get(i))), client, null);
         });
     }
 
@@ -205,7 +215,7 @@ final class Gateways {
     /** A gateway in a JVM of its own, started with this JVM's class path. */
     private static Gateway jvm(String name, String mainClass, List<String> args, Path work,
             java.util.function.Predicate<String> readyLine, java.util.function.IntFunction<URI> uri,
-            WebSocketCoreClient client) throws Exception {
+            WebSocketCoreClient client, java.util.concurrent.atomic.AtomicReference<String> cookie) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // For profiling, e.g. -Dkeyhole.bench.jvmOptions=-XX:StartFlightRecording=filename=/tmp/NAME-%s.jfr
@@ -231,7 +241,7 @@ final class Gateways {
         return new Gateway() {
             @Override
             public CompletableFuture<? extends Session> open(int i) {
-                return WebSocketSession.open(client, uri.apply(i));
+                return WebSocketSession.open(client, uri.apply(i), cookie == null ? null : cookie.get());
             }
 
             @Override

@@ -30,10 +30,18 @@ final class WebSocketSession extends Session implements FrameHandler {
 
     /** Opens the WebSocket; the returned session is connected when the future completes. */
     static CompletableFuture<WebSocketSession> open(WebSocketCoreClient client, URI uri) {
+        return open(client, uri, null);
+    }
+
+    /** Opens a session whose handshake carries {@code cookie} (a {@code Cookie} header's value; null: none). */
+    static CompletableFuture<WebSocketSession> open(WebSocketCoreClient client, URI uri, String cookie) {
         WebSocketSession session = new WebSocketSession();
         try {
             CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(client, uri, session);
             request.setSubProtocols("guacamole");
+            if (cookie != null) {
+                request.headers(headers -> headers.put("Cookie", cookie));
+            }
             client.connect(request).whenComplete((core, failure) -> {
                 if (failure != null) {
                     session.opened.completeExceptionally(failure);

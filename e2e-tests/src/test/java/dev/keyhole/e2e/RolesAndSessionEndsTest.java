@@ -1,15 +1,23 @@
 package dev.keyhole.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.e2e.fixtures.Fixtures;
+import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.KeyholeSetup;
+import dev.keyhole.e2e.fixtures.LockedTarget;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
+import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.targets.ConsoleSpec;
+import dev.keyhole.server.targets.KeyboardStage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +67,47 @@ class RolesAndSessionEndsTest {
             }
             assertEquals(attemptsBefore + 1, console.wrongAttempts(),
                     "one attempt (the operator's): the viewer's 'xyz' and Enter never arrived");
+        }
+    }
+
+    /** The locked console under two more names: web-1 and db-1. */
+    static final class WebAndDb implements KeyholeSetup {
+        @Override
+        public void configure(KeyholeConfig.Builder keyhole, Fixtures fixtures) {
+            new LockedTarget().configure(keyhole, fixtures);
+            for (String name : List.of("web-1", "db-1")) {
+                keyhole.target(LockedTarget.target(name, "Also the locked console", fixtures.lockedConsole(),
+                        List.of(new KeyboardStage(ConsoleSpec.SINGLE_STAGE, ConsoleSpec.DEFAULT_LAYOUT))));
+            }
+        }
+    }
+
+    @Test
+    void aUserLimitedToWebConsolesFindsNoOther(@InjectKeyhole(WebAndDb.class) RunningKeyhole keyhole)
+            throws Exception {
+        User limited = keyhole.accounts().addUser("wendy", Role.OPERATOR, List.of("web-*"),
+                RunningKeyhole.TEST_PASSWORD);
+        SignedIn wendy = SignedIn.redeem(keyhole.uri(), keyhole.signInLink(limited));
+
+        RawHttp.Answer list = RawHttp.send(keyhole.uri(), "GET", "/api/targets", null, wendy.headers(), null);
+        assertEquals(200, list.status(), list::toString);
+        assertTrue(list.body().contains("\"name\":\"web-1\""), list::toString);
+        assertFalse(list.body().contains("db-1") || list.body().contains("\"locked\""), list::toString);
+
+        Map<String, String> json = new LinkedHashMap<>(wendy.headers());
+        json.put("Content-Type", "application/json");
+        RawHttp.Answer stage = RawHttp.send(keyhole.uri(), "POST", "/api/targets/db-1/stage", null, json,
+                "{\"stage\":\"console\"}");
+        assertEquals(404, stage.status(), stage::toString);
+        assertEquals(RawHttp.send(keyhole.uri(), "POST", "/api/targets/no-such/stage", null, json,
+                "{\"stage\":\"console\"}").body(), stage.body(), "the same answer as for no console at all");
+
+        try (RawTunnel tunnel = RawTunnel.open(new RunningKeyhole.Tunnel(keyhole.tunnel("db-1").uri(), wendy))) {
+            assertEquals("516 No such console", tunnel.awaitClose(WAIT).reason());
+        }
+        try (RawTunnel tunnel = RawTunnel.openUntilItReceives(new RunningKeyhole.Tunnel(
+                keyhole.tunnel("web-1").uri(), wendy), 2, WAIT)) {
+            assertTrue(tunnel.received() > 2, "web-1 opens");
         }
     }
 

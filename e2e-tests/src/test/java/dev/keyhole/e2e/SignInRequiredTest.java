@@ -69,6 +69,7 @@ class SignInRequiredTest {
                 }
                 assertEquals(401, answer.status(), () -> route + " with " + cookie + ": " + answer);
                 assertTrue(answer.body().contains("Sign in first"), () -> route + ": " + answer);
+                assertEquals("Keyhole-Session realm=\"Keyhole\"", answer.header("WWW-Authenticate"), route);
                 assertNull(answer.header("Upgrade"), () -> route + " upgraded: " + answer);
             }
         }

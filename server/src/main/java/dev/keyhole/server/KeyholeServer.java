@@ -159,7 +159,8 @@ public final class KeyholeServer implements AutoCloseable {
         if (machines != null) {
             machines.start();
         }
-        SessionSweep sweep = new SessionSweep(accounts, tunnels, threads.work());
+        SessionSweep sweep = new SessionSweep(accounts, List.of(tunnels, HttpEdge.eventStreams(jetty)),
+                threads.work());
         ScheduledFuture<?> sweeping = threads.timers().scheduleWithFixedDelay(sweep::run,
                 SessionSweep.EVERY.toMillis(), SessionSweep.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         URI uri = jetty.getURI().resolve("/");

@@ -2,8 +2,10 @@ package dev.keyhole.server;
 
 import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.auth.TokenHash;
-import dev.keyhole.server.tunnel.TunnelService;
+import dev.keyhole.server.access.SessionHolder;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -13,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends the tunnels of sessions that ended, within {@link #EVERY} of the end, whoever ended them and wherever:
+ * Ends the tunnels and event streams of sessions that ended, within {@link #EVERY} of the end, whoever ended them and wherever:
  * sign-out here, a timeout, or a user disabled or removed by {@code keyhole-server user} in another process or by
  * another node (the database is the only place that knows). It also keeps alive the sessions whose people typed or
- * pointed into a console since the last look. One database read per session holding a tunnel, twice a second,
+ * pointed into a console since the last look. One database read per session holding a connection, twice a second,
  * on the work executor; the timer only hands it over, and a look still running skips the next.
  */
 final class SessionSweep {
@@ -27,14 +29,15 @@ final class SessionSweep {
     static final Duration EVERY = Duration.ofMillis(500);
 
     private final Accounts accounts;
-    private final TunnelService tunnels;
+    private final List<SessionHolder> holders;
     private final Executor work;
     private final AtomicBoolean running = new AtomicBoolean();
     private long lastLook = System.nanoTime();
 
-    SessionSweep(Accounts accounts, TunnelService tunnels, Executor work) {
+    /** @param holders what holds connections for sessions: the tunnels, the event streams */
+    SessionSweep(Accounts accounts, List<SessionHolder> holders, Executor work) {
         this.accounts = accounts;
-        this.tunnels = tunnels;
+        this.holders = List.copyOf(holders);
         this.work = work;
     }
 
@@ -54,10 +57,14 @@ final class SessionSweep {
         try {
             long since = lastLook;
             lastLook = System.nanoTime();
-            for (Map.Entry<TokenHash, Long> session : tunnels.sessionsWithTunnels().entrySet()) {
+            Map<TokenHash, Long> held = new HashMap<>();
+            for (SessionHolder holder : holders) {
+                holder.heldSessions().forEach((session, input) -> held.merge(session, input, Math::max));
+            }
+            for (Map.Entry<TokenHash, Long> session : held.entrySet()) {
                 boolean active = session.getValue() != 0 && session.getValue() - since > 0;
                 Optional<String> ended = accounts.whyEnded(session.getKey(), active);
-                ended.ifPresent(why -> tunnels.closeSession(session.getKey(), why));
+                ended.ifPresent(why -> holders.forEach(holder -> holder.closeSession(session.getKey(), why)));
             }
         } catch (RuntimeException e) {
             log.warn("Checking the sessions that hold consoles failed: {}", e.toString());

@@ -40,6 +40,11 @@ public record Caller(String address, Identity identity) implements Principal {
         return identity != null && identity.mayType();
     }
 
+    /** @return whether they may see a target at all (someone not signed in sees none) */
+    public boolean sees(String target) {
+        return identity != null && identity.sees(target);
+    }
+
     /** @return the user's name, or the address of someone not signed in */
     @Override
     public String getName() {

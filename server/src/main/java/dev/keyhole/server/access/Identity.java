@@ -26,6 +26,42 @@ public record Identity(String userId, String name, Role role, List<String> targe
         Objects.requireNonNull(session, "session");
     }
 
+    /**
+     * @param target a target's name
+     * @return whether they may see it at all: no patterns, or one that matches ({@code *} stands for any
+     *         characters); a target they may not see is, to them, one that does not exist
+     */
+    public boolean sees(String target) {
+        if (targetPatterns.isEmpty()) {
+            return true;
+        }
+        for (String pattern : targetPatterns) {
+            if (matches(pattern, target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether {@code name} matches {@code pattern}, in which {@code *} stands for any characters */
+    static boolean matches(String pattern, String name) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            return pattern.equals(name);
+        }
+        String head = pattern.substring(0, star);
+        if (!name.startsWith(head)) {
+            return false;
+        }
+        String rest = pattern.substring(star + 1);
+        for (int from = head.length(); from <= name.length(); from++) {
+            if (matches(rest, name.substring(from))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether they may type into a console (and so switch its stage): operators and admins */
     public boolean mayType() {
         return role != Role.VIEWER;

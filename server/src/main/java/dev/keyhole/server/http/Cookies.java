@@ -24,6 +24,12 @@ final class Cookies {
     static final String SESSION = "__Host-keyhole-session";
     /** The CSRF cookie's name. */
     static final String CSRF = "__Host-keyhole-csrf";
+    /**
+     * What a {@code 401} answers in {@code WWW-Authenticate} (HTTP requires one): a scheme of Keyhole's own, which
+     * no browser answers with a password dialog; the sign-in page begins a session.
+     */
+    static final String CHALLENGE = "Keyhole-Session realm=\"Keyhole\"";
+
     /** The header a page sends the CSRF token in. */
     static final String CSRF_HEADER = "X-Keyhole-CSRF";
 

@@ -179,6 +179,7 @@ final class FrontDoor extends Handler.Wrapper {
             return true;
         }
         response.setStatus(HttpStatus.UNAUTHORIZED_401);
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, Cookies.CHALLENGE);
         JsonErrorHandler.write(response, "Sign in first", callback);
         return true;
     }

@@ -10,6 +10,7 @@ import dev.keyhole.server.tls.CertificateProblem;
 import dev.keyhole.server.tls.CertificateSource;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
+import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,12 @@ public final class HttpEdge {
      * @param publicFiles the web app's files open without a session
      */
     public record Routes(List<String> routes, Set<String> publicRoutes, Set<String> publicFiles) {
+    }
+
+    /** @return the event streams of a server {@link #newServer} built, which a session's end closes */
+    public static SessionHolder eventStreams(Server server) {
+        return (SessionHolder) server.getDescendant(ServletContextHandler.class).getServletHandler()
+                .getServlet("events").getServletInstance();
     }
 
     /** @return what {@code server} answers ({@link Routes}) */

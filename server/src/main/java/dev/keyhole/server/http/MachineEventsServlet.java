@@ -16,6 +16,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.SessionHolder;
+import dev.keyhole.server.auth.TokenHash;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>The keep-alive comments are sent from Keyhole's timer thread (given by the composition root), which they
  * only queue on, like the changes.
  */
-final class MachineEventsServlet extends HttpServlet {
+final class MachineEventsServlet extends HttpServlet implements SessionHolder {
 
     /** At most this many events wait for one page; a page further behind has its stream closed. */
     static final int MAX_QUEUED_EVENTS = 256;
@@ -122,7 +126,8 @@ final class MachineEventsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String address = FrontDoor.caller(request).address();
+        Caller caller = FrontDoor.caller(request);
+        String address = caller.address();
         synchronized (streams) {
             String refused = refusal(address);
             if (refused != null) {
@@ -130,7 +135,7 @@ final class MachineEventsServlet extends HttpServlet {
                 JsonResponses.error(response, json, 429, refused);
                 return;
             }
-            open(request, response, address);
+            open(request, response, caller);
         }
     }
 
@@ -146,14 +151,14 @@ final class MachineEventsServlet extends HttpServlet {
         return null;
     }
 
-    private void open(HttpServletRequest request, HttpServletResponse response, String address) throws IOException {
+    private void open(HttpServletRequest request, HttpServletResponse response, Caller caller) throws IOException {
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Stream stream = new Stream(async, response.getOutputStream(), address);
+        Stream stream = new Stream(async, response.getOutputStream(), caller);
         async.addListener(stream);
         stream.send(CONNECTED);
         streams.add(stream);
@@ -163,11 +168,14 @@ final class MachineEventsServlet extends HttpServlet {
     /** Turns a change into its event and queues it for every page; runs on a host's event thread. */
     private void broadcast(MachineChange change) {
         String message;
+        String target = null;
         try {
             if (change instanceof MachineChange.Updated u) {
                 message = frame("machine", MachineView.of(u.machine(), machines));
+                target = u.machine().target();
             } else if (change instanceof MachineChange.Removed r) {
                 message = frame("removed", Map.of("target", r.target(), "host", r.host()));
+                target = r.target();
             } else if (change instanceof MachineChange.HostChanged h) {
                 message = frame("host", MachineView.HostView.of(h.status()));
             } else {
@@ -177,7 +185,30 @@ final class MachineEventsServlet extends HttpServlet {
             throw new IllegalStateException("cannot write an event as JSON", e);
         }
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        streams.forEach(s -> s.send(bytes));
+        String about = target;
+        // A VM the page's person may not see is, to them, no VM: its events go to the others only.
+        streams.stream().filter(s -> about == null || s.caller.sees(about)).forEach(s -> s.send(bytes));
+    }
+
+    /** Every signed-in page holding a stream, each with 0: watching events is no activity. */
+    @Override
+    public Map<TokenHash, Long> heldSessions() {
+        Map<TokenHash, Long> sessions = new HashMap<>();
+        for (Stream stream : streams) {
+            stream.caller.signedIn().ifPresent(identity -> sessions.put(identity.session(), 0L));
+        }
+        return sessions;
+    }
+
+    /** Closes the streams of a session that ended; the page, reconnecting, is sent to the sign-in page. */
+    @Override
+    public void closeSession(TokenHash session, String why) {
+        for (Stream stream : streams) {
+            if (stream.caller.signedIn().filter(identity -> identity.session().equals(session)).isPresent()
+                    && stream.close()) {
+                log.info("Closed the event stream of {}: {}", stream.caller, why);
+            }
+        }
     }
 
     private String frame(String event, Object data) throws JsonProcessingException {
@@ -196,6 +227,7 @@ final class MachineEventsServlet extends HttpServlet {
     private final class Stream implements WriteListener, AsyncListener {
         private final AsyncContext async;
         private final ServletOutputStream out;
+        private final Caller caller;
         private final String remote;
         private final ReentrantLock lock = new ReentrantLock();
         private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
@@ -209,10 +241,11 @@ final class MachineEventsServlet extends HttpServlet {
         private boolean writeCallbackDue = true;
         private boolean closed;
 
-        Stream(AsyncContext async, ServletOutputStream out, String remote) {
+        Stream(AsyncContext async, ServletOutputStream out, Caller caller) {
             this.async = async;
             this.out = out;
-            this.remote = remote;
+            this.caller = caller;
+            this.remote = caller.address();
         }
 
         /** Puts the output stream into non-blocking mode; the container then calls {@link #onWritePossible()}. */

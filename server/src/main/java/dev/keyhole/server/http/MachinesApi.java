@@ -44,11 +44,12 @@ final class MachinesApi {
     private ApiServlet.Answer list(ApiServlet.Call call) {
         return ApiServlet.Json.ok(new MachineView.MachineList(
                 machines.hosts().stream().map(MachineView.HostView::of).toList(),
-                machines.machines().stream().map(m -> MachineView.of(m, machines)).toList()));
+                machines.machines().stream().filter(m -> call.caller().sees(m.target()))
+                        .map(m -> MachineView.of(m, machines)).toList()));
     }
 
     private ApiServlet.Answer screenshot(ApiServlet.Call call) throws GuacamoleException {
-        MachineTarget t = machine(call.parameter("name"));
+        MachineTarget t = machine(call, call.parameter("name"));
         if (t.machine().state().kind() != MachineState.Kind.ONLINE) {
             throw new GuacamoleResourceConflictException("The VM is not running: there is no screen to show.");
         }
@@ -68,7 +69,7 @@ final class MachinesApi {
             throw new GuacamoleSecurityException("\"" + action.id() + "\" is for " + (adminOnly ? "admins" : "operators "
                     + "and admins") + "; you are " + (who.role() == Role.VIEWER ? "a viewer" : "an operator"));
         }
-        MachineTarget t = machine(call.parameter("name"));
+        MachineTarget t = machine(call, call.parameter("name"));
         if (!machines.actions(t).contains(action)) {
             throw new GuacamoleResourceConflictException("\"" + action.id() + "\" is not possible for this VM now (it is "
                     + t.machine().state().label() + (action == VirtualMachines.Action.ENABLE_CONSOLE
@@ -83,8 +84,9 @@ final class MachinesApi {
         return ApiServlet.Json.ok(Map.of("ok", true));
     }
 
-    private MachineTarget machine(String name) throws GuacamoleResourceNotFoundException {
-        Optional<MachineTarget> t = machines.machine(name);
+    /** The VM of a target the caller may see: one they may not is, to them, no VM at all. */
+    private MachineTarget machine(ApiServlet.Call call, String name) throws GuacamoleResourceNotFoundException {
+        Optional<MachineTarget> t = machines.machine(name).filter(m -> call.caller().sees(name));
         return t.orElseThrow(() -> new GuacamoleResourceNotFoundException("No VM named \"" + name + "\""));
     }
 }

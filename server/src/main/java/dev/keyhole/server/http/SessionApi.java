@@ -70,6 +70,7 @@ final class SessionApi {
     private ApiServlet.Answer session(ApiServlet.Call call) {
         Optional<Accounts.Resolved> session = FrontDoor.session(call.request());
         if (session.isEmpty()) {
+            call.response().setHeader("WWW-Authenticate", Cookies.CHALLENGE);
             return error(HttpServletResponse.SC_UNAUTHORIZED, "Not signed in");
         }
         Map<String, Object> body = state(session.get());
@@ -90,6 +91,7 @@ final class SessionApi {
             return new ApiServlet.Json(429, answer);
         }
         if (result instanceof Accounts.Refused refused) {
+            call.response().setHeader("WWW-Authenticate", Cookies.CHALLENGE);
             return error(HttpServletResponse.SC_UNAUTHORIZED, refused.reason());
         }
         return begun(call, (Accounts.Begun) result);
@@ -167,6 +169,7 @@ final class SessionApi {
             return error(423, "Too many wrong codes: this second factor is locked until an admin resets it");
         }
         if (result instanceof Accounts.WrongCode) {
+            call.response().setHeader("WWW-Authenticate", Cookies.CHALLENGE);
             return error(HttpServletResponse.SC_UNAUTHORIZED, "Wrong code");
         }
         Accounts.Proven proven = (Accounts.Proven) result;

@@ -72,7 +72,7 @@ final class TargetsApi {
 
     private ApiServlet.Answer list(ApiServlet.Call call) {
         String guacd = guacdProtocol.get();
-        return ApiServlet.Json.ok(new TargetList(targets.list().stream()
+        return ApiServlet.Json.ok(new TargetList(targets.list().stream().filter(t -> call.caller().sees(t.name()))
                 .map(t -> TargetView.of(t, keyboards.state(t), guacd)).toList()));
     }
 
@@ -83,6 +83,9 @@ final class TargetsApi {
             throw new GuacamoleClientException("Send " + shape);
         }
         String name = call.parameter("name");
+        if (!call.caller().sees(name)) {
+            throw new GuacamoleResourceNotFoundException("No such console");
+        }
         if (!call.caller().mayType()) {
             throw new GuacamoleSecurityException("Viewers watch: only operators and admins switch a keyboard stage");
         }

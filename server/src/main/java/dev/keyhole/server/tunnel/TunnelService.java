@@ -10,6 +10,7 @@ import dev.keyhole.server.targets.TargetDirectory;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.auth.TokenHash;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * group {@code relay}, shared by all tunnels; keep-alives, lingering consoles and the viewer-pace sweep run on
  * {@code timers}. An idle tunnel holds no thread.
  */
-public final class TunnelService implements AutoCloseable {
+public final class TunnelService implements SessionHolder, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelService.class);
 
@@ -172,7 +173,9 @@ public final class TunnelService implements AutoCloseable {
 
     private Target find(TunnelRequest request) {
         // The name stays out of the reason: a page shows the reason, and anyone can write a name into a link.
-        return targets.find(request.target()).orElseThrow(() -> new CompletionException(new TunnelException(
+        // A console the caller may not see is, to them, one that does not exist.
+        return targets.find(request.target()).filter(t -> request.caller().sees(t.name()))
+                .orElseThrow(() -> new CompletionException(new TunnelException(
                 GuacamoleStatus.RESOURCE_NOT_FOUND, "No such console")));
     }
 
@@ -274,11 +277,8 @@ public final class TunnelService implements AutoCloseable {
         return GuacdParameters.clientInformation(target.console());
     }
 
-    /**
-     * @return the session of every signed-in caller holding a tunnel now, with when any of their tunnels last saw
-     *         them type or point ({@link System#nanoTime}; 0: never)
-     */
-    public Map<TokenHash, Long> sessionsWithTunnels() {
+    @Override
+    public Map<TokenHash, Long> heldSessions() {
         Map<TokenHash, Long> sessions = new HashMap<>();
         for (Tunnel tunnel : open.all()) {
             Identity identity = tunnel.request().caller().identity();
@@ -289,13 +289,8 @@ public final class TunnelService implements AutoCloseable {
         return sessions;
     }
 
-    /**
-     * Closes every tunnel of a session that ended, telling each browser why ({@code 0x0301}: the page asks its
-     * person to sign in again).
-     *
-     * @param session the ended session
-     * @param why     e.g. "You were signed out"
-     */
+    /** Closes the session's tunnels with {@code 0x0301} and the reason: the page asks its person to sign in again. */
+    @Override
     public void closeSession(TokenHash session, String why) {
         for (Tunnel tunnel : open.all()) {
             Identity identity = tunnel.request().caller().identity();
