@@ -1,6 +1,7 @@
 package dev.keyhole.server.access;
 
 import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.auth.TokenHash;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param session        the hash of their session's token, which names the session in logs by its fingerprint
  */
 public record Identity(String userId, String name, Role role, List<String> targetPatterns,
-        dev.keyhole.server.auth.TokenHash session) {
+        TokenHash session) {
 
     /** Checks that nothing is missing and copies the patterns. */
     public Identity {

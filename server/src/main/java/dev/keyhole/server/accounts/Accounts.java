@@ -11,8 +11,8 @@ import dev.keyhole.server.auth.Totp;
 import dev.keyhole.server.auth.TotpEnrolment;
 import dev.keyhole.server.auth.TotpSecret;
 import dev.keyhole.server.config.AuthConfig;
-import dev.keyhole.server.tunnel.Printable;
 import dev.keyhole.server.storage.Database;
+import dev.keyhole.server.tunnel.Printable;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -87,7 +87,7 @@ public final class Accounts {
 
         /** @return whether the page's CSRF token is this session's */
         public boolean csrfMatches(String presented) {
-            return dev.keyhole.server.auth.Tokens.parse(presented)
+            return Tokens.parse(presented)
                     .map(token -> token.hash().matches(session.csrfTokenHash())).orElse(false);
         }
     }
@@ -251,7 +251,7 @@ public final class Accounts {
      * @return the session with its user and state; empty when there is none, it expired, or its user is disabled
      */
     public Optional<Resolved> resolve(String presented) {
-        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        Optional<Token> token = Tokens.parse(presented);
         if (token.isEmpty()) {
             return Optional.empty();
         }
@@ -522,7 +522,7 @@ public final class Accounts {
      * @param presented the token from the link's fragment
      */
     public LinkResult redeemLink(String presented, String address, String userAgent) {
-        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        Optional<Token> token = Tokens.parse(presented);
         Optional<SetupLinks.Link> link = token.flatMap(t -> links.find(t.hash()));
         if (link.isEmpty()) {
             log.info("Refused a one-time link from {}: spent, expired or unknown", address);
@@ -552,7 +552,7 @@ public final class Accounts {
         passwordProblem(password).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
-        Optional<Token> token = dev.keyhole.server.auth.Tokens.parse(presented);
+        Optional<Token> token = Tokens.parse(presented);
         Optional<SetupLinks.Link> link = token.flatMap(t -> links.find(t.hash()))
                 .filter(SetupLinks.Link::createsFirstAdmin);
         if (link.isEmpty() || users.count() > 0 || links.spend(link.get().tokenHash()).isEmpty()) {
