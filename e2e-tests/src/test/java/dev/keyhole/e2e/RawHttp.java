@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,18 @@ final class RawHttp {
      */
     static Answer send(URI server, String method, String path, Map<String, String> headers, String body)
             throws IOException {
-        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+        return send(null, server, method, path, headers, body);
+    }
+
+    /**
+     * {@link #send(URI, String, String, Map, String)} from a local address of the test's: another loopback address
+     * ({@code 127.0.0.2}…) is another client to the server, with failures of its own to count.
+     *
+     * @param from the local address to connect from; null: the system's choice
+     */
+    static Answer send(InetAddress from, URI server, String method, String path, Map<String, String> headers,
+            String body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getByName(server.getHost()), server.getPort(), from, 0)) {
             socket.setSoTimeout(15_000);
             StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));

@@ -91,12 +91,18 @@ public final class ConsolePage {
         return attach(browser.driver());
     }
 
-    static ConsolePage attach(WebDriver driver) {
+    /** The console page a browser shows or is on its way to (after signing in, say). */
+    public static ConsolePage attach(WebDriver driver) {
         ConsolePage page = new ConsolePage(driver);
         new WebDriverWait(driver, Duration.ofSeconds(15))
                 .withMessage(() -> "waiting for the console page (body[data-page=console]); at " + driver.getCurrentUrl())
                 .until(d -> !d.findElements(By.cssSelector("body[data-page='console'] #console")).isEmpty());
         return page;
+    }
+
+    /** @return the bar's account menu */
+    public AccountMenu account() {
+        return new AccountMenu(driver);
     }
 
     /** Reloads the page (a fresh connection attempt). */

@@ -29,11 +29,22 @@ public final class TargetsPage {
         browser.signIn(signInLink);
         WebDriver driver = browser.driver();
         driver.get(server.resolve("/").toString());
+        return attach(driver);
+    }
+
+    /** The targets page a browser shows or is on its way to (after signing in, say), once its list has loaded. */
+    public static TargetsPage attach(WebDriver driver) {
         TargetsPage page = new TargetsPage(driver);
         new WebDriverWait(driver, Duration.ofSeconds(15))
-                .withMessage(() -> "waiting for the targets page to load its list; #targets data-state=" + page.state())
+                .withMessage(() -> "waiting for the targets page to load its list; #targets data-state=" + page.state()
+                        + ", at " + driver.getCurrentUrl())
                 .until(d -> !"loading".equals(page.state()) && page.state() != null);
         return page;
+    }
+
+    /** @return the bar's account menu */
+    public AccountMenu account() {
+        return new AccountMenu(driver);
     }
 
     /** data-state of {@code #targets}, or null when the page has none. */

@@ -1,0 +1,71 @@
+package dev.keyhole.e2e.pages;
+
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Who is signed in, in the bar of the pages behind the sign-in (the targets page, the console page):
+ * {@code #account} (data-state loading|signed-in|signing-out) with {@code #account-button}, which opens
+ * {@code #account-menu}: {@code #sign-out} and {@code #sign-out-everywhere}.
+ */
+public final class AccountMenu {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final WebDriver driver;
+
+    /** @param driver a browser showing a page behind the sign-in */
+    public AccountMenu(WebDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Waits until the bar shows who is signed in. */
+    public AccountMenu waitForSignedIn() {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for the bar to show who is signed in (#account data-state=signed-in); saw "
+                        + describe())
+                .until(d -> "signed-in".equals(state()) && d.findElement(By.id("account-button")).isDisplayed());
+        return this;
+    }
+
+    /** @return the name the bar shows */
+    public String userName() {
+        return driver.findElement(By.id("signed-in-user")).getText();
+    }
+
+    /** Signs out: opens the menu, presses "Sign out" (the page goes to the sign-in page). */
+    public SignInPage signOut() {
+        press("sign-out");
+        return SignInPage.attach(driver);
+    }
+
+    /** Signs out everywhere: opens the menu, presses "Sign out everywhere" (the page goes to the sign-in page). */
+    public SignInPage signOutEverywhere() {
+        press("sign-out-everywhere");
+        return SignInPage.attach(driver);
+    }
+
+    private void press(String id) {
+        waitForSignedIn();
+        driver.findElement(By.id("account-button")).click();
+        WebElement item = driver.findElement(By.id(id));
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for the account menu to show #" + id + "; saw " + describe())
+                .until(d -> item.isDisplayed() && item.isEnabled());
+        item.click();
+    }
+
+    private String state() {
+        return driver.findElements(By.id("account")).stream().findFirst().map(a -> a.getDomAttribute("data-state"))
+                .orElse(null);
+    }
+
+    private String describe() {
+        return "#account data-state=" + state() + ", menu "
+                + (driver.findElements(By.cssSelector("#account-menu:not([hidden])")).isEmpty() ? "closed" : "open")
+                + ", at " + driver.getCurrentUrl();
+    }
+}
