@@ -38,7 +38,11 @@ public final class TargetsPage {
         new WebDriverWait(driver, Duration.ofSeconds(15))
                 .withMessage(() -> "waiting for the targets page to load its list; #targets data-state=" + page.state()
                         + ", at " + driver.getCurrentUrl())
-                .until(d -> !"loading".equals(page.state()) && page.state() != null);
+                .until(d -> {
+                    // Read once: a page on its way here is first none (null), then loading.
+                    String state = page.state();
+                    return state != null && !state.equals("loading");
+                });
         return page;
     }
 
