@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.e2e.fixtures.AuthenticatorApp;
 import dev.keyhole.e2e.fixtures.Browser;
 import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.Fixtures;
@@ -22,7 +23,6 @@ import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.ServedKeyhole;
 import dev.keyhole.e2e.fixtures.SignedIn;
-import dev.keyhole.e2e.fixtures.TotpCodes;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.e2e.pages.SignInPage;
@@ -97,8 +97,8 @@ class SignInPageTest {
             screenshot(browser, "setup-desktop");
 
             page.setUpFirstAdmin("first-admin", RunningKeyhole.TEST_PASSWORD);
-            TotpCodes app = enrol(browser, page, "desktop");
-            TotpCodes.Code enrolled = app.fresh(Long.MIN_VALUE);
+            AuthenticatorApp app = enrol(browser, page, "desktop");
+            AuthenticatorApp.Code enrolled = app.fresh(Long.MIN_VALUE);
             page.confirmEnrolment(enrolled.digits());
             List<String> recoveryCodes = recoveryCodes(browser, page, "desktop");
             page.continueAfterRecoveryCodes();
@@ -142,9 +142,9 @@ class SignInPageTest {
         screenshot(phone, "sign-in-phone");
 
         page.submitPassword("pocket", RunningKeyhole.TEST_PASSWORD);
-        TotpCodes app = enrol(phone, page, "phone");
+        AuthenticatorApp app = enrol(phone, page, "phone");
         assertFitsThePhone(phone, "the enrolment", "#enrol-qr", "#enrol-secret", "#enrol-open", "#enrol-code");
-        TotpCodes.Code enrolled = app.fresh(Long.MIN_VALUE);
+        AuthenticatorApp.Code enrolled = app.fresh(Long.MIN_VALUE);
         page.confirmEnrolment(enrolled.digits());
         recoveryCodes(phone, page, "phone");
         assertFitsThePhone(phone, "the recovery codes", "#recovery-codes", "#recovery-continue");
@@ -248,7 +248,7 @@ class SignInPageTest {
      *
      * @return the authenticator app of that secret
      */
-    private static TotpCodes enrol(Browser browser, SignInPage page, String size) throws IOException {
+    private static AuthenticatorApp enrol(Browser browser, SignInPage page, String size) throws IOException {
         String secret = page.enrolmentSecret();
         // Messages show the secret's shape, never the secret.
         String shape = secret.replaceAll("[A-Z2-7]", "x");
@@ -264,7 +264,7 @@ class SignInPageTest {
         assertTrue(URLDecoder.decode(href, StandardCharsets.UTF_8).contains("secret=" + secret.replace(" ", "")),
                 "the app link carries the key shown");
         screenshot(browser, "enrol-" + size);
-        return TotpCodes.of(secret);
+        return AuthenticatorApp.of(secret);
     }
 
     /** The recovery view after a confirmed enrolment: ten different codes, shown once. */
