@@ -39,6 +39,13 @@ public final class LeakScan {
 
     /** Name of the environment variable holding the secret to look for. */
     public static final String SECRET_VARIABLE = "KEYHOLE_TEST_PASSPHRASE";
+    /** The test users' password, looked for too when set. */
+    public static final String PASSWORD_VARIABLE = "KEYHOLE_TEST_PASSWORD";
+    /**
+     * A file (outside the scanned directories) of more secrets, one per line, that the tests saw and wrote down as
+     * they ran (the TOTP secrets of their users): looked for too when set. Its lines are never printed.
+     */
+    public static final String NEEDLES_VARIABLE = "KEYHOLE_TEST_NEEDLES";
 
     /** Files are read in chunks of this size; consecutive chunks overlap so no occurrence is cut in two. */
     private static final int CHUNK = 32 * 1024 * 1024;
@@ -53,6 +60,8 @@ public final class LeakScan {
     }
 
     private final String secret;
+    /** What the findings call the secret, e.g. "the passphrase"; null: nothing (a scan for one secret). */
+    private final String label;
     private final Map<String, String> byteForms;
     private final List<Long> keysyms;
 
@@ -62,9 +71,20 @@ public final class LeakScan {
      * @param secret the text to look for; not empty
      */
     public LeakScan(String secret) {
+        this(null, secret);
+    }
+
+    /**
+     * Prepares the matchers for one of several secrets.
+     *
+     * @param label  what its findings call it, e.g. "the test password" (never the secret)
+     * @param secret the text to look for; not empty
+     */
+    public LeakScan(String label, String secret) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the secret to scan for is empty");
         }
+        this.label = label;
         this.secret = secret;
         this.byteForms = byteForms(secret);
         this.keysyms = secret.codePoints().mapToObj(LeakScan::keysym).toList();
@@ -172,6 +192,18 @@ public final class LeakScan {
      * @throws IOException when a file cannot be read
      */
     public Result scan(List<Path> roots) throws IOException {
+        return scan(List.of(this), roots);
+    }
+
+    /**
+     * Scans every regular file under the directories for several secrets at once, reading each file once.
+     *
+     * @param scans one per secret
+     * @param roots directories (or single files); missing ones are ignored
+     * @return counts and findings; a finding's form names its secret by its label
+     * @throws IOException when a file cannot be read
+     */
+    public static Result scan(List<LeakScan> scans, List<Path> roots) throws IOException {
         long files = 0;
         long bytes = 0;
         List<Finding> findings = new ArrayList<>();
@@ -184,7 +216,7 @@ public final class LeakScan {
                 long size;
                 try {
                     size = Files.size(file);
-                    forms = scanFile(file);
+                    forms = scanFile(scans, file);
                 } catch (NoSuchFileException gone) {
                     continue; // deleted since the walk (a browser's profile, say): nothing left to leak
                 }
@@ -222,7 +254,7 @@ public final class LeakScan {
         return paths;
     }
 
-    private Set<String> scanFile(Path file) throws IOException {
+    private static Set<String> scanFile(List<LeakScan> scans, Path file) throws IOException {
         Set<String> found = new LinkedHashSet<>();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[CHUNK];
@@ -230,7 +262,12 @@ public final class LeakScan {
             while (true) {
                 int n = in.readNBytes(buffer, filled, buffer.length - filled);
                 filled += n;
-                found.addAll(formsIn(latin1(buffer, 0, filled)));
+                String text = latin1(buffer, 0, filled);
+                for (LeakScan scan : scans) {
+                    for (String form : scan.formsIn(text)) {
+                        found.add(scan.label == null ? form : scan.label + " as " + form);
+                    }
+                }
                 if (filled < buffer.length) {
                     return found;
                 }
@@ -359,8 +396,8 @@ public final class LeakScan {
     public static void main(String[] args) throws IOException {
         String secret = System.getenv(SECRET_VARIABLE);
         if (args.length == 0 || secret == null || secret.isEmpty()) {
-            System.err.println("usage: " + SECRET_VARIABLE + "=... java -cp e2e-tests/target/test-classes "
-                    + LeakScan.class.getName() + " DIR...");
+            System.err.println("usage: " + SECRET_VARIABLE + "=... [" + PASSWORD_VARIABLE + "=...] [" + NEEDLES_VARIABLE
+                    + "=FILE] java -cp e2e-tests/target/test-classes " + LeakScan.class.getName() + " DIR...");
             System.exit(2);
         }
         List<Path> roots = Stream.of(args).map(Paths::get).toList();
@@ -369,10 +406,25 @@ public final class LeakScan {
             System.out.println("leak scan: BROKEN: the planted canary was not found as " + String.join(", ", missing));
             System.exit(1);
         }
-        Result result = new LeakScan(secret).scan(roots);
-        result.findings().forEach(f -> System.out.println("leak scan: FOUND the passphrase in " + f));
-        System.out.println("leak scan: " + result.files() + " files, " + result.bytes() + " bytes, "
-                + result.findings().size() + " findings");
+        List<LeakScan> scans = new ArrayList<>();
+        scans.add(new LeakScan("the passphrase", secret));
+        String password = System.getenv(PASSWORD_VARIABLE);
+        if (password != null && !password.isEmpty()) {
+            scans.add(new LeakScan("the test password", password));
+        }
+        String needles = System.getenv(NEEDLES_VARIABLE);
+        if (needles != null && Files.exists(Path.of(needles))) {
+            int n = 0;
+            for (String line : Files.readAllLines(Path.of(needles), StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    scans.add(new LeakScan("a TOTP secret the tests saw (#" + ++n + ")", line.strip()));
+                }
+            }
+        }
+        Result result = scan(scans, roots);
+        result.findings().forEach(f -> System.out.println("leak scan: FOUND " + f));
+        System.out.println("leak scan: " + scans.size() + " secrets, " + result.files() + " files, " + result.bytes()
+                + " bytes, " + result.findings().size() + " findings");
         System.exit(result.findings().isEmpty() ? 0 : 1);
     }
 }

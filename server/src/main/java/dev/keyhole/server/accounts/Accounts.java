@@ -116,9 +116,10 @@ public final class Accounts {
     /**
      * Refused without checking: too many failures from this name or address.
      *
-     * @param until when it may be tried again
+     * @param until    when it may be tried again
+     * @param waitFor  how long that is from now
      */
-    public record Throttled(Instant until) implements SignIn {
+    public record Throttled(Instant until, Duration waitFor) implements SignIn {
     }
 
     /** What a code (TOTP or recovery) came to. */
@@ -349,7 +350,7 @@ public final class Accounts {
         if (blocked.isPresent()) {
             log.info("Refused a sign-in as {} from {} without checking it: blocked until {}", shown(name), address,
                     blocked.get());
-            return new Throttled(blocked.get());
+            return new Throttled(blocked.get(), Duration.between(clock.instant(), blocked.get()));
         }
         Optional<User> user = users.byName(name == null ? "" : name.strip());
         boolean right;

@@ -6,8 +6,6 @@ import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.auth.TotpEnrolment;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -83,7 +81,7 @@ final class SessionApi {
         Accounts.SignIn result = accounts.signIn(body.path("name").asText(""), body.path("password").asText(""),
                 call.caller().address(), userAgent(call));
         if (result instanceof Accounts.Throttled throttled) {
-            long seconds = Math.max(1, Duration.between(Instant.now(), throttled.until()).toSeconds());
+            long seconds = Math.max(1, (throttled.waitFor().toMillis() + 999) / 1000);
             call.response().setHeader("Retry-After", Long.toString(seconds));
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("error", "Too many failed sign-ins: wait " + minutes(seconds) + " before trying again");

@@ -14,6 +14,7 @@ import dev.keyhole.server.config.AuthConfig;
 import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.storage.Database.Vendor;
 import dev.keyhole.server.storage.TestDatabases;
+import dev.keyhole.testsupport.LeakNeedles;
 import dev.keyhole.testsupport.TotpCodes;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -96,7 +97,7 @@ class AccountsTest {
 
         Accounts.SignIn sixth = accounts.signIn("alice", PASSWORD, "198.51.100.1", "");
 
-        assertEquals(new Accounts.Throttled(START.plus(SignInThrottle.FIRST_BLOCK)), sixth,
+        assertEquals(new Accounts.Throttled(START.plus(SignInThrottle.FIRST_BLOCK), SignInThrottle.FIRST_BLOCK), sixth,
                 "blocked by the name from any address, the right password unchecked");
         clock.advance(SignInThrottle.FIRST_BLOCK);
         assertInstanceOf(Accounts.Begun.class, accounts.signIn("alice", PASSWORD, "198.51.100.1", ""));
@@ -108,7 +109,7 @@ class AccountsTest {
             accounts.signIn("nobody", "wrong", "198.51.100.2", "");
         }
 
-        assertEquals(new Accounts.Throttled(START.plus(SignInThrottle.FIRST_BLOCK)),
+        assertEquals(new Accounts.Throttled(START.plus(SignInThrottle.FIRST_BLOCK), SignInThrottle.FIRST_BLOCK),
                 accounts.signIn("nobody", "wrong", "198.51.100.3", ""));
     }
 
@@ -128,6 +129,7 @@ class AccountsTest {
         assertEquals(Accounts.State.ENROL, first.resolved().state());
 
         TotpEnrolment enrolment = accounts.beginTotp(first.resolved()).orElseThrow();
+        LeakNeedles.add(enrolment.secret());
         assertTrue(enrolment.uri().startsWith("otpauth://totp/Keyhole:otto?secret="), enrolment.uri());
         assertInstanceOf(Accounts.WrongCode.class, accounts.confirmTotp(first.resolved(), "000000".equals(
                 TotpCodes.at(enrolment.secret(), START)) ? "111111" : "000000"));
@@ -156,6 +158,7 @@ class AccountsTest {
         accounts.addUser("otto", Role.OPERATOR, List.of(), PASSWORD);
         Accounts.Begun first = signIn("otto", PASSWORD);
         TotpEnrolment enrolment = accounts.beginTotp(first.resolved()).orElseThrow();
+        LeakNeedles.add(enrolment.secret());
         Accounts.Proven enrolled = (Accounts.Proven) accounts.confirmTotp(first.resolved(),
                 TotpCodes.at(enrolment.secret(), START));
         String recovery = enrolled.recoveryCodes().get(3);
