@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
 
@@ -238,6 +239,27 @@ class SignInPageTest {
         assertEquals("", page.message());
         assertTrue(second.driver().getCurrentUrl().endsWith("/sign-in.html?next=%2F"),
                 () -> "it comes back to the targets page: " + second.driver().getCurrentUrl());
+    }
+
+    @Test
+    void signingOutEverywhereClosesTheConsoleOpenInAnotherBrowser(
+            @InjectKeyhole(value = LockedTarget.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole,
+            Browser browser, @SecondBrowser(phone = true) Browser phone) {
+        ConsolePage console = ConsolePage.open(phone, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED);
+        TargetsPage desk = TargetsPage.open(browser, keyhole);
+
+        long before = System.nanoTime();
+        desk.account().signOutEverywhere().waitForView(SIGN_IN);
+        // The server closes the phone's tunnel within a second (RolesAndSessionEndsTest times that); the page
+        // then asks whether it is signed out, stops reconnecting and offers to sign in again, back to this console.
+        Waits.until("the phone's console page to say it was signed out", Duration.ofSeconds(10),
+                () -> console.state() + ": " + console.message(),
+                () -> !phone.driver().findElements(By.cssSelector("#sign-in-again:not([hidden])")).isEmpty());
+        Duration took = Duration.ofNanos(System.nanoTime() - before);
+        assertTrue(console.message().contains("signed out"), console::message);
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "the page said so after " + took.toMillis() + " ms");
+        String back = phone.driver().findElement(By.id("sign-in-again")).getAttribute("href");
+        assertTrue(back.contains("/sign-in.html?next=%2Fconsole.html%3Ftarget%3D" + RunningKeyhole.TARGET), back);
     }
 
     // --- steps ------------------------------------------------------------------------------------------------------
