@@ -36,6 +36,7 @@ import java.util.Optional;
  * <pre>
  * user add NAME --role admin|operator|viewer [--targets 'web-*,db-1'] [--password-stdin]
  * user list
+ * user change NAME [--role admin|operator|viewer] [--targets 'web-*']   (less: signs them out everywhere)
  * user disable NAME          (signs them out everywhere)
  * user enable NAME
  * user reset-second-factor NAME
@@ -51,6 +52,7 @@ final class UserCommand {
     static final String USAGE = """
             usage: keyhole-server user add NAME --role admin|operator|viewer [--targets 'web-*,db-1'] [--password-stdin] --config FILE
                    keyhole-server user list --config FILE
+                   keyhole-server user change NAME [--role admin|operator|viewer] [--targets 'web-*,db-1'|'*'] --config FILE
                    keyhole-server user disable|enable|reset-second-factor|remove NAME --config FILE
                    keyhole-server user link NAME [--minutes N] --config FILE""";
 
@@ -117,6 +119,7 @@ final class UserCommand {
             switch (a.command) {
                 case "add" -> add(accounts, a);
                 case "list" -> list(accounts, a);
+                case "change" -> change(accounts, a);
                 case "disable" -> {
                     User user = user(accounts, a);
                     accounts.users().setDisabled(user.id(), true);
@@ -160,8 +163,7 @@ final class UserCommand {
         try {
             User.checkName(name);
             role = Role.of(a.role);
-            patterns = a.targets == null ? List.of() : Arrays.stream(a.targets.split(",")).map(String::strip)
-                    .filter(p -> !p.isEmpty()).toList();
+            patterns = a.targets == null ? List.of() : patterns(a.targets);
             User.checkPatterns(patterns);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -180,6 +182,32 @@ final class UserCommand {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    private void change(Accounts accounts, Arguments a) throws UsageException, Failure {
+        User user = user(accounts, a);
+        if (a.role == null && a.targets == null) {
+            throw new UsageException("user change needs --role, --targets or both");
+        }
+        Role role;
+        List<String> patterns;
+        try {
+            role = a.role == null ? user.role() : Role.of(a.role);
+            patterns = a.targets == null ? user.targetPatterns() : patterns(a.targets);
+            User.checkPatterns(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        int ended = accounts.change(user, role, patterns);
+        out.println("Changed " + user.name() + " to " + role.id() + ", " + (patterns.isEmpty() ? "every console"
+                : "consoles " + String.join(",", patterns)) + (ended > 0 ? " (" + ended + " session(s) ended)" : ""));
+    }
+
+    /** {@code --targets}: comma-separated patterns; {@code *} alone: every console. */
+    private static List<String> patterns(String targets) {
+        List<String> patterns = Arrays.stream(targets.split(",")).map(String::strip).filter(p -> !p.isEmpty())
+                .toList();
+        return patterns.equals(List.of("*")) ? List.of() : patterns;
     }
 
     private void list(Accounts accounts, Arguments a) throws UsageException {

@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,6 +232,26 @@ public final class Accounts {
         User user = users.add(new NewUser(name, role, targetPatterns, hasher.hash(password)));
         log.info("Added the user {} ({})", user.name(), user.role().id());
         return user;
+    }
+
+    /**
+     * Changes what a user may do and see. When that takes anything away (a lower role, other consoles), every
+     * session of theirs ends: their open consoles close, and they sign in again under the new rules.
+     *
+     * @param user     who
+     * @param role     their role from now on
+     * @param patterns their target-name patterns from now on; empty: every target
+     * @return how many sessions ended
+     */
+    public int change(User user, Role role, List<String> patterns) {
+        List<String> checked = User.checkPatterns(patterns);
+        boolean lowered = role.compareTo(user.role()) < 0
+                || !checked.isEmpty() && !Set.copyOf(checked).equals(Set.copyOf(user.targetPatterns()));
+        users.setRole(user.id(), role);
+        users.setTargetPatterns(user.id(), checked);
+        log.info("Changed {}: {} → {}, consoles {} → {}", user.name(), user.role().id(), role.id(),
+                user.targetPatterns().isEmpty() ? "*" : user.targetPatterns(), checked.isEmpty() ? "*" : checked);
+        return lowered ? signOutEverywhere(user.id()) : 0;
     }
 
     /** @return the users */

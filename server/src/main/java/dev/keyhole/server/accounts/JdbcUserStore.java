@@ -108,6 +108,13 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
+    public boolean setTargetPatterns(String id, List<String> patterns) {
+        List<String> checked = User.checkPatterns(patterns);
+        return update("change a user's consoles", "target_patterns", id,
+                statement -> statement.setString(1, String.join(",", checked)));
+    }
+
+    @Override
     public boolean setPasswordHash(String id, String passwordHash) {
         return update("change a user's password", "password_hash", id, statement -> statement.setString(1,
                 passwordHash == null || passwordHash.isEmpty() ? null : passwordHash));

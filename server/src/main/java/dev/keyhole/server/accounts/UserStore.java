@@ -45,6 +45,13 @@ public interface UserStore {
     boolean setRole(String id, Role role);
 
     /**
+     * @param id       a user's id
+     * @param patterns the target-name patterns they are limited to from now on; empty: every target
+     * @return whether there is such a user
+     */
+    boolean setTargetPatterns(String id, List<String> patterns);
+
+    /**
      * @param id           a user's id
      * @param passwordHash the new password's hash in its encoded form; empty: no password
      * @return whether there is such a user

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.TestClock;
 import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.auth.TokenHash;
 import dev.keyhole.server.auth.TotpEnrolment;
 import dev.keyhole.server.config.AuthConfig;
 import dev.keyhole.server.storage.Database;
@@ -233,6 +234,51 @@ class AccountsTest {
         assertEquals(2, accounts.signOutEverywhere(vera.id()));
         assertTrue(accounts.resolve(one.tokens().session().value()).isEmpty());
         assertTrue(accounts.resolve(two.tokens().session().value()).isEmpty());
+    }
+
+    @Test
+    void loweringARoleOrNarrowingTheConsolesEndsTheSessionsRaisingDoesNot() {
+        User olga = accounts.addUser("olga", Role.VIEWER, List.of(), PASSWORD);
+        Accounts.Begun begun = signIn("olga", PASSWORD);
+
+        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of()));
+        olga = accounts.users().byId(olga.id()).orElseThrow();
+        assertEquals(1, accounts.change(olga, Role.VIEWER, List.of("web-*")), "narrowed to web-*");
+        assertTrue(accounts.resolve(begun.tokens().session().value()).isEmpty());
+        assertEquals(List.of("web-*"), accounts.users().byId(olga.id()).orElseThrow().targetPatterns());
+
+        Accounts.Begun again = signIn("olga", PASSWORD);
+        olga = accounts.users().byId(olga.id()).orElseThrow();
+        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of()), "widened to every console");
+        olga = accounts.users().byId(olga.id()).orElseThrow();
+        assertEquals(0, accounts.change(olga, Role.ADMIN, List.of()), "raised");
+        assertTrue(accounts.resolve(again.tokens().session().value()).isPresent());
+        olga = accounts.users().byId(olga.id()).orElseThrow();
+        assertEquals(1, accounts.change(olga, Role.OPERATOR, List.of()), "lowered");
+    }
+
+    @Test
+    void aSessionHoldingConsolesHearsWhyItEnded() {
+        User vera = accounts.addUser("vera", Role.VIEWER, List.of(), PASSWORD);
+        Accounts.Begun one = signIn("vera", PASSWORD);
+        TokenHash session = one.resolved().session().tokenHash();
+        assertEquals(java.util.Optional.empty(), accounts.whyEnded(session, false));
+
+        clock.advance(AuthConfig.DEFAULT.idleTimeout().minusMinutes(1));
+        assertEquals(java.util.Optional.empty(), accounts.whyEnded(session, true), "typing keeps it alive");
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(java.util.Optional.empty(), accounts.whyEnded(session, false), "it was typed into");
+        clock.advance(AuthConfig.DEFAULT.idleTimeout());
+        assertEquals(java.util.Optional.of("You were signed out after 30 minutes without activity"),
+                accounts.whyEnded(session, false));
+
+        Accounts.Begun two = signIn("vera", PASSWORD);
+        accounts.users().setDisabled(vera.id(), true);
+        assertEquals(java.util.Optional.of("Your account was disabled"),
+                accounts.whyEnded(two.resolved().session().tokenHash(), false));
+        accounts.users().remove(vera.id());
+        assertEquals(java.util.Optional.of("You were signed out"),
+                accounts.whyEnded(two.resolved().session().tokenHash(), false), "its sessions went with it");
     }
 
     @Test
