@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.Fixtures;
 import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
@@ -13,6 +15,7 @@ import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.config.KeyholeConfig;
@@ -23,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a role may do, checked by the server whatever the client sends, and a session's end reaching the consoles
@@ -109,6 +115,24 @@ class RolesAndSessionEndsTest {
                 keyhole.tunnel("web-1").uri(), wendy), 2, WAIT)) {
             assertTrue(tunnel.received() > 2, "web-1 opens");
         }
+    }
+
+    @Test
+    void aViewersConsolePageOffersNoTyping(RunningKeyhole keyhole, Browser browser) throws Exception {
+        User vic = keyhole.accounts().users().byName("vic")
+                .orElseGet(() -> keyhole.accounts().addUser("vic", Role.VIEWER, List.of(), RunningKeyhole.TEST_PASSWORD));
+        browser.signIn(keyhole.signInLink(vic));
+        ConsolePage page = ConsolePage.openSignedIn(browser, keyhole.uri(), RunningKeyhole.TARGET)
+                .waitForState(ConsolePage.State.CONNECTED);
+        WebDriver driver = browser.driver();
+        new WebDriverWait(driver, WAIT).withMessage("the page to mark the viewer as watching")
+                .until(d -> d.findElement(By.id("watching-pill")).isDisplayed());
+        assertFalse(driver.findElement(By.id("typing")).isDisplayed(), "no passphrase box or key bar");
+        assertFalse(driver.findElement(By.id("keyboard-button")).isDisplayed(), "no on-screen keyboard");
+        java.nio.file.Path shot = E2ePaths.target().resolve("screenshots/console-viewer.png");
+        java.nio.file.Files.createDirectories(shot.getParent());
+        java.nio.file.Files.write(shot, browser.screenshot());
+        assertEquals("connected", page.state(), "the viewer sees the console");
     }
 
     @Test

@@ -124,7 +124,7 @@ session.addEventListener("connecting", ({ detail: { client, tunnel, reconnecting
   element.classList.add("display-surface");
   displayHost.replaceChildren(element);
   stopFitting = fitDisplayTo(display, displayHost, zoom.factor);
-  forwardPointer(client, element);
+  if (!watching) forwardPointer(client, element);
   watchFirstPicture(tunnel, display, () => {
     if (!session.isCurrent(client)) return;
     setPicture(true);
@@ -183,7 +183,15 @@ window.addEventListener("online", retryNowIfWaiting);
 /** The client of the current attempt while it is connected, else null. */
 const connectedClient = () => session.connectedClient();
 
-forwardKeyboard(connectedClient);
+/**
+ * Whether this page's person only watches (a viewer): the server joins their console read-only and drops what
+ * they would type, so the page offers no typing at all.
+ */
+let watching = false;
+/** The client to type into: none for someone who only watches. */
+const typingClient = () => (watching ? null : connectedClient());
+
+forwardKeyboard(typingClient);
 softKeyboardButton(byId("keyboard-button"));
 passphraseBox({
   form: byId("passphrase-form"),
@@ -193,8 +201,8 @@ passphraseBox({
   message: byId("passphrase-message"),
   marks: byId("passphrase-marks"),
   progress: byId("passphrase-progress"),
-}, connectedClient, () => keyboardPanel.current());
-keyBar(byId("key-bar"), connectedClient, (text) => {
+}, typingClient, () => keyboardPanel.current());
+keyBar(byId("key-bar"), typingClient, (text) => {
   byId("passphrase-message").textContent = text;
   byId("passphrase-message").dataset.kind = "key";
 }, byId("cad-dialog"));
@@ -233,7 +241,18 @@ function noConsole() {
   render("error", NO_CONSOLE);
 }
 
-showAccount();
+/** A viewer's page: no passphrase box, key bar, stage buttons or on-screen keyboard; a "Watching" mark. */
+function watchOnly() {
+  watching = true;
+  document.body.dataset.watching = "true";
+  byId("typing").hidden = true;
+  byId("keyboard-button").hidden = true;
+  byId("watching-pill").hidden = false;
+}
+
+showAccount().then((signedIn) => {
+  if (signedIn && signedIn.user.role === "viewer") watchOnly();
+});
 if (!targetName) {
   noConsole();
 } else {

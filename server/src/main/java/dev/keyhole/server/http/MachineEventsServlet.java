@@ -167,13 +167,22 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
 
     /** Turns a change into its event and queues it for every page; runs on a host's event thread. */
     private void broadcast(MachineChange change) {
+        if (change instanceof MachineChange.Updated u) {
+            // Each page hears of the VM with the actions its person's role may take: one text per role.
+            Map<Object, byte[]> byRole = new HashMap<>();
+            for (Stream stream : streams) {
+                if (stream.caller.sees(u.machine().target())) {
+                    stream.send(byRole.computeIfAbsent(stream.caller.signedIn().map(i -> (Object) i.role())
+                            .orElse("none"), role -> utf8(machineFrame(MachineView.of(u.machine(), machines,
+                                    stream.caller)))));
+                }
+            }
+            return;
+        }
         String message;
         String target = null;
         try {
-            if (change instanceof MachineChange.Updated u) {
-                message = frame("machine", MachineView.of(u.machine(), machines));
-                target = u.machine().target();
-            } else if (change instanceof MachineChange.Removed r) {
+            if (change instanceof MachineChange.Removed r) {
                 message = frame("removed", Map.of("target", r.target(), "host", r.host()));
                 target = r.target();
             } else if (change instanceof MachineChange.HostChanged h) {
@@ -213,6 +222,18 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
 
     private String frame(String event, Object data) throws JsonProcessingException {
         return "event: " + event + "\ndata: " + json.writeValueAsString(data) + "\n\n";
+    }
+
+    private String machineFrame(MachineView view) {
+        try {
+            return frame("machine", view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event as JSON", e);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] ascii(String text) {

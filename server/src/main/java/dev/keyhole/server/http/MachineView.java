@@ -1,5 +1,6 @@
 package dev.keyhole.server.http;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.virtualbox.HostStatus;
 import dev.keyhole.server.virtualbox.Machine;
 import dev.keyhole.server.virtualbox.MachineState;
@@ -21,18 +22,22 @@ import java.util.Locale;
  *                   {@code unknown}: derived from the Guest Additions, a hint only
  * @param vrde       {@code off}, {@code rdp} or {@code vnc}
  * @param consoleReady whether the VM's console port is known (it runs and its VRDE server listens)
- * @param actions    the actions its state allows ({@code start}, {@code reset}, {@code power-button},
- *                   {@code power-off}, {@code enable-console})
+ * @param actions    the actions its state allows and the viewer's role may take ({@code start}, {@code reset},
+ *                   {@code power-button}, {@code power-off}, {@code enable-console})
  */
 record MachineView(String target, String title, String host, String state, String stateLabel, String hint,
         String vrde, boolean consoleReady, List<String> actions) {
 
-    static MachineView of(MachineTarget t, VirtualMachines machines) {
+    /**
+     * @param caller who sees it: only the actions their role may take are listed
+     */
+    static MachineView of(MachineTarget t, VirtualMachines machines, Caller caller) {
         Machine m = t.machine();
         MachineState s = m.state();
         String label = s == MachineState.UNKNOWN ? "unknown (" + m.stateName() + ")" : s.label();
         String vrde = m.vrde().enabled() ? m.vrde().protocol().name().toLowerCase(Locale.ROOT) : "off";
-        List<String> actions = machines.actions(t).stream().map(VirtualMachines.Action::id).toList();
+        List<String> actions = machines.actions(t).stream().filter(a -> MachinesApi.mayTake(caller, a))
+                .map(VirtualMachines.Action::id).toList();
         return new MachineView(t.target(), m.name(), t.host(), s.id(), label,
                 m.guest().name().toLowerCase(Locale.ROOT).replace('_', '-'), vrde,
                 m.vrde().enabled() && m.vrde().activePort().isPresent(), actions);

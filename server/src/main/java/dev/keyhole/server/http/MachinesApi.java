@@ -1,5 +1,6 @@
 package dev.keyhole.server.http;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.virtualbox.MachineState;
@@ -45,7 +46,7 @@ final class MachinesApi {
         return ApiServlet.Json.ok(new MachineView.MachineList(
                 machines.hosts().stream().map(MachineView.HostView::of).toList(),
                 machines.machines().stream().filter(m -> call.caller().sees(m.target()))
-                        .map(m -> MachineView.of(m, machines)).toList()));
+                        .map(m -> MachineView.of(m, machines, call.caller())).toList()));
     }
 
     private ApiServlet.Answer screenshot(ApiServlet.Call call) throws GuacamoleException {
@@ -63,11 +64,10 @@ final class MachinesApi {
         if (!id.equals(call.request().getHeader("X-Keyhole-Action"))) {
             throw new GuacamoleSecurityException("Actions need the X-Keyhole-Action header");
         }
-        Identity who = call.caller().signedIn().orElseThrow(() -> new GuacamoleSecurityException("Sign in first"));
-        boolean adminOnly = action == VirtualMachines.Action.POWER_OFF || action == VirtualMachines.Action.ENABLE_CONSOLE;
-        if (who.role() == Role.VIEWER || adminOnly && who.role() != Role.ADMIN) {
-            throw new GuacamoleSecurityException("\"" + action.id() + "\" is for " + (adminOnly ? "admins" : "operators "
-                    + "and admins") + "; you are " + (who.role() == Role.VIEWER ? "a viewer" : "an operator"));
+        if (!mayTake(call.caller(), action)) {
+            Role role = call.caller().signedIn().map(Identity::role).orElse(Role.VIEWER);
+            throw new GuacamoleSecurityException("\"" + action.id() + "\" is for " + (adminOnly(action) ? "admins"
+                    : "operators and admins") + "; you are " + (role == Role.VIEWER ? "a viewer" : "an operator"));
         }
         MachineTarget t = machine(call, call.parameter("name"));
         if (!machines.actions(t).contains(action)) {
@@ -82,6 +82,19 @@ final class MachinesApi {
             throw new GuacamoleResourceNotFoundException(e.getMessage());
         }
         return ApiServlet.Json.ok(Map.of("ok", true));
+    }
+
+    /**
+     * @return whether the caller's role may take an action: operators start, reset and press the power button;
+     *         admins also power off and turn consoles on; viewers take none
+     */
+    static boolean mayTake(Caller caller, VirtualMachines.Action action) {
+        Role role = caller.signedIn().map(Identity::role).orElse(null);
+        return role == Role.ADMIN || role == Role.OPERATOR && !adminOnly(action);
+    }
+
+    private static boolean adminOnly(VirtualMachines.Action action) {
+        return action == VirtualMachines.Action.POWER_OFF || action == VirtualMachines.Action.ENABLE_CONSOLE;
     }
 
     /** The VM of a target the caller may see: one they may not is, to them, no VM at all. */
