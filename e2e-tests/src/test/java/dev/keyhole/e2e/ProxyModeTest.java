@@ -12,6 +12,7 @@ import dev.keyhole.e2e.fixtures.KeyholeSetup;
 import dev.keyhole.e2e.fixtures.LockedTarget;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SignedIn;
+import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.server.config.AddressRange;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.KeyholeConfig;
@@ -105,6 +106,28 @@ class ProxyModeTest {
         return all;
     }
 
+    /**
+     * Waits, through the proxy, until a tunnel shows the console (receives more than its first instructions), as
+     * {@link RawTunnel#awaitConsole} does: guacd 1.3 can lose a console that viewers join while it connects, and a
+     * test that counts tunnels must not see one end for that. The console lingers for the tunnels that follow.
+     */
+    private static void awaitConsole(RunningKeyhole keyhole) {
+        Waits.until("a tunnel through the proxy to show the console", java.time.Duration.ofSeconds(60),
+                () -> "each tunnel closed first", () -> {
+                    try (RawConnection warm = RawConnection.get(proxy(), keyhole.uri(), TUNNEL,
+                            webSocket(forwarded(keyhole, "203.0.113.99")))) {
+                        for (int frames = 0; frames < 3; frames++) {
+                            if (warm.nextFrame().isClose()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (Exception e) {
+                        throw new IllegalStateException("a tunnel through the proxy failed", e);
+                    }
+                });
+    }
+
     @Test
     void theForwardedHostAndSchemeAreBelievedFromTheProxyOnly(
             @InjectKeyhole(value = BehindAProxy.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole)
@@ -159,6 +182,7 @@ class ProxyModeTest {
             @InjectKeyhole(value = BehindAProxy.class, lifecycle = Lifecycle.METHOD) RunningKeyhole keyhole)
             throws Exception {
         URI server = keyhole.uri();
+        awaitConsole(keyhole);
         try (RawConnection first = RawConnection.get(proxy(), server, TUNNEL,
                 webSocket(forwarded(keyhole, "203.0.113.1")));
              RawConnection second = RawConnection.get(proxy(), server, TUNNEL,
