@@ -2,6 +2,7 @@ package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.accounts.Passkeys;
 import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.KeyholeConfig;
@@ -135,11 +136,12 @@ public final class KeyholeServer implements AutoCloseable {
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
                 GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
+        Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
         Server jetty = null;
         try {
-            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, targets, keyboards, tunnels,
-                    machines == null ? VirtualMachines.NONE : machines, config.limits(), new ObjectMapper(),
-                    threads.timers());
+            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, targets,
+                    keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines, config.limits(),
+                    new ObjectMapper(), threads.timers());
             jetty.start();
         } catch (Exception e) {
             tunnels.close();
@@ -166,6 +168,9 @@ public final class KeyholeServer implements AutoCloseable {
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
                 targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
+        passkeys.site(HttpEdge.allowedOrigins(jetty)).ifPresentOrElse(site -> log.info("Passkeys belong to {} and "
+                + "work at {}", site.rpId(), String.join(", ", site.origins())), () -> log.info("Passkeys are "
+                + "unavailable: every allowed origin is an IP address, and a passkey belongs to a name"));
         if (config.tls().mode() == TlsConfig.Mode.PROXY) {
             log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
                     config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));

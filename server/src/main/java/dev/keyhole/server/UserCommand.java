@@ -39,7 +39,7 @@ import java.util.Optional;
  * user change NAME [--role admin|operator|viewer] [--targets 'web-*']   (less: signs them out everywhere)
  * user disable NAME          (signs them out everywhere)
  * user enable NAME
- * user reset-second-factor NAME
+ * user reset-second-factor NAME   (their authenticator app, recovery codes and passkeys)
  * user remove NAME           (with their sessions, second factors and links)
  * user link NAME [--minutes N]   a one-time sign-in link (default 60 minutes)
  * </pre>
@@ -135,8 +135,9 @@ final class UserCommand {
                     User user = user(accounts, a);
                     boolean had = accounts.resetSecondFactor(user.id());
                     accounts.signOutEverywhere(user.id());
-                    out.println(had ? "Reset " + user.name() + "'s second factor: they enrol a new one at their next "
-                            + "sign-in" : user.name() + " had no second factor to reset");
+                    out.println(had ? "Reset " + user.name() + "'s second factor (authenticator app, recovery codes "
+                            + "and passkeys): they enrol a new one at their next sign-in"
+                            : user.name() + " had no second factor to reset");
                 }
                 case "remove" -> {
                     User user = user(accounts, a);

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A sign-in begins a session at once, in one of three {@link State}s: a user whose role needs no second factor,
  * or who signed in by a one-time link, is {@link State#SIGNED_IN}; otherwise the session reaches nothing but the
- * second factor's steps until it proves one ({@link State#SECOND_FACTOR}), or, when the user has none yet, enrols
- * one ({@link State#ENROL}). Proving it gives the session new tokens.
+ * second factor's steps until it proves one ({@link State#SECOND_FACTOR}: a TOTP code, a recovery code, or one of
+ * their passkeys, see {@link Passkeys}), or, when the user has none yet, enrols one ({@link State#ENROL}: an
+ * authenticator app, or a passkey). Proving it gives the session new tokens. A passkey also signs in on its own,
+ * without a password, whatever the role.
  *
  * <p>What is secret never leaves this class but to the person it belongs to: tokens go back to the browser that
  * signs in (and are stored only as hashes), a TOTP secret to the enrolling user's page (and is stored sealed), and
@@ -160,6 +162,7 @@ public final class Accounts {
     private final UserStore users;
     private final SessionStore sessions;
     private final SecondFactorStore factors;
+    private final PasskeyStore passkeys;
     private final SignInThrottle throttle;
     private final SetupLinks links;
     private final PasswordHasher hasher;
@@ -174,6 +177,7 @@ public final class Accounts {
      * @param users         the users
      * @param sessions      their sessions
      * @param factors       their TOTP secrets and recovery codes
+     * @param passkeys      their passkeys
      * @param throttle      the failed sign-ins
      * @param links         the one-time links
      * @param hasher        checks and makes password hashes
@@ -184,12 +188,13 @@ public final class Accounts {
      * @param config        timeouts, and whether a second factor is required
      * @param clock         what "now" is
      */
-    public Accounts(UserStore users, SessionStore sessions, SecondFactorStore factors, SignInThrottle throttle,
-            SetupLinks links, PasswordHasher hasher, Totp totp, RecoveryCodes recoveryCodes, SecretBox secrets,
-            Tokens tokens, AuthConfig config, Clock clock) {
+    public Accounts(UserStore users, SessionStore sessions, SecondFactorStore factors, PasskeyStore passkeys,
+            SignInThrottle throttle, SetupLinks links, PasswordHasher hasher, Totp totp, RecoveryCodes recoveryCodes,
+            SecretBox secrets, Tokens tokens, AuthConfig config, Clock clock) {
         this.users = users;
         this.sessions = sessions;
         this.factors = factors;
+        this.passkeys = passkeys;
         this.throttle = throttle;
         this.links = links;
         this.hasher = hasher;
@@ -213,7 +218,8 @@ public final class Accounts {
      */
     public static Accounts on(Database database, Path dataDir, AuthConfig config, Clock clock, SecureRandom random) {
         return new Accounts(new JdbcUserStore(database, clock, random), new JdbcSessionStore(database, clock),
-                new JdbcSecondFactorStore(database, clock), new SignInThrottle(database, clock),
+                new JdbcSecondFactorStore(database, clock), new JdbcPasskeyStore(database),
+                new SignInThrottle(database, clock),
                 new SetupLinks(database, clock), new PasswordHasher(random), new Totp(clock, random),
                 new RecoveryCodes(random), SecretBox.loadOrCreate(dataDir.resolve(SecretBox.KEY_FILE), random),
                 new Tokens(random), config, clock);
@@ -262,6 +268,34 @@ public final class Accounts {
     /** @return the timeouts and whether a second factor is required */
     public AuthConfig config() {
         return config;
+    }
+
+    /** @return the users' passkeys, for the {@link Passkeys} ceremonies */
+    PasskeyStore passkeyStore() {
+        return passkeys;
+    }
+
+    /** @return the tokens' maker, for the {@link Passkeys} ceremonies' ids */
+    Tokens tokens() {
+        return tokens;
+    }
+
+    /**
+     * The second factors a user has, for the page of a session in state {@link State#SECOND_FACTOR} to offer:
+     * {@link SecondFactor#PASSKEY} when they have a passkey, {@link SecondFactor#TOTP} when they have a confirmed
+     * authenticator app (whose recovery codes come with it).
+     *
+     * @return passkey first, then TOTP; empty when they have neither
+     */
+    public List<SecondFactor> secondFactors(User user) {
+        List<SecondFactor> have = new java.util.ArrayList<>(2);
+        if (passkeys.hasAny(user.id())) {
+            have.add(SecondFactor.PASSKEY);
+        }
+        if (factors.totp(user.id()).filter(TotpRecord::confirmed).isPresent()) {
+            have.add(SecondFactor.TOTP);
+        }
+        return List.copyOf(have);
     }
 
     // --- sessions ------------------------------------------------------------------------------------------------
@@ -423,7 +457,8 @@ public final class Accounts {
         String userId = resolved.user().id();
         Optional<TotpRecord> record = factors.totp(userId).filter(TotpRecord::confirmed);
         if (record.isEmpty()) {
-            throw new IllegalStateException("this user has no TOTP secret");
+            // Their second factor is a passkey: no code is theirs, and none is counted (there is nothing to lock).
+            return new WrongCode();
         }
         if (record.get().locked()) {
             return new Locked();
@@ -494,12 +529,19 @@ public final class Accounts {
     }
 
     /**
-     * Forgets a user's TOTP secret and recovery codes (an admin's reset, which also unlocks them).
+     * Forgets a user's second factors: their TOTP secret, recovery codes and passkeys (an admin's reset, which also
+     * unlocks them). They enrol anew at their next sign-in.
      *
      * @return whether there was anything to forget
      */
     public boolean resetSecondFactor(String userId) {
-        return factors.reset(userId);
+        boolean totp = factors.reset(userId);
+        int removed = passkeys.removeAll(userId);
+        if (removed > 0) {
+            log.info("Removed the {} passkey(s) of user {} with their second factor",
+                    removed, users.byId(userId).map(User::name).orElse(userId));
+        }
+        return totp || removed > 0;
     }
 
     // --- one-time links ------------------------------------------------------------------------------------------
@@ -585,6 +627,18 @@ public final class Accounts {
         return begin(admin, null, address, userAgent);
     }
 
+    // --- passkeys (their ceremonies are Passkeys') -----------------------------------------------------------------
+
+    /** Begins the session of a user who signed in with a passkey alone: complete at once, whatever the role. */
+    Begun beginWithPasskey(User user, String address, String userAgent) {
+        return begin(user, SecondFactor.PASSKEY, address, userAgent);
+    }
+
+    /** Completes a session that proved its second factor with a passkey, or enrolled one: new tokens. */
+    Proven provePasskey(Resolved resolved) {
+        return prove(resolved, SecondFactor.PASSKEY, List.of());
+    }
+
     // --- inside --------------------------------------------------------------------------------------------------
 
     private Begun begin(User user, SecondFactor factor, String address, String userAgent) {
@@ -616,7 +670,8 @@ public final class Accounts {
         if (session.secondFactor() != null || !needsSecondFactor(user)) {
             return State.SIGNED_IN;
         }
-        return factors.totp(user.id()).filter(TotpRecord::confirmed).isPresent() ? State.SECOND_FACTOR : State.ENROL;
+        return factors.totp(user.id()).filter(TotpRecord::confirmed).isPresent() || passkeys.hasAny(user.id())
+                ? State.SECOND_FACTOR : State.ENROL;
     }
 
     private boolean needsSecondFactor(User user) {

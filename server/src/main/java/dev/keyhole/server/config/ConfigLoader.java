@@ -398,10 +398,11 @@ public final class ConfigLoader {
 
     /**
      * A key whose value may be a secret itself (a plain {@code password:} or {@code passwd:}, both refused): its
-     * value is never shown. The {@code -env} and {@code -file} keys name where a password is, not the password.
+     * value is never shown. The {@code -env} and {@code -file} keys name where a password is, not the password;
+     * a {@code passkey-} key names where passkeys work ({@code auth.passkey-rp-id}), nothing secret.
      */
     private static boolean holdsASecret(String key) {
-        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT).replace("passkey-", "");
         return (last.contains("pass") || last.contains("secret") || last.contains("token"))
                 && !last.endsWith("-env") && !last.endsWith("-file");
     }

@@ -23,4 +23,24 @@ public record HttpConfig(String bind, int port, List<URI> allowedOrigins) {
     public HttpConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
     }
+
+    /**
+     * The hosts of the default allowed origins (when none are configured): both {@code 127.0.0.1} and
+     * {@code localhost} for a loopback bind or one on every address ({@code [::1]} and {@code localhost} for IPv6
+     * loopback), the bind address otherwise; under a self-signed certificate its names instead, since those are
+     * what the server can be reached under.
+     *
+     * @param tls whether and how the port speaks TLS
+     * @return the hosts, as a URL writes them (an IPv6 address in brackets for loopback, bare from a certificate)
+     */
+    public List<String> defaultOriginHosts(TlsConfig tls) {
+        if (tls.mode() == TlsConfig.Mode.SELF_SIGNED) {
+            return tls.namesFor(bind);
+        }
+        return switch (bind) {
+            case "127.0.0.1", "localhost", "0.0.0.0", "::", "[::]" -> List.of("127.0.0.1", "localhost");
+            case "::1", "[::1]" -> List.of("[::1]", "localhost");
+            default -> List.of(bind);
+        };
+    }
 }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -116,8 +117,9 @@ public final class KeyholeSchema {
 
     static final Key<Boolean> AUTH_REQUIRE_SECOND_FACTOR = Key.value("require-second-factor", Parsers::bool)
             .byDefault(AuthConfig.DEFAULT.requireSecondFactor())
-            .doc("whether admins and operators must prove a second factor (a code from an authenticator app) "
-                    + "besides their password; viewers never must", "true");
+            .doc("whether admins and operators must prove a second factor besides their password: a passkey (on "
+                    + "their phone, computer or security key), or a code from an authenticator app; a passkey alone "
+                    + "signs anyone in, needing no password. Viewers never must", "true");
     static final Key<Duration> AUTH_IDLE_TIMEOUT = Key.value("idle-timeout", Parsers.minutes(1, 24 * 60))
             .byDefault(AuthConfig.DEFAULT.idleTimeout(), Long.toString(AuthConfig.DEFAULT.idleTimeout().toMinutes()))
             .doc("minutes, from 1 to 1440, a session may go unused (no request, no key into a console) before it "
@@ -126,8 +128,16 @@ public final class KeyholeSchema {
             .byDefault(AuthConfig.DEFAULT.absoluteTimeout(),
                     Long.toString(AuthConfig.DEFAULT.absoluteTimeout().toHours()))
             .doc("hours, from 1 to 720, after signing in that a session ends however busy it is", "12");
+    static final Key<String> AUTH_PASSKEY_RP_ID = Key.value("passkey-rp-id", Parsers::passkeyRpId)
+            .defaultText("the host of the first allowed origin that is a name, so localhost for the loopback "
+                    + "default; none when every allowed origin is an IP address, and passkeys are then unavailable")
+            .doc("the name passkeys belong to (their relying-party id): the host people open Keyhole at, or a "
+                    + "domain above it to share them between several names (example.org serves "
+                    + "https://keyhole.example.org). Never an IP address: a passkey cannot belong to one. A passkey "
+                    + "works only under its name: changing it strands the passkeys made before",
+                    "keyhole.example.org");
     static final Section AUTH = Section.of("auth", "how people sign in and how long they stay signed in",
-            AUTH_REQUIRE_SECOND_FACTOR, AUTH_IDLE_TIMEOUT, AUTH_ABSOLUTE_TIMEOUT);
+            AUTH_REQUIRE_SECOND_FACTOR, AUTH_IDLE_TIMEOUT, AUTH_ABSOLUTE_TIMEOUT, AUTH_PASSKEY_RP_ID);
 
     static AuthConfig auth(Values v) {
         Duration idle = v.get(AUTH_IDLE_TIMEOUT);
@@ -136,7 +146,8 @@ public final class KeyholeSchema {
             v.problem(AUTH_ABSOLUTE_TIMEOUT, "must be at least auth.idle-timeout (" + idle.toMinutes() + " minutes)");
             absolute = idle;
         }
-        return new AuthConfig(v.get(AUTH_REQUIRE_SECOND_FACTOR), idle, absolute);
+        return new AuthConfig(v.get(AUTH_REQUIRE_SECOND_FACTOR), idle, absolute,
+                v.has(AUTH_PASSKEY_RP_ID) ? v.get(AUTH_PASSKEY_RP_ID) : "");
     }
 
     // --- guacd -------------------------------------------------------------------------------------------------
@@ -343,18 +354,40 @@ public final class KeyholeSchema {
             v.section(TLS).problem(TLS_MODE, "needs http.allowed-origins: the URL people open Keyhole at through "
                     + "the proxy, e.g. https://keyhole.example.org");
         }
+        AuthConfig auth = auth(v.section(AUTH));
+        passkeyProblem(auth.passkeyRpId(), http, tls).ifPresent(reason ->
+                v.section(AUTH).problem(AUTH_PASSKEY_RP_ID, reason));
         return KeyholeConfig.builder()
                 .dataDir(v.get(DATA_DIR))
                 .database(database(v.section(DATABASE)))
                 .http(http)
                 .tls(tls)
-                .auth(auth(v.section(AUTH)))
+                .auth(auth)
                 .guacd(guacd(v.section(GUACD)))
                 .limits(limits(v.section(LIMITS)))
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())
                 .virtualBoxHosts(v.section(VIRTUALBOX).items(VIRTUALBOX_HOSTS).stream()
                         .map(KeyholeSchema::virtualBoxHost).toList())
                 .build();
+    }
+
+    /**
+     * Why passkeys could work nowhere with this relying-party id: it names none of the hosts people open Keyhole
+     * at (the allowed origins', or the default ones'), nor a domain above one. Empty when it names one, or when
+     * none is configured (the default is such a host, or there are passkeys nowhere, which the page says).
+     */
+    static Optional<String> passkeyProblem(String rpId, HttpConfig http, TlsConfig tls) {
+        if (rpId.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> hosts = http.allowedOrigins().isEmpty() ? http.defaultOriginHosts(tls)
+                : http.allowedOrigins().stream().map(URI::getHost).toList();
+        if (hosts.stream().anyMatch(host -> !Origins.isIpAddress(host) && Origins.isWithin(host, rpId))) {
+            return Optional.empty();
+        }
+        return Optional.of("names none of the hosts people open Keyhole at (" + String.join(", ", hosts)
+                + (http.allowedOrigins().isEmpty() ? ", the default origins'" : ", http.allowed-origins'")
+                + "), nor a domain above one: passkeys would work nowhere. Give one of those names, or leave it out");
     }
 
     // --- parsers only this schema uses -------------------------------------------------------------------------

@@ -36,6 +36,25 @@ public final class Origins {
         return URI.create(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port));
     }
 
+    /**
+     * @param host a URL's host, as {@link URI#getHost} gives it ({@code [::1]} in brackets) or bare
+     * @return whether it is an IP address (v4 or v6) rather than a name
+     */
+    public static boolean isIpAddress(String host) {
+        return host.contains(":") || AddressRange.isLiteral(host);
+    }
+
+    /**
+     * @param host   a host name
+     * @param domain a DNS name
+     * @return whether {@code host} is {@code domain} or a name under it ({@code keyhole.example.org} is under
+     *         {@code example.org}; {@code badexample.org} is not), as WebAuthn lets a relying-party id serve hosts
+     */
+    public static boolean isWithin(String host, String domain) {
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.equals(domain) || name.endsWith("." + domain);
+    }
+
     /** @return 443 for {@code https}, 80 otherwise */
     public static int defaultPort(String scheme) {
         return "https".equals(scheme) ? 443 : 80;

@@ -196,6 +196,23 @@ public final class Parsers {
                 + "IP address");
     }
 
+    /**
+     * A passkey's relying-party id: a DNS name, in lower case. Never an IP address: WebAuthn binds a passkey to a
+     * name, and browsers refuse an address as its relying party.
+     */
+    public static String passkeyRpId(String value) {
+        String name = value.strip().toLowerCase(Locale.ROOT);
+        if (AddressRange.isLiteral(name)) {
+            throw new IllegalArgumentException("is an IP address, and a passkey cannot belong to one: give the name "
+                    + "people open Keyhole at (localhost, or a DNS name with TLS)");
+        }
+        if (!DNS_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("must be a DNS name (letters, digits, '-' and dots, e.g. "
+                    + "keyhole.example.org)");
+        }
+        return name;
+    }
+
     /** An absolute path (whether it exists is not checked here). */
     public static Path absolutePath(String value) {
         try {

@@ -27,11 +27,17 @@ final class Doorway {
 
     /** The routes that begin a session, or say whether there is one: {@code METHOD PATH}. */
     static final Set<String> PUBLIC_ROUTES = Set.of("POST /api/sign-in", "POST /api/sign-in/link",
-            "POST /api/setup", "GET /api/session");
+            "POST /api/setup", "GET /api/session", "POST /api/sign-in/passkey/options", "POST /api/sign-in/passkey");
 
-    /** The routes of a session that is still signing in. */
+    /**
+     * The routes of a session that is still signing in (and of one signed in): its second factor's steps, and
+     * registering a passkey, which a session enrolling its second factor does (one still proving it is refused by
+     * {@code Passkeys} itself).
+     */
     static final Set<String> SIGNING_IN_ROUTES = Set.of("POST /api/sign-in/code", "POST /api/second-factor/totp",
-            "POST /api/second-factor/totp/confirm", "POST /api/sign-out");
+            "POST /api/second-factor/totp/confirm", "POST /api/second-factor/passkey/options",
+            "POST /api/second-factor/passkey", "POST /api/passkeys/register/options", "POST /api/passkeys/register",
+            "POST /api/sign-out");
 
     private Doorway() {
     }

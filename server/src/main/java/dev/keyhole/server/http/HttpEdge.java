@@ -12,6 +12,7 @@ import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.accounts.Passkeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +85,7 @@ public final class HttpEdge {
      *                  headers it believes ({@link TrustedProxies})
      * @param certificates the certificate the port presents, when {@code tls} says it speaks TLS; null otherwise
      * @param accounts  who may sign in, and the sessions the front door checks
+     * @param passkeys  the passkeys' ceremonies
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
@@ -96,8 +98,8 @@ public final class HttpEdge {
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
-            Accounts accounts, TargetDirectory targets, KeyboardStages keyboards, TunnelService tunnels, VirtualMachines machines,
-            LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers) throws CertificateProblem {
+            Accounts accounts, Passkeys passkeys, TargetDirectory targets, KeyboardStages keyboards,
+            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -123,8 +125,10 @@ public final class HttpEdge {
         }
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
+        FrontDoor door = new FrontDoor(http, tls, connector, accounts::resolve);
         ApiServlet api = new ApiServlet(json);
         new SessionApi(accounts, json).addTo(api);
+        new PasskeyApi(passkeys, accounts, json, door::allowedOrigins).addTo(api);
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json).addTo(api);
         new MachinesApi(machines).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
@@ -141,7 +145,6 @@ public final class HttpEdge {
         JsonErrorHandler errors = new JsonErrorHandler();
         server.setErrorHandler(errors);
         context.setErrorHandler(errors);
-        FrontDoor door = new FrontDoor(http, tls, connector, accounts::resolve);
         door.setHandler(context);
         server.setHandler(door);
         server.setStopAtShutdown(false);

@@ -4,6 +4,7 @@ import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.Origins;
 import dev.keyhole.server.config.TlsConfig;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -48,12 +49,7 @@ final class OriginPolicy {
         if (!http.allowedOrigins().isEmpty()) {
             return new OriginPolicy(http.allowedOrigins());
         }
-        String bind = http.bind();
-        List<String> names = tls.mode() == TlsConfig.Mode.SELF_SIGNED ? tls.namesFor(bind) : switch (bind) {
-            case "127.0.0.1", "localhost", "0.0.0.0", "::", "[::]" -> List.of("127.0.0.1", "localhost");
-            case "::1", "[::1]" -> List.of("[::1]", "localhost");
-            default -> List.of(bind);
-        };
+        List<String> names = http.defaultOriginHosts(tls);
         String scheme = tls.encrypts() ? "https" : "http";
         return new OriginPolicy(names.stream()
                 .map(name -> Origins.normalise(scheme + "://" + bracketed(name) + ":" + port)).toList());
@@ -85,8 +81,8 @@ final class OriginPolicy {
         }
     }
 
-    /** @return the allowed origins, for the start-up log */
+    /** @return the allowed origins, in the order they were given (the first is where people open Keyhole) */
     Set<String> origins() {
-        return Set.copyOf(origins);
+        return Collections.unmodifiableSet(origins);
     }
 }

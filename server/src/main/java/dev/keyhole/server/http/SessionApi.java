@@ -17,7 +17,8 @@ import org.apache.guacamole.GuacamoleResourceConflictException;
  * Signing in and out ({@link Doorway} says which of these routes need what session):
  * <ul>
  * <li>{@code GET /api/session}: {@code {"state":"signed-in"|"second-factor"|"enrol","user":{"name","role"},
- * "idleTimeoutSeconds"}}, or {@code 401};</li>
+ * "idleTimeoutSeconds"}} (in state {@code second-factor} also {@code "secondFactors"}: {@code "passkey"},
+ * {@code "totp"}, those the user has), or {@code 401};</li>
  * <li>{@code POST /api/sign-in} {@code {"name","password"}}: begins a session (both cookies) in one of those
  * states; {@code 401} for a wrong name or password (the same for both), {@code 429} with {@code Retry-After} and
  * {@code retryAfterSeconds} while the name or the address is blocked;</li>
@@ -31,6 +32,7 @@ import org.apache.guacamole.GuacamoleResourceConflictException;
  * ten recovery codes once;</li>
  * <li>{@code POST /api/sign-out} and {@code POST /api/sign-out-everywhere}.</li>
  * </ul>
+ * Passkeys have routes of their own ({@link PasskeyApi}).
  * Every body is JSON ({@code application/json}, which a page of another site cannot send without a preflight).
  */
 final class SessionApi {
@@ -71,7 +73,7 @@ final class SessionApi {
             call.response().setHeader("WWW-Authenticate", Cookies.CHALLENGE);
             return error(HttpServletResponse.SC_UNAUTHORIZED, "Not signed in");
         }
-        Map<String, Object> body = state(session.get());
+        Map<String, Object> body = state(accounts, session.get());
         body.put("idleTimeoutSeconds", accounts.config().idleTimeout().toSeconds());
         return ApiServlet.Json.ok(body);
     }
@@ -159,7 +161,7 @@ final class SessionApi {
 
     private ApiServlet.Answer begun(ApiServlet.Call call, Accounts.Begun begun) {
         Cookies.set(call.response(), begun.tokens(), accounts.config().absoluteTimeout());
-        return ApiServlet.Json.ok(state(begun.resolved()));
+        return ApiServlet.Json.ok(state(accounts, begun.resolved()));
     }
 
     private ApiServlet.Answer proven(ApiServlet.Call call, Accounts.CodeResult result) {
@@ -172,17 +174,25 @@ final class SessionApi {
         }
         Accounts.Proven proven = (Accounts.Proven) result;
         Cookies.set(call.response(), proven.tokens(), accounts.config().absoluteTimeout());
-        Map<String, Object> body = state(proven.resolved());
+        Map<String, Object> body = state(accounts, proven.resolved());
         if (!proven.recoveryCodes().isEmpty()) {
             body.put("recoveryCodes", proven.recoveryCodes());
         }
         return ApiServlet.Json.ok(body);
     }
 
-    private static Map<String, Object> state(Accounts.Resolved resolved) {
+    /**
+     * The body that names a session's state: {@code {"state", "user"}}, and for a session in state
+     * {@code second-factor} the factors its user has, {@code "secondFactors": ["passkey", "totp"]}, so its page
+     * offers those.
+     */
+    static Map<String, Object> state(Accounts accounts, Accounts.Resolved resolved) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("state", resolved.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         body.put("user", UserView.of(resolved));
+        if (resolved.state() == Accounts.State.SECOND_FACTOR) {
+            body.put("secondFactors", accounts.secondFactors(resolved.user()).stream().map(f -> f.id()).toList());
+        }
         return body;
     }
 
@@ -198,7 +208,8 @@ final class SessionApi {
         return JsonResponses.readObject(call.request(), json, MAX_BODY, shape);
     }
 
-    private static String userAgent(ApiServlet.Call call) {
+    /** @return the browser's {@code User-Agent}, at most 256 characters; empty when it sent none */
+    static String userAgent(ApiServlet.Call call) {
         String agent = call.request().getHeader("User-Agent");
         return agent == null ? "" : agent.length() > 256 ? agent.substring(0, 256) : agent;
     }
