@@ -2,8 +2,10 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ApiError, confirmTotp, csrfToken, fetchMachines, fetchSession, fetchTargets, performAction, redeemLink,
-  setUpFirstAdmin, signIn, signOut, signOutEverywhere, startTotpEnrolment, submitCode, switchKeyboardStage,
+  ApiError, confirmTotp, csrfToken, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
+  finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, performAction, redeemLink,
+  removePasskey, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
+  startPasskeySecondFactor, startPasskeySignIn, startTotpEnrolment, submitCode, switchKeyboardStage,
 } from "../../src/main/resources/keyhole/webapp/js/api.js";
 
 const realFetch = globalThis.fetch;
@@ -210,4 +212,43 @@ test("the enrolment's answers of the wrong shape are refused", async () => {
   await assert.rejects(confirmTotp("123456"), { message: "The Keyhole server sent unexpected recovery codes." });
   serve(() => json(200, { ok: true }));
   assert.equal(await signOutEverywhere(), 0, "ended missing: 0");
+});
+
+test("each passkey route, with its JSON body and the page's CSRF token", async () => {
+  cookies("__Host-keyhole-csrf=T0K3N");
+  const options = { ceremony: "C", publicKey: { challenge: "AAAA", rpId: "localhost" } };
+  const user = { name: "olga", role: "operator" };
+  const calls = serve((url) => {
+    if (url.endsWith("/options")) return json(200, options);
+    if (url === "api/passkeys") return json(200, { passkeys: [{ id: "P", nickname: "Phone" }] });
+    if (url === "api/passkeys/register") return json(200, { passkey: { id: "P" }, state: "signed-in", user });
+    if (url.endsWith("/remove")) return json(200, { ok: true });
+    return json(200, { state: "signed-in", user });
+  });
+  assert.deepEqual(await startPasskeySignIn(), options);
+  assert.equal((await finishPasskeySignIn("C", { id: "x" })).state, "signed-in");
+  assert.deepEqual(await startPasskeySecondFactor(), options);
+  assert.equal((await finishPasskeySecondFactor("C", { id: "x" })).state, "signed-in");
+  assert.deepEqual(await startPasskeyRegistration(), options);
+  assert.equal((await finishPasskeyRegistration("C", { id: "x" }, "Phone")).passkey.id, "P");
+  assert.deepEqual(await fetchPasskeys(), [{ id: "P", nickname: "Phone" }]);
+  await removePasskey("a/b");
+  assert.deepEqual(calls.map((c) => c.url), ["api/sign-in/passkey/options", "api/sign-in/passkey",
+    "api/second-factor/passkey/options", "api/second-factor/passkey", "api/passkeys/register/options",
+    "api/passkeys/register", "api/passkeys", "api/passkeys/a%2Fb/remove"]);
+  assert.equal(calls[1].init.body, JSON.stringify({ ceremony: "C", credential: { id: "x" } }));
+  assert.equal(calls[5].init.body, JSON.stringify({ ceremony: "C", credential: { id: "x" }, nickname: "Phone" }));
+  for (const c of calls.filter((c) => c.init.method === "POST")) {
+    assert.equal(c.init.headers["X-Keyhole-CSRF"], "T0K3N", c.url);
+  }
+});
+
+test("passkey answers of the wrong shape, and a page that cannot use passkeys", async () => {
+  serve(() => json(200, { ceremony: "C" }));
+  await assert.rejects(startPasskeySignIn(), { message: "The Keyhole server sent unexpected passkey options." });
+  serve(() => json(200, { passkeys: "none" }));
+  await assert.rejects(fetchPasskeys(), { message: "The Keyhole server sent an unexpected list of passkeys." });
+  serve(() => json(409, { error: "Passkeys are not available at http://127.0.0.1:8080: they belong to localhost" }));
+  await assert.rejects(startPasskeyRegistration(), { status: 409,
+    message: "Passkeys are not available at http://127.0.0.1:8080: they belong to localhost." });
 });

@@ -46,7 +46,8 @@ class SignInRequiredTest {
             "POST /api/sign-in/link", "POST /api/setup", "POST /api/sign-in/passkey/options",
             "POST /api/sign-in/passkey");
     private static final Set<String> PUBLIC_FILES = Set.of("/sign-in.html", "/css/keyhole.css", "/css/sign-in.css",
-            "/js/sign-in.js", "/js/api.js", "/js/dom.js", "/js/address.js", "/js/second-factor.js");
+            "/js/sign-in.js", "/js/api.js", "/js/dom.js", "/js/address.js", "/js/second-factor.js", "/js/passkey.js",
+            "/js/base64url.js");
     /** What a session still signing in may reach besides: its second factor's steps, and enrolling a passkey. */
     private static final Set<String> SIGNING_IN_ROUTES = Set.of("POST /api/sign-in/code",
             "POST /api/second-factor/totp", "POST /api/second-factor/totp/confirm",

@@ -1,11 +1,12 @@
 /**
- * Who is signed in, in the header bar of the pages behind the sign-in (index.html, console.html): the user's name
- * on a small button that opens a menu with their role, "Sign out" and "Sign out everywhere". Signing out, or
- * finding the session gone, goes to the sign-in page.
+ * Who is signed in, in the header bar of the pages behind the sign-in (index.html, console.html, passkeys.html): the
+ * user's name on a small button that opens a menu with their role, "Passkeys…", "Sign out" and "Sign out
+ * everywhere". Signing out, or finding the session gone, goes to the sign-in page.
  *
  * The bar holds (hidden until the session is known):
  *   #account > button#account-button[aria-expanded] > #signed-in-user (the name), #signed-in-role (wide screens)
- *            > #account-menu > #account-summary, button#sign-out, button#sign-out-everywhere, #account-message
+ *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), button#sign-out,
+ *              button#sign-out-everywhere, #account-message
  * #account carries data-state = loading | signed-in | signing-out.
  */
 import { fetchSession, signOut, signOutEverywhere } from "./api.js";

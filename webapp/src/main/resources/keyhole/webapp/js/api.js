@@ -28,10 +28,24 @@ export const CSRF_HEADER = "X-Keyhole-CSRF";
  */
 
 /**
- * Who is signed in, and how far. state: "signed-in" (complete), "second-factor" (the password was right; the TOTP
- * code or a recovery code is next) or "enrol" (the password was right; the user must set up TOTP now).
+ * Who is signed in, and how far. state: "signed-in" (complete), "second-factor" (the password was right; a
+ * passkey, the TOTP code or a recovery code is next) or "enrol" (the password was right; the user must set up a
+ * passkey or TOTP now). secondFactors: in state "second-factor" only, those the user has ("passkey", "totp").
  * idleTimeoutSeconds: only in GET api/session's answer.
- * @typedef {{state: string, user: User, idleTimeoutSeconds?: number}} Session
+ * @typedef {{state: string, user: User, secondFactors?: string[], idleTimeoutSeconds?: number}} Session
+ */
+
+/**
+ * The first step of a passkey ceremony: its id, which the second step sends back, and the options for
+ * navigator.credentials (WebAuthn's JSON: binary values in base64url, see passkey.js).
+ * @typedef {{ceremony: string, publicKey: object}} PasskeyOptions
+ */
+
+/**
+ * One of the user's passkeys. id: the server's name for it (not the credential's id); createdAt, lastUsedAt: ISO
+ * times, lastUsedAt null until it first signed in; synced: whether its authenticator may copy it to the user's
+ * other devices.
+ * @typedef {{id: string, nickname: string, createdAt: string, lastUsedAt: (string|null), synced: boolean}} Passkey
  */
 
 /** @typedef {{name: string, role: string}} User  role: "admin", "operator" or "viewer" */
@@ -244,6 +258,115 @@ export async function confirmTotp(code) {
     throw new ApiError("The Keyhole server sent unexpected recovery codes.", 0);
   }
   return body;
+}
+
+/** Checks a ceremony's first answer; `what` names it in the error. */
+function passkeyOptions(body, what) {
+  if (!body || typeof body.ceremony !== "string" || !body.publicKey || typeof body.publicKey !== "object"
+      || typeof body.publicKey.challenge !== "string") {
+    throw new ApiError(`The Keyhole server sent unexpected ${what}.`, 0);
+  }
+  return body;
+}
+
+/**
+ * Begins signing in with a passkey alone: no name, the browser offers the passkeys it has for this site.
+ *
+ * @returns {Promise<PasskeyOptions>} the options for navigator.credentials.get
+ * @throws {ApiError} 409 when this page's address cannot use passkeys (the message says why)
+ */
+export async function startPasskeySignIn() {
+  return passkeyOptions(await post("api/sign-in/passkey/options", {}, "passkey options"), "passkey options");
+}
+
+/**
+ * Signs in with the passkey the browser chose: a session of its user, complete at once (new cookies).
+ *
+ * @param {string} ceremony the id startPasskeySignIn answered
+ * @param {object} credential the assertion, as passkey.js's credentialJson writes it
+ * @returns {Promise<Session>} the session, "signed-in"
+ * @throws {ApiError} 401 for a passkey Keyhole does not know (removed) or refuses; 410 when the ceremony expired
+ */
+export async function finishPasskeySignIn(ceremony, credential) {
+  return session(await post("api/sign-in/passkey", { ceremony, credential }, "answer to the passkey"),
+    "answer to the passkey");
+}
+
+/**
+ * Begins proving the second factor of a session in state "second-factor" with one of its user's passkeys.
+ *
+ * @returns {Promise<PasskeyOptions>} the options for navigator.credentials.get, naming the user's passkeys
+ * @throws {ApiError} 409 when the user has none, or this page's address cannot use passkeys
+ */
+export async function startPasskeySecondFactor() {
+  return passkeyOptions(await post("api/second-factor/passkey/options", {}, "passkey options"),
+    "passkey options");
+}
+
+/**
+ * Proves the second factor with the passkey the browser used. The server rotates the session's cookies.
+ *
+ * @param {string} ceremony the id startPasskeySecondFactor answered
+ * @param {object} credential the assertion, as passkey.js's credentialJson writes it
+ * @returns {Promise<Session>} the session, "signed-in"
+ * @throws {ApiError} 401 for another user's or a refused passkey; 410 when the ceremony expired
+ */
+export async function finishPasskeySecondFactor(ceremony, credential) {
+  return session(await post("api/second-factor/passkey", { ceremony, credential }, "answer to the passkey"),
+    "answer to the passkey");
+}
+
+/**
+ * Begins adding a passkey: for a session signed in, or one enrolling its second factor.
+ *
+ * @returns {Promise<PasskeyOptions>} the options for navigator.credentials.create
+ * @throws {ApiError} 409 when this page's address cannot use passkeys, or the user has too many
+ */
+export async function startPasskeyRegistration() {
+  return passkeyOptions(await post("api/passkeys/register/options", {}, "passkey options"), "passkey options");
+}
+
+/**
+ * Adds the passkey the browser made. A session that was enrolling its second factor is complete now (new
+ * cookies).
+ *
+ * @param {string} ceremony the id startPasskeyRegistration answered
+ * @param {object} credential the new credential, as passkey.js's credentialJson writes it
+ * @param {string} [nickname] what the user calls it; "" names it after the device
+ * @returns {Promise<Session & {passkey: Passkey}>} the session ("signed-in") and the new passkey
+ * @throws {ApiError} 401 when the authenticator's answer does not verify; 410 when the ceremony expired
+ */
+export async function finishPasskeyRegistration(ceremony, credential, nickname = "") {
+  const body = session(await post("api/passkeys/register", { ceremony, credential, nickname }, "new passkey"),
+    "new passkey");
+  if (!body.passkey || typeof body.passkey.id !== "string") {
+    throw new ApiError("The Keyhole server sent an unexpected new passkey.", 0);
+  }
+  return body;
+}
+
+/**
+ * The signed-in user's passkeys.
+ *
+ * @returns {Promise<Passkey[]>} oldest first, possibly none
+ */
+export async function fetchPasskeys() {
+  const body = await json(await call("api/passkeys"), "list of passkeys");
+  if (!body || !Array.isArray(body.passkeys)) {
+    throw new ApiError("The Keyhole server sent an unexpected list of passkeys.", 0);
+  }
+  return body.passkeys;
+}
+
+/**
+ * Removes one of the signed-in user's passkeys: it signs nobody in from now on.
+ *
+ * @param {string} id the passkey's id (Passkey.id)
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 when the user has no such passkey (removed already)
+ */
+export async function removePasskey(id) {
+  await post(`api/passkeys/${encodeURIComponent(id)}/remove`, {}, "answer to the removal");
 }
 
 /**

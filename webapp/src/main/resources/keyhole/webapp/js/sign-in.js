@@ -1,19 +1,25 @@
 /**
- * The sign-in page (sign-in.html): a name and a password, then the second factor (a code from the authenticator
- * app, or a recovery code), or setting TOTP up when the account needs it and has none yet, with the recovery
- * codes shown once. A link's token in the fragment (#link=TOKEN) signs in at once, or, for the first admin's setup
- * link, asks for their name and password first. Afterwards the page goes to `next` when that is a path on this
- * site (address.js), else to the consoles.
+ * The sign-in page (sign-in.html): a name and a password, or a passkey alone (no name: the browser offers the
+ * passkeys it has for this site); after a password the second factor (the user's passkey, a code from the
+ * authenticator app, or a recovery code), or setting one up when the account needs it and has none yet (a passkey,
+ * or TOTP with the recovery codes shown once). A link's token in the fragment (#link=TOKEN) signs in at once, or,
+ * for the first admin's setup link, asks for their name and password first. Afterwards the page goes to `next`
+ * when that is a path on this site (address.js), else to the consoles.
  *
- * #sign-in carries data-view = loading | sign-in | code | enrol | recovery | setup | done; #sign-in-message
- * (role="alert") says what went wrong. This page never sends itself to the sign-in page: a 401 here is an answer.
+ * #sign-in carries data-view = loading | sign-in | passkey | code | enrol | recovery | setup | done;
+ * #sign-in-message (role="alert") says what went wrong. This page never sends itself to the sign-in page: a 401
+ * here is an answer. Where passkeys cannot work (an IP address, no WebAuthn) their buttons give way to a note
+ * that says why.
  */
 import {
-  confirmTotp, fetchSession, redeemLink, setUpFirstAdmin, signIn, signOut, startTotpEnrolment, submitCode,
+  confirmTotp, fetchSession, finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, redeemLink,
+  setUpFirstAdmin, signIn, signOut, startPasskeyRegistration, startPasskeySecondFactor, startPasskeySignIn,
+  startTotpEnrolment, submitCode,
 } from "./api.js";
 import { byId, element } from "./dom.js";
 import { linkToken, nextAfterSignIn } from "./address.js";
 import { groupSecret, readSignInCode, readTotpCode, svgDataUrl } from "./second-factor.js";
+import { createPasskey, getPasskey, localhostAlternative, passkeysUnavailable } from "./passkey.js";
 
 /** The server's own rule for passwords (POST api/setup answers 400 below it). */
 const MIN_PASSWORD_LENGTH = 12;
@@ -27,8 +33,9 @@ const startOver = byId("start-over");
 /** Each view: its element, its heading and the control that takes the focus when it shows. */
 const VIEWS = {
   "sign-in": { node: byId("sign-in-form"), title: "Sign in", focus: "sign-in-name" },
+  passkey: { node: byId("passkey-view"), title: "One more step", focus: "passkey-submit" },
   code: { node: byId("code-form"), title: "One more step", focus: "code-input" },
-  enrol: { node: byId("enrol-view"), title: "Set up your authenticator app", focus: "enrol-code" },
+  enrol: { node: byId("enrol-view"), title: "Set up your second factor", focus: "enrol-passkey" },
   // The codes first, not Continue: an Enter pressed on the way must not skip them.
   recovery: { node: byId("recovery-view"), title: "Your recovery codes", focus: "recovery-codes" },
   setup: { node: byId("setup-form"), title: "Create the first admin", focus: "setup-name" },
@@ -40,16 +47,38 @@ const next = nextAfterSignIn(location.search);
 /** The setup link's token while its form shows (POST api/setup sends it again); null otherwise. */
 let setupToken = null;
 
+/** Why passkeys cannot work on this page (its address, its browser); null when they can be tried. */
+const passkeyReason = passkeysUnavailable(location, window);
+
+/**
+ * Shows why passkeys cannot work here in a note, the localhost address it names (if any) as a link to this page
+ * there; hidden when they can.
+ */
+function passkeyNote(note) {
+  note.hidden = !passkeyReason;
+  if (!passkeyReason) return;
+  const instead = localhostAlternative(location);
+  const at = instead ? passkeyReason.indexOf(instead) : -1;
+  if (at < 0) {
+    note.textContent = passkeyReason;
+    return;
+  }
+  const link = element("a", { href: instead + location.pathname + location.search, text: instead });
+  note.replaceChildren(passkeyReason.slice(0, at), link, passkeyReason.slice(at + instead.length));
+}
+
 /** Shows one view (or, for loading and done, the waiting line alone). */
 function show(view) {
   page.dataset.view = view;
   page.setAttribute("aria-busy", String(!VIEWS[view]));
   for (const [name, { node }] of Object.entries(VIEWS)) node.hidden = name !== view;
   loading.hidden = Boolean(VIEWS[view]);
-  startOver.hidden = view !== "code" && view !== "enrol";
+  startOver.hidden = view !== "code" && view !== "enrol" && view !== "passkey";
   if (VIEWS[view]) {
     heading.textContent = VIEWS[view].title;
-    byId(VIEWS[view].focus).focus();
+    const focus = byId(VIEWS[view].focus);
+    (focus.disabled || focus.offsetParent === null ? VIEWS[view].node.querySelector("input, button:not([hidden])")
+      : focus)?.focus();
   }
 }
 
@@ -125,7 +154,7 @@ async function proceed(answer) {
     case "signed-in":
       return done();
     case "second-factor":
-      return askForCode(answer.user);
+      return askForSecondFactor(answer);
     case "enrol":
       return enrol();
     case "setup":
@@ -178,6 +207,65 @@ byId("sign-in-form").addEventListener("submit", (event) => {
       passwordInput.focus();
     }
   });
+});
+
+// ---- a passkey alone ----
+
+const passkeySignIn = byId("passkey-sign-in");
+passkeySignIn.hidden = Boolean(passkeyReason);
+passkeyNote(byId("passkey-sign-in-note"));
+
+passkeySignIn.addEventListener("click", () => {
+  submitting(passkeySignIn, async () => {
+    const options = await startPasskeySignIn();
+    const credential = await getPasskey(options.publicKey);
+    await proceed(await finishPasskeySignIn(options.ceremony, credential));
+  });
+});
+
+// ---- the second factor: the user's passkey ----
+
+const passkeySubmit = byId("passkey-submit");
+const passkeyToCode = byId("passkey-to-code");
+const codeToPasskey = byId("code-to-passkey");
+
+/**
+ * Shows the second factor's step for a session whose password was right: the passkey when the user has one and
+ * this page can use it, else the code; the other of the two behind a link when the user has both.
+ */
+function askForSecondFactor(answer) {
+  signingIn = answer.user.name;
+  const factors = answer.secondFactors || ["totp"];
+  const passkey = factors.includes("passkey");
+  const totp = factors.includes("totp");
+  passkeyToCode.hidden = !totp;
+  codeToPasskey.hidden = !passkey || Boolean(passkeyReason);
+  passkeySubmit.disabled = Boolean(passkeyReason);
+  passkeyNote(byId("passkey-view-note"));
+  byId("passkey-hint").textContent = `Signing in as ${signingIn}: confirm it is you with your passkey, on this `
+    + "device, your phone or a security key.";
+  if (passkey && (!passkeyReason || !totp)) show("passkey");
+  else askForCode(answer.user);
+}
+
+passkeySubmit.addEventListener("click", () => {
+  submitting(passkeySubmit, async () => {
+    const options = await startPasskeySecondFactor();
+    const credential = await getPasskey(options.publicKey);
+    await proceed(await finishPasskeySecondFactor(options.ceremony, credential));
+  }, async (e) => {
+    if (e.status === 401 || e.status === 409) await sessionGone();
+  });
+});
+
+passkeyToCode.addEventListener("click", () => {
+  say("");
+  askForCode({ name: signingIn });
+});
+
+codeToPasskey.addEventListener("click", () => {
+  say("");
+  show("passkey");
 });
 
 // ---- the second factor: a code from the app, or a recovery code ----
@@ -238,9 +326,28 @@ byId("code-form").addEventListener("submit", (event) => {
   });
 });
 
-// ---- setting TOTP up ----
+// ---- setting a passkey or TOTP up ----
 
 const enrolCode = byId("enrol-code");
+const enrolPasskey = byId("enrol-passkey");
+enrolPasskey.hidden = Boolean(passkeyReason);
+byId("enrol-or").hidden = Boolean(passkeyReason); // the app is then the one way, not one of two
+passkeyNote(byId("enrol-passkey-hint"));
+if (!passkeyReason) {
+  byId("enrol-passkey-hint").hidden = false;
+  byId("enrol-passkey-hint").textContent = "Your device keeps it and unlocks it with your fingerprint, face or PIN. "
+    + "It then signs you in without a password.";
+}
+
+enrolPasskey.addEventListener("click", () => {
+  submitting(enrolPasskey, async () => {
+    const options = await startPasskeyRegistration();
+    const credential = await createPasskey(options.publicKey);
+    await proceed(await finishPasskeyRegistration(options.ceremony, credential));
+  }, async (e) => {
+    if (e.status === 401 || e.status === 410) await sessionGone();
+  });
+});
 
 /** Asks the server for a new TOTP secret and shows it as a QR code, as text and as an otpauth: link. */
 async function enrol() {

@@ -9,7 +9,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Who is signed in, in the bar of the pages behind the sign-in (the targets page, the console page):
  * {@code #account} (data-state loading|signed-in|signing-out) with {@code #account-button}, which opens
- * {@code #account-menu}: {@code #sign-out} and {@code #sign-out-everywhere}.
+ * {@code #account-menu}: {@code #manage-passkeys}, {@code #sign-out} and {@code #sign-out-everywhere}.
  */
 public final class AccountMenu {
 
@@ -36,6 +36,23 @@ public final class AccountMenu {
         return driver.findElement(By.id("signed-in-user")).getText();
     }
 
+    /** Opens the menu (it stays open until an item is pressed, or a click elsewhere). */
+    public AccountMenu open() {
+        waitForSignedIn();
+        if (!isOpen()) {
+            driver.findElement(By.id("account-button")).click();
+        }
+        new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for the account menu to open; saw " + describe())
+                .until(d -> isOpen());
+        return this;
+    }
+
+    /** Opens the passkeys page: opens the menu, presses "Passkeys…". */
+    public PasskeysPage passkeys() {
+        press("manage-passkeys");
+        return PasskeysPage.attach(driver);
+    }
+
     /** Signs out: opens the menu, presses "Sign out" (the page goes to the sign-in page). */
     public SignInPage signOut() {
         press("sign-out");
@@ -49,13 +66,16 @@ public final class AccountMenu {
     }
 
     private void press(String id) {
-        waitForSignedIn();
-        driver.findElement(By.id("account-button")).click();
+        open();
         WebElement item = driver.findElement(By.id(id));
         new WebDriverWait(driver, WAIT)
                 .withMessage(() -> "waiting for the account menu to show #" + id + "; saw " + describe())
                 .until(d -> item.isDisplayed() && item.isEnabled());
         item.click();
+    }
+
+    private boolean isOpen() {
+        return !driver.findElements(By.cssSelector("#account-menu:not([hidden])")).isEmpty();
     }
 
     private String state() {

@@ -20,7 +20,7 @@ public final class SignInPage {
 
     /** The views of {@code #sign-in}'s data-view. */
     public enum View {
-        LOADING, SIGN_IN, CODE, ENROL, RECOVERY, SETUP, DONE;
+        LOADING, SIGN_IN, PASSKEY, CODE, ENROL, RECOVERY, SETUP, DONE;
 
         /** The attribute value. */
         public String value() {
@@ -127,6 +127,61 @@ public final class SignInPage {
         return driver.findElement(By.id("sign-in-submit")).isEnabled();
     }
 
+    // --- passkeys --------------------------------------------------------------------------------------------
+
+    /** Presses "Sign in with a passkey": no name typed; the browser's authenticator answers. */
+    public SignInPage signInWithPasskey() {
+        waitForView(View.SIGN_IN);
+        press("passkey-sign-in");
+        return this;
+    }
+
+    /** In the enrolment view, presses "Use a passkey (this phone or a security key)". */
+    public SignInPage enrolPasskey() {
+        waitForView(View.ENROL);
+        press("enrol-passkey");
+        return this;
+    }
+
+    /** In the second factor's passkey view, presses "Use your passkey". */
+    public SignInPage usePasskey() {
+        waitForView(View.PASSKEY);
+        press("passkey-submit");
+        return this;
+    }
+
+    /** Waits until the page has signed in and left for where the sign-in was for. */
+    public void waitUntilSignedIn() {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for the sign-in page to sign in and go on; saw "
+                        + (isShown() ? describe() : "another page at " + driver.getCurrentUrl()))
+                .until(d -> !d.getCurrentUrl().contains("/sign-in.html"));
+    }
+
+    /**
+     * Waits until the alert says why a step failed (a passkey refused, say) and the page is usable again.
+     *
+     * @return what the alert says
+     */
+    public String waitForMessage() {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for the sign-in page to say what went wrong; saw " + describe())
+                .until(d -> !message().isEmpty()
+                        && d.findElements(By.cssSelector("#sign-in button.passkey-button:disabled")).isEmpty());
+        return message();
+    }
+
+    /** @return whether an element of the page is shown (the passkey button, its note, the QR code) */
+    public boolean shows(String id) {
+        List<WebElement> found = driver.findElements(By.id(id));
+        return !found.isEmpty() && found.get(0).isDisplayed();
+    }
+
+    /** @return an element's text, as shown */
+    public String text(String id) {
+        return driver.findElement(By.id(id)).getText().strip();
+    }
+
     // --- the second factor --------------------------------------------------------------------------------------
 
     /** Types a code from the app (or a recovery code, after {@link #useRecoveryCodeInstead}) and submits it. */
@@ -216,6 +271,15 @@ public final class SignInPage {
         type("setup-password-again", password);
         driver.findElement(By.id("setup-submit")).click();
         return this;
+    }
+
+    /** Presses a button once it is shown and enabled. */
+    private void press(String id) {
+        WebElement button = driver.findElement(By.id(id));
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> "waiting for #" + id + " to be shown and enabled; saw " + describe())
+                .until(d -> button.isDisplayed() && button.isEnabled());
+        button.click();
     }
 
     /** Types into a field of the page as a person does, after emptying it. */

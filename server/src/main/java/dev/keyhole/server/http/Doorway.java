@@ -23,7 +23,8 @@ final class Doorway {
 
     /** The files the sign-in page loads (and nothing else of the web app's). */
     private static final Set<String> PUBLIC_FILES = Set.of(SIGN_IN_PAGE, "/css/keyhole.css", "/css/sign-in.css",
-            "/js/sign-in.js", "/js/api.js", "/js/dom.js", "/js/address.js", "/js/second-factor.js");
+            "/js/sign-in.js", "/js/api.js", "/js/dom.js", "/js/address.js", "/js/second-factor.js", "/js/passkey.js",
+            "/js/base64url.js");
 
     /** The routes that begin a session, or say whether there is one: {@code METHOD PATH}. */
     static final Set<String> PUBLIC_ROUTES = Set.of("POST /api/sign-in", "POST /api/sign-in/link",
