@@ -3,17 +3,62 @@
  * user's name on a small button that opens a menu with their role, "Passkeys…", "Sign out" and "Sign out
  * everywhere". Signing out, or finding the session gone, goes to the sign-in page.
  *
- * The bar holds (hidden until the session is known):
- *   #account > button#account-button[aria-expanded] > #signed-in-user (the name), #signed-in-role (wide screens)
+ * Each page's bar has an empty, hidden <div id="account" class="account">, which this module fills (and shows
+ * once the session is known):
+ *   #account > button#account-button[aria-expanded] > an icon, #signed-in-user (the name), #signed-in-role (wide
+ *              screens), a caret
  *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), button#sign-out,
  *              button#sign-out-everywhere, #account-message
  * #account carries data-state = loading | signed-in | signing-out.
  */
 import { fetchSession, signOut, signOutEverywhere } from "./api.js";
-import { byId } from "./dom.js";
+import { byId, element } from "./dom.js";
 import { SIGN_IN_PAGE, signInUrl } from "./address.js";
 
 const ROLE_NAMES = { admin: "Admin", operator: "Operator", viewer: "Viewer" };
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A person's outline, the account button's icon. */
+function accountIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  const shape = (tag, attributes) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries({ fill: "none", stroke: "currentColor", "stroke-width": "2",
+      ...attributes })) node.setAttribute(key, value);
+    return node;
+  };
+  for (const [key, value] of Object.entries({ class: "account-icon", viewBox: "0 0 24 24", "aria-hidden": "true",
+    focusable: "false" })) svg.setAttribute(key, value);
+  svg.append(shape("circle", { cx: "12", cy: "8", r: "4" }),
+    shape("path", { d: "M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7", "stroke-linecap": "round" }));
+  return svg;
+}
+
+/**
+ * Builds the button and its menu into the page's #account (once).
+ *
+ * @param {HTMLElement} box the page's #account
+ */
+function buildMenu(box) {
+  if (box.childElementCount > 0) return;
+  const onPasskeysPage = /(^|\/)passkeys\.html$/.test(location.pathname);
+  const passkeys = element("a", { id: "manage-passkeys", class: "menu-item", href: "passkeys.html",
+    text: "Passkeys…" });
+  if (onPasskeysPage) passkeys.setAttribute("aria-current", "page");
+  box.append(
+    element("button", { id: "account-button", class: "account-button", type: "button", "aria-expanded": "false",
+      "aria-controls": "account-menu" }, accountIcon(),
+    element("span", { id: "signed-in-user", class: "account-name" }),
+    element("span", { id: "signed-in-role", class: "account-role wide-only" }),
+    element("span", { class: "account-caret", "aria-hidden": "true", text: "▾" })),
+    element("div", { id: "account-menu", class: "account-menu", hidden: "" },
+      element("p", { id: "account-summary", class: "account-summary" }),
+      passkeys,
+      element("button", { id: "sign-out", class: "menu-item", type: "button", text: "Sign out" }),
+      element("button", { id: "sign-out-everywhere", class: "menu-item", type: "button",
+        title: "Ends your sessions in every browser, this one too", text: "Sign out everywhere" }),
+      element("p", { id: "account-message", class: "account-message", role: "alert" })));
+}
 
 /**
  * Whether this browser's session is gone (or not complete): what a page asks when its console or event stream
@@ -40,6 +85,7 @@ export async function signedOut() {
  */
 export async function showAccount() {
   const box = byId("account");
+  buildMenu(box);
   const button = byId("account-button");
   const menu = byId("account-menu");
   const message = byId("account-message");
