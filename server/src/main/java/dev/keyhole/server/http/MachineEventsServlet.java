@@ -183,7 +183,7 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
         String target = null;
         try {
             if (change instanceof MachineChange.Removed r) {
-                message = frame("removed", Map.of("target", r.target(), "host", r.host()));
+                message = frame("removed", new Removed(r.target(), r.host()));
                 target = r.target();
             } else if (change instanceof MachineChange.HostChanged h) {
                 message = frame("host", MachineView.HostView.of(h.status()));
@@ -218,6 +218,10 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
                 log.info("Closed the event stream of {}: {}", stream.caller, why);
             }
         }
+    }
+
+    /** A {@code removed} event's data, its fields in this order. */
+    private record Removed(String target, String host) {
     }
 
     private String frame(String event, Object data) throws JsonProcessingException {

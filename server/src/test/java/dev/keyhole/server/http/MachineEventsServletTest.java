@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.LimitsConfig;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,7 +90,8 @@ class MachineEventsServletTest {
         });
         opened.setAsyncSupported(true);
         context.addFilter(opened, "/api/events", EnumSet.of(DispatcherType.REQUEST));
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector, TestSessions.EVERYONE_SIGNED_IN);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector,
+                TestSessions.byCookie(Map.of("web-only", TestSessions.signedIn("wendy", Role.OPERATOR, "web-*"))));
         door.setHandler(context);
         server.setHandler(door);
         server.start();
@@ -148,6 +151,25 @@ class MachineEventsServletTest {
     }
 
     @Test
+    void aPageHearsOnlyOfTheVmsItsPersonMaySee() throws Exception {
+        EventReader everything = EventReader.open(port, null);
+        EventReader webOnly = EventReader.open(port, "web-only");
+        awaitStreamsOpened(2);
+        assertEquals("retry: 2000\n: connected\n\n", everything.next());
+        assertEquals("retry: 2000\n: connected\n\n", webOnly.next());
+
+        machines.push(new MachineChange.Removed("db-1", "lab"));
+        machines.push(new MachineChange.Removed("web-1", "lab"));
+
+        assertEquals("event: removed\ndata: {\"target\":\"db-1\",\"host\":\"lab\"}\n\n", everything.next(),
+                "the admin hears of db-1");
+        assertTrue(everything.next().contains("\"target\":\"web-1\""));
+        assertTrue(webOnly.next().contains("\"target\":\"web-1\""), "the first the web-only page hears of is web-1");
+        everything.close();
+        webOnly.close();
+    }
+
+    @Test
     void stoppingTheServerUnsubscribesAndEndsTheStreams() throws Exception {
         EventReader page = EventReader.open(port);
         awaitStreamsOpened(1);
@@ -198,10 +220,19 @@ class MachineEventsServletTest {
         }
 
         static EventReader open(int port) throws IOException, InterruptedException {
+            return open(port, null);
+        }
+
+        /** @param session the session cookie's value; null: none (the test sessions' admin) */
+        static EventReader open(int port, String session) throws IOException, InterruptedException {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
-                    .timeout(WAIT).build();
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/events")).timeout(WAIT);
+            if (session != null) {
+                request.header("Cookie", Cookies.SESSION + "=" + session);
+            }
+            HttpResponse<InputStream> response = client.send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode(), "status of GET /api/events");
             return new EventReader(response);
         }

@@ -25,6 +25,28 @@ final class TestSessions {
     private static final Session SESSION = new Session(TokenHash.of("s".repeat(43)), ADMIN.id(), TokenHash.of(CSRF),
             NOW, NOW, NOW.plus(Duration.ofHours(1)), "127.0.0.1", "", null);
 
+    /**
+     * A session signed in for someone else: a user of that role, limited to those target patterns.
+     *
+     * @param name     the user's name (and id)
+     * @param role     their role
+     * @param patterns their target-name patterns; none: every target
+     */
+    static Accounts.Resolved signedIn(String name, Role role, String... patterns) {
+        User user = new User(name + "-id", name, role, List.of(patterns), "", false, NOW);
+        return new Accounts.Resolved(new Session(TokenHash.of("session of " + name), user.id(), TokenHash.of(CSRF),
+                NOW, NOW, NOW.plus(Duration.ofHours(1)), "127.0.0.1", "", null), user, Accounts.State.SIGNED_IN);
+    }
+
+    /**
+     * @param byCookie the session of each session cookie's value
+     * @return a finder of those sessions; a request without a cookie of theirs is {@link #EVERYONE_SIGNED_IN}'s admin
+     */
+    static SessionFinder byCookie(java.util.Map<String, Accounts.Resolved> byCookie) {
+        return cookie -> cookie != null && byCookie.containsKey(cookie) ? Optional.of(byCookie.get(cookie))
+                : EVERYONE_SIGNED_IN.find(cookie);
+    }
+
     /** Finds the same signed-in admin's session for every request, with a cookie or without. */
     static final SessionFinder EVERYONE_SIGNED_IN = cookie -> Optional.of(new Accounts.Resolved(SESSION, ADMIN,
             Accounts.State.SIGNED_IN));
