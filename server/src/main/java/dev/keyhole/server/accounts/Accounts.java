@@ -48,6 +48,12 @@ public final class Accounts {
     public static final int CODE_TRIES = 8;
     /** The shortest password Keyhole accepts. */
     public static final int MIN_PASSWORD_LENGTH = 12;
+    /**
+     * How recently a signed-in session must have signed in to add a second factor (a passkey, an authenticator
+     * app): a browser left signed in must not let whoever finds it add one of their own, which would outlast the
+     * session.
+     */
+    public static final Duration ADD_FACTOR_WITHIN = Duration.ofMinutes(10);
     /** How long a first admin's setup link works. */
     public static final Duration FIRST_ADMIN_LINK_LIFETIME = Duration.ofHours(1);
     /** A session is written back as used at most this often (every request reads it; few need to write it). */
@@ -495,7 +501,7 @@ public final class Accounts {
      *         secret already (an admin resets it first)
      */
     public Optional<TotpEnrolment> beginTotp(Resolved resolved) {
-        if (resolved.state() == State.SECOND_FACTOR) {
+        if (resolved.state() == State.SECOND_FACTOR || staleForNewFactor(resolved)) {
             return Optional.empty();
         }
         TotpSecret secret = totp.newSecret();
@@ -504,6 +510,15 @@ public final class Accounts {
             return Optional.empty();
         }
         return Optional.of(totp.enrolment(secret, resolved.user().name()));
+    }
+
+    /**
+     * @return whether a session may not add a second factor now: it is fully signed in, but signed in longer than
+     *         {@link #ADD_FACTOR_WITHIN} ago (enrolling right after the password is always allowed)
+     */
+    public boolean staleForNewFactor(Resolved resolved) {
+        return resolved.state() == State.SIGNED_IN
+                && !clock.instant().isBefore(resolved.session().createdAt().plus(ADD_FACTOR_WITHIN));
     }
 
     /**

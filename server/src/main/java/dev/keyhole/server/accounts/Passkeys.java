@@ -221,6 +221,10 @@ public final class Passkeys {
         if (session.state() == Accounts.State.SECOND_FACTOR) {
             return new Refused(Why.CONFLICT, "Prove your second factor before you add a passkey");
         }
+        if (accounts.staleForNewFactor(session)) {
+            return new Refused(Why.CONFLICT, "To add a passkey, sign out and in again first: a passkey is added "
+                    + "only within " + Accounts.ADD_FACTOR_WITHIN.toMinutes() + " minutes of signing in");
+        }
         User user = session.user();
         if (passkeys.ofUser(user.id()).size() >= MAX_PER_USER) {
             return new Refused(Why.CONFLICT, "You have " + MAX_PER_USER + " passkeys already: remove one first");

@@ -132,6 +132,10 @@ final class SessionApi {
 
     private ApiServlet.Answer beginTotp(ApiServlet.Call call) throws GuacamoleResourceConflictException {
         Accounts.Resolved session = FrontDoor.session(call.request()).orElseThrow();
+        if (accounts.staleForNewFactor(session)) {
+            throw new GuacamoleResourceConflictException("To add an authenticator, sign out and in again first: one "
+                    + "is added only within " + Accounts.ADD_FACTOR_WITHIN.toMinutes() + " minutes of signing in");
+        }
         TotpEnrolment enrolment = accounts.beginTotp(session).orElseThrow(() -> new GuacamoleResourceConflictException(
                 "You have an authenticator already; an admin can reset it"));
         return ApiServlet.Json.ok(Map.of("secret", enrolment.secret(), "uri", enrolment.uri(), "qrCodeSvg",

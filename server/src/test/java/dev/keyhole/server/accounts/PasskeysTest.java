@@ -323,6 +323,20 @@ class PasskeysTest {
     }
 
     @Test
+    void aSessionSignedInLongAgoAddsNoSecondFactor() throws Exception {
+        SoftAuthenticator phone = operatorWithPasskey("olga");
+        Accounts.Resolved olga = assertInstanceOf(Passkeys.SignedIn.class, signInWith(phone)).resolved();
+        clock.advance(Accounts.ADD_FACTOR_WITHIN);
+        Accounts.Resolved later = olga;
+
+        Passkeys.Refused refused = assertInstanceOf(Passkeys.Refused.class,
+                passkeys.beginRegistration(site, later, ADDRESS), "a browser left signed in adds no passkey");
+        assertEquals(Passkeys.Why.CONFLICT, refused.why());
+        assertTrue(refused.reason().contains("sign out and in again"), refused.reason());
+        assertEquals(java.util.Optional.empty(), accounts.beginTotp(later), "nor an authenticator app");
+    }
+
+    @Test
     void aDisabledUsersPasskeyIsRefused() throws Exception {
         SoftAuthenticator phone = operatorWithPasskey("olga");
         accounts.users().setDisabled(accounts.users().byName("olga").orElseThrow().id(), true);
