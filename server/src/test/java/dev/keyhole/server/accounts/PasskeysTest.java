@@ -40,7 +40,7 @@ class PasskeysTest {
     private static final Instant START = Instant.parse("2031-05-06T07:08:09Z");
     private static final String PASSWORD = "a long enough password";
     private static final String ADDRESS = "192.0.2.7";
-    private static final String ORIGIN = "http://localhost:8080";
+    private static final String ORIGIN = "http://localhost";
     private static final String PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like "
             + "Gecko) Chrome/120.0.0.0 Mobile Safari/537.36";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,8 +57,8 @@ class PasskeysTest {
     private final TestClock clock = new TestClock(START);
     private Accounts accounts;
     private Passkeys passkeys;
-    /** The loopback default's site: localhost, for http://localhost:8080 (not http://127.0.0.1:8080). */
-    private final PasskeySite site = PasskeySite.of(List.of("http://127.0.0.1:8080", ORIGIN), "").orElseThrow();
+    /** The loopback default's site: localhost, for http://localhost (not http://127.0.0.1). */
+    private final PasskeySite site = PasskeySite.of(List.of("http://127.0.0.1", ORIGIN), "").orElseThrow();
 
     @BeforeEach
     void open() {
@@ -358,8 +358,8 @@ class PasskeysTest {
 
     @Test
     void theSiteIsWherePeopleOpenKeyholeUnderAName() {
-        assertEquals(Optional.of(new PasskeySite("localhost", java.util.Set.of("http://localhost:8080"))),
-                PasskeySite.of(List.of("http://127.0.0.1:8080", "http://localhost:8080"), ""));
+        assertEquals(Optional.of(new PasskeySite("localhost", java.util.Set.of("http://localhost"))),
+                PasskeySite.of(List.of("http://127.0.0.1:8080", "http://localhost"), ""));
         assertEquals(Optional.empty(), PasskeySite.of(List.of("https://192.0.2.10", "https://[2001:db8::1]"), ""),
                 "an IP address cannot have passkeys");
         PasskeySite shared = PasskeySite.of(List.of("https://192.0.2.10", "https://keyhole.example.org",
@@ -373,7 +373,7 @@ class PasskeysTest {
 
         assertEquals(Optional.empty(), Passkeys.unavailable(Optional.of(shared), "https://keyhole.example.org"));
         assertEquals(Optional.of("Passkeys are not available at http://127.0.0.1:8080: they belong to localhost. "
-                + "Open Keyhole at http://localhost:8080 to use them"), Passkeys.unavailable(Optional.of(site),
+                + "Open Keyhole at http://localhost to use them"), Passkeys.unavailable(Optional.of(site),
                 "http://127.0.0.1:8080"));
         assertTrue(Passkeys.unavailable(Optional.empty(), "https://192.0.2.10").orElseThrow()
                 .contains("Open it under a name (localhost, or a DNS name with TLS)"));
