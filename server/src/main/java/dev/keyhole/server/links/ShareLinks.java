@@ -1,0 +1,254 @@
+package dev.keyhole.server.links;
+
+import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.accounts.User;
+import dev.keyhole.server.accounts.UserStore;
+import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.auth.TokenHash;
+import dev.keyhole.server.auth.Tokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes, opens and ends share links.
+ *
+ * <p>A link's token is shown once, to its maker, for the URL's fragment; a browser that opens the link presents it
+ * once and gets a device token of its own (its cookie) in exchange, and from then on is known by that. Both are
+ * stored as hashes only and logged as fingerprints. Every way a link cannot be opened — unknown, tampered,
+ * revoked, expired, opened on as many devices as it allows, its maker disabled — gets the same answer, so the
+ * answer tells a guesser nothing.
+ */
+public final class ShareLinks {
+
+    private static final Logger log = LoggerFactory.getLogger(ShareLinks.class);
+
+    /** How long a link works unless its maker says otherwise. */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
+    /** The shortest lifetime. */
+    public static final Duration SHORTEST_LIFETIME = Duration.ofMinutes(1);
+    /** The most devices one link may be opened on. */
+    public static final int MAX_DEVICES = 50;
+    /** The longest note. */
+    public static final int MAX_NOTE = 200;
+    /** What every refused opening is told. */
+    public static final String REFUSED = "This link does not open (any more): ask whoever sent it for a new one";
+
+    /**
+     * A link made: its token (for the URL's fragment, shown once) and the link as stored.
+     *
+     * @param token the link's token
+     * @param link  the link
+     */
+    public record Created(Token token, ShareLink link) {
+        @Override
+        public String toString() {
+            return "Created[" + link.fingerprint() + "]";
+        }
+    }
+
+    /**
+     * A browser that opened a link: its device token (for its cookie) and the link.
+     *
+     * @param deviceToken the device cookie's token
+     * @param guest       the guest it is now
+     */
+    public record Joined(Token deviceToken, Guest guest) {
+        @Override
+        public String toString() {
+            return "Joined[" + guest + "]";
+        }
+    }
+
+    /**
+     * Someone in a console through a link: which link, on which device.
+     *
+     * @param link   the link
+     * @param device the device
+     */
+    public record Guest(ShareLink link, LinkDevice device) {
+        @Override
+        public String toString() {
+            return "guest via link " + link.fingerprint() + " (" + link.mode().id() + ", " + link.target() + ")";
+        }
+    }
+
+    private final ShareLinkStore links;
+    private final UserStore users;
+    private final Tokens tokens;
+    private final Duration maxLifetime;
+    private final Clock clock;
+
+    /**
+     * @param links       where links are kept
+     * @param users       their makers
+     * @param tokens      makes link and device tokens
+     * @param maxLifetime the longest lifetime a link may have
+     * @param clock       what "now" is
+     */
+    public ShareLinks(ShareLinkStore links, UserStore users, Tokens tokens, Duration maxLifetime, Clock clock) {
+        this.links = links;
+        this.users = users;
+        this.tokens = tokens;
+        this.maxLifetime = maxLifetime;
+        this.clock = clock;
+    }
+
+    /**
+     * Makes a link into a console.
+     *
+     * @param owner      who makes it: an operator or admin who may see the console
+     * @param target     the console's target name
+     * @param mode       watch or type
+     * @param lifetime   how long it works, from {@link #SHORTEST_LIFETIME} to the configured longest
+     * @param maxDevices how many browsers may open it, 1 to {@link #MAX_DEVICES}
+     * @param note       what the maker wants to remember it by; may be empty
+     * @return the link and its token
+     * @throws IllegalArgumentException saying what is wrong with the request
+     * @throws SecurityException when the owner may not share that console
+     */
+    public Created create(Identity owner, String target, ShareLink.Mode mode, Duration lifetime, int maxDevices,
+            String note) {
+        Objects.requireNonNull(mode, "mode");
+        if (!owner.mayType() || !owner.sees(target)) {
+            throw new SecurityException("Only operators and admins who may open a console share it");
+        }
+        if (lifetime.compareTo(SHORTEST_LIFETIME) < 0 || lifetime.compareTo(maxLifetime) > 0) {
+            throw new IllegalArgumentException("A link works from " + SHORTEST_LIFETIME.toMinutes() + " minute to "
+                    + maxLifetime.toHours() + " hours (links.max-lifetime)");
+        }
+        if (maxDevices < 1 || maxDevices > MAX_DEVICES) {
+            throw new IllegalArgumentException("A link opens on 1 to " + MAX_DEVICES + " devices");
+        }
+        String cleanNote = note(note);
+        Token token = tokens.next();
+        ShareLink link = links.create(token.hash(), target, mode, lifetime, maxDevices, cleanNote, owner.userId())
+                .orElseThrow(() -> new SecurityException("Your account is gone"));
+        log.info("{} shared {} ({}, {} device(s), until {}): link {}", owner.name(), target, mode.id(), maxDevices,
+                link.expiresAt(), link.fingerprint());
+        return new Created(token, link);
+    }
+
+    /**
+     * Opens a link in a browser: spends one of its devices and gives the browser a device token of its own.
+     *
+     * @param presented the token from the link's fragment, as the join page posted it
+     * @param address   where from
+     * @param userAgent the browser's {@code User-Agent}
+     * @return the guest the browser is now; empty ({@link #REFUSED}) for every reason a link does not open
+     */
+    public Optional<Joined> join(String presented, String address, String userAgent) {
+        Optional<ShareLink> link = Tokens.parse(presented).flatMap(token -> links.byTokenHash(token.hash()))
+                .filter(this::usable);
+        if (link.isEmpty()) {
+            log.info("Refused to open a share link from {}", address);
+            return Optional.empty();
+        }
+        Token device = tokens.next();
+        Optional<LinkDevice> added = links.addDevice(link.get().id(), device.hash(), address, userAgent);
+        if (added.isEmpty()) {
+            log.info("Refused to open share link {} from {}: revoked, expired or on all its devices already",
+                    link.get().fingerprint(), address);
+            return Optional.empty();
+        }
+        log.info("Share link {} opened from {} ({} of {} device(s))", link.get().fingerprint(), address,
+                links.devices(link.get().id()).size(), link.get().maxDevices());
+        return Optional.of(new Joined(device, new Guest(link.get(), added.get())));
+    }
+
+    /**
+     * @param presented a device cookie's value; may be null or malformed
+     * @return the guest it makes its browser, while its link is usable
+     */
+    public Optional<Guest> resolve(String presented) {
+        return Tokens.parse(presented).flatMap(token -> links.device(token.hash()))
+                .flatMap(device -> links.byId(device.linkId()).filter(this::usable)
+                        .map(link -> new Guest(link, device)));
+    }
+
+    /**
+     * Why a guest's connections must end, if they must.
+     *
+     * @param device the hash of the guest's device token
+     * @return "This link was revoked" or "This link expired"; empty while the link is usable
+     */
+    public Optional<String> whyEnded(TokenHash device) {
+        Optional<ShareLink> link = links.device(device).flatMap(d -> links.byId(d.linkId()));
+        Instant now = clock.instant();
+        if (link.isEmpty() || link.get().revokedAt() != null || !makerEnabled(link.get())) {
+            return Optional.of("This link was revoked");
+        }
+        if (!now.isBefore(link.get().expiresAt())) {
+            return Optional.of("This link expired");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Revokes a link.
+     *
+     * @param by     who: its maker, or an admin
+     * @param linkId the link's id
+     * @return whether it was live until now
+     * @throws SecurityException when {@code by} is neither
+     */
+    public boolean revoke(Identity by, String linkId) {
+        Optional<ShareLink> link = links.byId(linkId);
+        if (link.isEmpty() || !mayManage(by, link.get())) {
+            return false;
+        }
+        boolean revoked = links.revoke(linkId, by.userId());
+        if (revoked) {
+            log.info("{} revoked share link {} of {}", by.name(), link.get().fingerprint(), link.get().target());
+        }
+        return revoked;
+    }
+
+    /** @return the links of a console that {@code who} may manage (their own; an admin's: everyone's) */
+    public List<ShareLink> of(Identity who, String target) {
+        return links.ofTarget(target).stream().filter(link -> mayManage(who, link)).toList();
+    }
+
+    /** @return the devices that opened a link */
+    public List<LinkDevice> devices(ShareLink link) {
+        return links.devices(link.id());
+    }
+
+    /**
+     * A note as it is kept: without control or formatting characters (no line breaks in a log line, no right-to-left
+     * overrides turning it around on a page), trimmed, at most {@link #MAX_NOTE} characters; any script is fine.
+     */
+    static String note(String note) {
+        if (note == null) {
+            return "";
+        }
+        StringBuilder kept = new StringBuilder();
+        note.codePoints().filter(c -> Character.getType(c) != Character.CONTROL && Character.getType(c) != Character.FORMAT)
+                .limit(MAX_NOTE).forEach(kept::appendCodePoint);
+        return kept.toString().strip();
+    }
+
+    private static boolean mayManage(Identity who, ShareLink link) {
+        return who.role() == Role.ADMIN || link.createdBy().equals(who.userId());
+    }
+
+    private boolean usable(ShareLink link) {
+        return link.isLive(clock.instant()) && makerEnabled(link);
+    }
+
+    /** A disabled maker's links stop working (a removed maker's went with them). */
+    private boolean makerEnabled(ShareLink link) {
+        return users.byId(link.createdBy()).filter(user -> !user.disabled()).isPresent();
+    }
+
+    /** @return the user who made a link, if they still exist */
+    public Optional<User> maker(ShareLink link) {
+        return users.byId(link.createdBy());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.keyhole.server.links;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.server.TestClock;
+import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.accounts.JdbcUserStore;
+import dev.keyhole.server.accounts.NewUser;
+import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.accounts.User;
+import dev.keyhole.server.accounts.UserStore;
+import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.auth.TokenHash;
+import dev.keyhole.server.auth.Tokens;
+import dev.keyhole.server.storage.Database;
+import dev.keyhole.server.storage.Database.Vendor;
+import dev.keyhole.server.storage.TestDatabases;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Share links made, opened and ended through {@link ShareLinks}, on SQLite and on a real PostgreSQL. */
+@ParameterizedClass
+@EnumSource(Vendor.class)
+class ShareLinksTest {
+
+    private static final Instant START = Instant.parse("2031-05-06T07:08:09Z");
+    private static final Duration LONGEST = Duration.ofHours(24);
+
+    @RegisterExtension
+    final TestDatabases databases = new TestDatabases();
+
+    @Parameter
+    Vendor vendor;
+
+    private final TestClock clock = new TestClock(START);
+    private UserStore users;
+    private ShareLinks links;
+    private Identity alice;
+    private Identity bob;
+    private Identity admin;
+
+    @BeforeEach
+    void open() {
+        Database database = databases.open(vendor);
+        SecureRandom random = new SecureRandom();
+        users = new JdbcUserStore(database, clock, random);
+        links = new ShareLinks(new JdbcShareLinkStore(database, clock, random), users, new Tokens(random), LONGEST,
+                clock);
+        alice = identity(users.add(new NewUser("alice", Role.OPERATOR, List.of("web-*"), "")));
+        bob = identity(users.add(new NewUser("bob", Role.OPERATOR, List.of(), "")));
+        admin = identity(users.add(new NewUser("root", Role.ADMIN, List.of(), "")));
+    }
+
+    private static Identity identity(User user) {
+        return new Identity(user.id(), user.name(), user.role(), user.targetPatterns(), TokenHash.of(user.name()));
+    }
+
+    @Test
+    void aLinkOpensOnItsDevicesAndNoMore() {
+        ShareLinks.Created created = links.create(alice, "web-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 2,
+                "for Sam");
+
+        ShareLinks.Joined phone = links.join(created.token().value(), "192.0.2.1", "phone").orElseThrow();
+        ShareLinks.Joined laptop = links.join(created.token().value(), "192.0.2.2", "laptop").orElseThrow();
+        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.3", "third"), "two devices only");
+
+        assertEquals("web-1", phone.guest().link().target());
+        assertEquals(ShareLink.Mode.WATCH, phone.guest().link().mode());
+        assertEquals("for Sam", phone.guest().link().note());
+        assertEquals(created.link().id(), links.resolve(laptop.deviceToken().value()).orElseThrow().link().id());
+        assertEquals(Optional.empty(), links.resolve(created.token().value()), "the link's token is no device's");
+        assertEquals(2, links.devices(created.link()).size());
+    }
+
+    @Test
+    void aSingleDeviceLinkOpenedTwiceAtOnceLetsOneIn() throws Exception {
+        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.TYPE, Duration.ofMinutes(15), 1, "");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<Optional<ShareLinks.Joined>>> tries = java.util.stream.IntStream.range(0, 8)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> links.join(created.token().value(),
+                            "192.0.2." + i, ""), threads)).toList();
+            long joined = tries.stream().map(CompletableFuture::join).filter(Optional::isPresent).count();
+            assertEquals(1, joined, "the first browser claims it; every other is refused");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void revokedExpiredTamperedAndUnknownLinksAreRefusedAlike() {
+        ShareLinks.Created revoked = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 5, "");
+        ShareLinks.Created expiring = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(1), 5, "");
+        ShareLinks.Joined guest = links.join(revoked.token().value(), "192.0.2.1", "").orElseThrow();
+        ShareLinks.Joined late = links.join(expiring.token().value(), "192.0.2.1", "").orElseThrow();
+
+        assertTrue(links.revoke(bob, revoked.link().id()));
+        assertFalse(links.revoke(bob, revoked.link().id()), "once");
+        assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
+        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value()));
+        assertEquals(Optional.empty(), links.whyEnded(late.deviceToken().hash()));
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(Optional.of("This link expired"), links.whyEnded(late.deviceToken().hash()));
+
+        String token = revoked.token().value();
+        String tampered = (token.charAt(5) == 'A' ? 'B' : 'A') + "";
+        for (String presented : List.of(token, expiring.token().value(),
+                token.substring(0, 5) + tampered + token.substring(6), "A".repeat(43), "not a token", "")) {
+            assertEquals(Optional.empty(), links.join(presented, "192.0.2.9", ""), presented.length() + " chars");
+        }
+    }
+
+    @Test
+    void onlyOperatorsWhoSeeAConsoleShareItWithinTheLimits() {
+        Identity viewer = identity(users.add(new NewUser("vera", Role.VIEWER, List.of(), "")));
+        assertThrows(SecurityException.class, () -> links.create(viewer, "web-1", ShareLink.Mode.WATCH,
+                Duration.ofMinutes(15), 1, ""), "a viewer shares nothing");
+        assertThrows(SecurityException.class, () -> links.create(alice, "db-1", ShareLink.Mode.WATCH,
+                Duration.ofMinutes(15), 1, ""), "alice does not see db-1");
+        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
+                LONGEST.plusMinutes(1), 1, ""));
+        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
+                Duration.ofSeconds(30), 1, ""));
+        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
+                Duration.ofMinutes(15), 0, ""));
+        assertEquals("abc für Sam", links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1,
+                "  a\u0007b\u202Ec für Sam\n").link().note(), "no control or formatting characters, any script");
+    }
+
+    @Test
+    void aLinkIsItsMakersAndAnAdminsToListAndRevoke() {
+        ShareLinks.Created bobs = links.create(bob, "web-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1, "");
+        ShareLinks.Created alices = links.create(alice, "web-1", ShareLink.Mode.TYPE, Duration.ofMinutes(15), 1, "");
+
+        assertEquals(List.of(bobs.link().id()), links.of(bob, "web-1").stream().map(ShareLink::id).toList());
+        assertEquals(2, links.of(admin, "web-1").size());
+        assertFalse(links.revoke(bob, alices.link().id()), "bob revokes no link of alice's");
+        assertTrue(links.revoke(admin, alices.link().id()));
+    }
+
+    @Test
+    void aDisabledMakersLinksStopAndARemovedMakersGoWithThem() {
+        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 3, "");
+        ShareLinks.Joined guest = links.join(created.token().value(), "192.0.2.1", "").orElseThrow();
+
+        users.setDisabled(bob.userId(), true);
+        assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
+        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.2", ""));
+        users.setDisabled(bob.userId(), false);
+        assertTrue(links.resolve(guest.deviceToken().value()).isPresent());
+
+        users.remove(bob.userId());
+        assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
+        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value()));
+    }
+
+    @Test
+    void noTokenShowsInWhatIsPrinted() {
+        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1, "");
+        ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "").orElseThrow();
+        for (Object printed : List.of(created, joined, joined.guest(), created.link(), joined.guest().device())) {
+            for (Token token : List.of(created.token(), joined.deviceToken())) {
+                assertFalse(printed.toString().contains(token.value()), printed::toString);
+            }
+        }
+    }
+}
