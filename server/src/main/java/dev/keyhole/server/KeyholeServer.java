@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.accounts.Passkeys;
 import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.auth.Tokens;
 import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.http.HttpEdge;
+import dev.keyhole.server.links.JdbcShareLinkStore;
+import dev.keyhole.server.links.ShareLinks;
 import dev.keyhole.server.storage.DataDirectory;
 import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.targets.CompositeTargetDirectory;
@@ -137,9 +140,11 @@ public final class KeyholeServer implements AutoCloseable {
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
                 GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
         Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
+        ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
+                accounts.users(), new Tokens(new SecureRandom()), config.links().maxLifetime(), Clock.systemUTC());
         Server jetty = null;
         try {
-            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, targets,
+            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links, targets,
                     keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines, config.limits(),
                     new ObjectMapper(), threads.timers());
             jetty.start();

@@ -150,6 +150,17 @@ public final class KeyholeSchema {
                 v.has(AUTH_PASSKEY_RP_ID) ? v.get(AUTH_PASSKEY_RP_ID) : "");
     }
 
+    // --- links -------------------------------------------------------------------------------------------------
+
+    static final Key<Duration> LINKS_MAX_LIFETIME = Key.value("max-lifetime", Parsers.hours(1, 24 * 30))
+            .byDefault(LinksConfig.DEFAULT.maxLifetime(), Long.toString(LinksConfig.DEFAULT.maxLifetime().toHours()))
+            .doc("hours, from 1 to 720, a share link may work at most", "24");
+    static final Section LINKS = Section.of("links", "share links into a console", LINKS_MAX_LIFETIME);
+
+    static LinksConfig links(Values v) {
+        return new LinksConfig(v.get(LINKS_MAX_LIFETIME));
+    }
+
     // --- guacd -------------------------------------------------------------------------------------------------
 
     static final Key<String> GUACD_HOST = Key.value("host", Parsers::host).byDefault(GuacdConfig.DEFAULT.host())
@@ -343,7 +354,7 @@ public final class KeyholeSchema {
     // --- the file ----------------------------------------------------------------------------------------------
 
     /** The whole file, in the README's order. */
-    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(GUACD)
+    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(LINKS).containing(GUACD)
             .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {

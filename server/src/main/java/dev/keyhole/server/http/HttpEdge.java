@@ -12,6 +12,7 @@ import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.links.ShareLinks;
 import dev.keyhole.server.accounts.Passkeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,7 @@ public final class HttpEdge {
      * @param certificates the certificate the port presents, when {@code tls} says it speaks TLS; null otherwise
      * @param accounts  who may sign in, and the sessions the front door checks
      * @param passkeys  the passkeys' ceremonies
+     * @param links     the share links
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
@@ -98,7 +100,7 @@ public final class HttpEdge {
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
-            Accounts accounts, Passkeys passkeys, TargetDirectory targets, KeyboardStages keyboards,
+            Accounts accounts, Passkeys passkeys, ShareLinks links, TargetDirectory targets, KeyboardStages keyboards,
             TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
@@ -129,6 +131,7 @@ public final class HttpEdge {
         ApiServlet api = new ApiServlet(json);
         new SessionApi(accounts, json).addTo(api);
         new PasskeyApi(passkeys, accounts, json, door::allowedOrigins).addTo(api);
+        new LinksApi(links, targets, json).addTo(api);
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json).addTo(api);
         new MachinesApi(machines).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
