@@ -104,6 +104,9 @@ class LinksApiTest {
         RawHttp.Answer tooLong = post(keyhole, admin, LINKS, "{\"mode\":\"watch\",\"minutes\":1441}");
         assertEquals(400, tooLong.status(), tooLong::toString);
         assertTrue(tooLong.body().contains("links.max-lifetime"), tooLong::toString);
+        assertEquals(400, post(keyhole, admin, LINKS, "{\"mode\":\"watch\",\"minutes\":" + Long.MAX_VALUE + "}")
+                .status(), "however many minutes");
+        assertEquals(400, post(keyhole, admin, LINKS, "{\"mode\":\"watch\",\"minutes\":-5}").status());
         assertEquals(400, post(keyhole, admin, LINKS, "{\"mode\":\"watch\",\"devices\":51}").status());
         assertEquals(400, post(keyhole, admin, LINKS, "{\"mode\":\"drive\"}").status());
     }

@@ -30,6 +30,8 @@ import org.apache.guacamole.GuacamoleSecurityException;
 final class LinksApi {
 
     private static final int MAX_BODY = 4096;
+    /** More minutes than any link may work (the longest configurable lifetime is 30 days). */
+    private static final long MAX_MINUTES = 30L * 24 * 60;
 
     private final ShareLinks links;
     private final TargetDirectory targets;
@@ -81,6 +83,9 @@ final class LinksApi {
         }
         long minutes = body.path("minutes").asLong(ShareLinks.DEFAULT_LIFETIME.toMinutes());
         int devices = body.path("devices").asInt(1);
+        if (minutes < 1 || minutes > MAX_MINUTES) {
+            minutes = MAX_MINUTES + 1; // refused below with the limits, without overflowing a Duration
+        }
         try {
             ShareLinks.Created created = links.create(owner, call.parameter("name"), mode,
                     Duration.ofMinutes(minutes), devices, body.path("note").asText(""));
