@@ -56,8 +56,10 @@ final class Gateways {
             int port = RealConsole.freePort();
             Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
             Files.createDirectories(work);
-            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes,
-                    work.resolve("keyhole-data-" + sessionBytes.size())));
+            // A data directory of its own for each start: an earlier run's (its users, its sessions) is gone first.
+            Path dataDir = work.resolve("keyhole-data-" + sessionBytes.size());
+            deleteTree(dataDir);
+            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes, dataDir));
             // The tunnel needs a session: a user of the benchmark's, signed in by a one-time link as a browser is.
             String token = KeyholeSignIn.linkToken(config);
             java.util.concurrent.atomic.AtomicReference<String> cookie = new java.util.concurrent.atomic.AtomicReference<>();

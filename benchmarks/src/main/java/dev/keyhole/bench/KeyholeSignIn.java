@@ -1,16 +1,15 @@
 package dev.keyhole.bench;
 
+import dev.keyhole.testsupport.UserCommands;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Signs the benchmark in to the Keyhole it measures, as an operator would set a colleague up: {@code
@@ -25,7 +24,7 @@ final class KeyholeSignIn {
     }
 
     /** Adds the benchmark's user (an operator) and returns the token of a one-time link signing it in. */
-    static String linkToken(Path config) throws IOException, InterruptedException {
+    static String linkToken(Path config) throws IOException {
         // Nobody signs in with it: a random password, on standard input only.
         byte[] random = new byte[24];
         new java.security.SecureRandom().nextBytes(random);
@@ -57,18 +56,7 @@ final class KeyholeSignIn {
         }
     }
 
-    private static String user(Path config, String input, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "dev.keyhole.server.Main", "user"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("keyhole-server user " + args[0] + " failed: " + output);
-        }
-        return output;
+    private static String user(Path config, String input, String... args) throws IOException {
+        return UserCommands.run(config, input, args);
     }
 }
