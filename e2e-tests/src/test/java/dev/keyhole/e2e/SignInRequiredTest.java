@@ -44,10 +44,10 @@ class SignInRequiredTest {
     /** What may be reached without a session: a change here is a decision, made in this list. */
     private static final Set<String> PUBLIC_ROUTES = Set.of("GET /api/session", "POST /api/sign-in",
             "POST /api/sign-in/link", "POST /api/setup", "POST /api/sign-in/passkey/options",
-            "POST /api/sign-in/passkey");
+            "POST /api/sign-in/passkey", "POST /api/join");
     private static final Set<String> PUBLIC_FILES = Set.of("/sign-in.html", "/css/keyhole.css", "/css/sign-in.css",
             "/js/sign-in.js", "/js/api.js", "/js/dom.js", "/js/address.js", "/js/second-factor.js", "/js/passkey.js",
-            "/js/base64url.js");
+            "/js/base64url.js", "/join.html", "/js/join.js");
     /** What a session still signing in may reach besides: its second factor's steps, and enrolling a passkey. */
     private static final Set<String> SIGNING_IN_ROUTES = Set.of("POST /api/sign-in/code",
             "POST /api/second-factor/totp", "POST /api/second-factor/totp/confirm",

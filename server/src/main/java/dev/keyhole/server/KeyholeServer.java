@@ -141,7 +141,7 @@ public final class KeyholeServer implements AutoCloseable {
                 GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
         Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
         ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
-                accounts.users(), new Tokens(new SecureRandom()), config.links().maxLifetime(), Clock.systemUTC());
+                accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC());
         Server jetty = null;
         try {
             jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links, targets,
@@ -166,7 +166,7 @@ public final class KeyholeServer implements AutoCloseable {
         if (machines != null) {
             machines.start();
         }
-        SessionSweep sweep = new SessionSweep(accounts, List.of(tunnels, HttpEdge.eventStreams(jetty)),
+        SessionSweep sweep = new SessionSweep(accounts, links, List.of(tunnels, HttpEdge.eventStreams(jetty)),
                 threads.work());
         ScheduledFuture<?> sweeping = threads.timers().scheduleWithFixedDelay(sweep::run,
                 SessionSweep.EVERY.toMillis(), SessionSweep.EVERY.toMillis(), TimeUnit.MILLISECONDS);

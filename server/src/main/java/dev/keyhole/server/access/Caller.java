@@ -5,15 +5,21 @@ import java.util.Optional;
 
 /**
  * Who makes a request or holds a tunnel, as the front door resolved it: the client's address and, once signed
- * in, their {@link Identity}. Services take one on every call that acts on a console or a VM, and name it in their
- * logs. It is the servlet request's (and the WebSocket session's) user principal, so the edge hands it on without
- * looking it up twice.
+ * in, their {@link Identity}; or, for someone who opened a share link, their {@link Guest} (beside an identity
+ * when links need an account). Services take one on every call that acts on a console or a VM, and name it in
+ * their logs. It is the servlet request's (and the WebSocket session's) user principal, so the edge hands it on
+ * without looking it up twice.
+ *
+ * <p>What a guest's link grants is added to what their own account (if any) grants, for the link's console only;
+ * everything that is not about one console (the lists, the VM actions, the event stream, links) is the
+ * identity's alone.
  *
  * @param address  the client's IP address as the server saw it (a reverse proxy's, behind one, unless Keyhole
  *                 believes the proxy's forwarded headers); never null
- * @param identity who is signed in; null on the few public paths (the sign-in page and its routes)
+ * @param identity who is signed in; null for a guest without an account and on the public paths
+ * @param guest    the share link this browser opened; null for everyone else
  */
-public record Caller(String address, Identity identity) implements Principal {
+public record Caller(String address, Identity identity, Guest guest) implements Principal {
 
     /** Refuses a null address: every request has one. */
     public Caller {
@@ -22,9 +28,14 @@ public record Caller(String address, Identity identity) implements Principal {
         }
     }
 
+    /** @return someone signed in (or, with a null identity, not), without a link */
+    public Caller(String address, Identity identity) {
+        this(address, identity, null);
+    }
+
     /** @return someone not signed in, known only by their address */
     public static Caller anonymous(String address) {
-        return new Caller(address, null);
+        return new Caller(address, null, null);
     }
 
     /** @return who is signed in, if anyone */
@@ -32,27 +43,42 @@ public record Caller(String address, Identity identity) implements Principal {
         return Optional.ofNullable(identity);
     }
 
-    /**
-     * @return whether they may type into a console: a signed-in operator or admin. Anyone else only watches: their
-     *         tunnel joins guacd read-only and drops what they would type.
-     */
-    public boolean mayType() {
-        return identity != null && identity.mayType();
+    /** @return the link this browser opened, if any */
+    public Optional<Guest> viaLink() {
+        return Optional.ofNullable(guest);
     }
 
-    /** @return whether they may see a target at all (someone not signed in sees none) */
+    /** @return whether they may see a target at all (someone neither signed in nor a guest sees none) */
     public boolean sees(String target) {
-        return identity != null && identity.sees(target);
+        return identity != null && identity.sees(target) || guest != null && guest.target().equals(target);
     }
 
-    /** @return the user's name, or the address of someone not signed in */
+    /**
+     * @return whether they may type into a target's console: a signed-in operator or admin who sees it, or a guest
+     *         of a link to type into it. Anyone else only watches: their tunnel joins guacd read-only and drops
+     *         what they would type.
+     */
+    public boolean mayType(String target) {
+        return identity != null && identity.mayType() && identity.sees(target)
+                || guest != null && guest.mayType() && guest.target().equals(target);
+    }
+
+    /** @return whether they may switch a target's keyboard stage: as {@link #mayType}, but a guest only if the link says */
+    public boolean maySwitchStage(String target) {
+        return identity != null && identity.mayType() && identity.sees(target)
+                || guest != null && guest.maySwitchStage() && guest.target().equals(target);
+    }
+
+    /** @return the user's name, the link guest's description, or the address of someone neither */
     @Override
     public String getName() {
-        return identity == null ? address : identity.name();
+        return identity != null ? identity.name() : guest != null ? guest.toString() : address;
     }
 
     @Override
     public String toString() {
-        return identity == null ? address : identity + " from " + address;
+        String who = identity == null ? guest == null ? null : guest.toString()
+                : guest == null ? identity.toString() : identity + " " + guest;
+        return who == null ? address : who + " from " + address;
     }
 }

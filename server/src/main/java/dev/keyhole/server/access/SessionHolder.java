@@ -2,10 +2,11 @@ package dev.keyhole.server.access;
 
 import dev.keyhole.server.auth.TokenHash;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What holds connections on behalf of sessions (the tunnels, the event streams), so that a session's end closes
- * them wherever they are.
+ * What holds connections on behalf of sessions and share links' guests (the tunnels, the event streams), so that
+ * a session's or a link's end closes them wherever they are.
  */
 public interface SessionHolder {
 
@@ -15,10 +16,13 @@ public interface SessionHolder {
      */
     Map<TokenHash, Long> heldSessions();
 
+    /** @return the device of every share link's guest holding a connection here now (by its token's hash) */
+    Set<TokenHash> heldLinkDevices();
+
     /**
-     * Closes every connection of a session that ended, telling its page why where it can.
+     * Closes every connection of a session, or of a link's device, that ended, telling its page why where it can.
      *
-     * @param session the ended session
+     * @param session the ended session, or the device of a link that ended
      * @param why     e.g. "You were signed out"
      */
     void closeSession(TokenHash session, String why);

@@ -3,7 +3,7 @@ package dev.keyhole.server.auth;
 import io.nayuki.qrcodegen.QrCode;
 
 /** Draws QR codes as SVG, for the page to show as it is (no image decoding, sharp at any size, a few KB). */
-final class QrCodes {
+public final class QrCodes {
 
     /** The quiet zone around the code, in modules: the four the QR specification asks for. */
     static final int BORDER = 4;
@@ -19,7 +19,7 @@ final class QrCodes {
      * @return a standalone SVG document: a white square with one black path of unit squares, one per dark module,
      *     the drawing {@code BORDER} modules in from every edge
      */
-    static String svg(String text) {
+    public static String svg(String text) {
         QrCode qr = QrCode.encodeText(text, QrCode.Ecc.MEDIUM);
         int size = qr.size + 2 * BORDER;
         StringBuilder path = new StringBuilder();

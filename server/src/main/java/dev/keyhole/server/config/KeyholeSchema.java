@@ -155,10 +155,15 @@ public final class KeyholeSchema {
     static final Key<Duration> LINKS_MAX_LIFETIME = Key.value("max-lifetime", Parsers.hours(1, 24 * 30))
             .byDefault(LinksConfig.DEFAULT.maxLifetime(), Long.toString(LinksConfig.DEFAULT.maxLifetime().toHours()))
             .doc("hours, from 1 to 720, a share link may work at most", "24");
-    static final Section LINKS = Section.of("links", "share links into a console", LINKS_MAX_LIFETIME);
+    static final Key<Boolean> LINKS_REQUIRE_ACCOUNT = Key.value("require-account", Parsers::bool)
+            .byDefault(LinksConfig.DEFAULT.requireAccount())
+            .doc("whether a share link opens only for someone signed in (with any role); false: for anyone who has it",
+                    "false");
+    static final Section LINKS = Section.of("links", "share links into a console", LINKS_MAX_LIFETIME,
+            LINKS_REQUIRE_ACCOUNT);
 
     static LinksConfig links(Values v) {
-        return new LinksConfig(v.get(LINKS_MAX_LIFETIME));
+        return new LinksConfig(v.get(LINKS_MAX_LIFETIME), v.get(LINKS_REQUIRE_ACCOUNT));
     }
 
     // --- guacd -------------------------------------------------------------------------------------------------

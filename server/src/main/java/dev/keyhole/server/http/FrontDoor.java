@@ -1,9 +1,12 @@
 package dev.keyhole.server.http;
 
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.access.Guest;
+import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.TlsConfig;
+import dev.keyhole.server.links.ShareLinks;
 import dev.keyhole.server.tunnel.Printable;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLEncoder;
@@ -44,13 +47,15 @@ import org.slf4j.LoggerFactory;
  * cross-origin request, and a WebSocket is not protected by the same-origin policy. A request without
  * {@code Origin} comes from a page of this server (a browser's same-origin {@code GET}) or from a client that is
  * not a browser, and carries no browser's authority;</li>
- * <li>resolves the session of the request's cookie ({@link Cookies#SESSION}) once, and lets the request on only
- * when the {@link Doorway} lets it: a path anyone may reach (the sign-in page and its routes), one that a session
- * still signing in may reach, or, for every other path, a session fully signed in. Without one an API route or the
+ * <li>resolves the session of the request's cookie ({@link Cookies#SESSION}) once, and, on the paths a share
+ * link's guest may reach, the guest of its device cookie ({@link Cookies#LINK}), and lets the request on only
+ * when the {@link Doorway} lets it: a path anyone may reach (the sign-in and join pages and their routes), one that
+ * a session still signing in may reach, one of a guest's, or, for every other path, a session fully signed in. Without one an API route or the
  * tunnel answers {@code 401} and a page redirects ({@code 303}) to the sign-in page, which comes back to it
  * afterwards;</li>
- * <li>for a {@code POST} but the sign-in ones, checks the page's CSRF token ({@value Cookies#CSRF_HEADER}, which
- * only a page of Keyhole's can read from {@link Cookies#CSRF}) against the session's ({@code 403});</li>
+ * <li>for a {@code POST} but the public ones, checks the page's CSRF token ({@value Cookies#CSRF_HEADER}, which
+ * only a page of Keyhole's can read from {@link Cookies#CSRF}) against the session's, or a guest's without one
+ * against their device's ({@code 403});</li>
  * <li>leaves the {@link Caller} as the request's user principal (the servlet request's
  * {@code getUserPrincipal()}, and the tunnel's WebSocket session's), and the session in the attribute
  * {@link #SESSION} for the sign-in routes.</li>
@@ -88,6 +93,7 @@ final class FrontDoor extends Handler.Wrapper {
     private final TlsConfig tls;
     private final NetworkConnector connector;
     private final SessionFinder sessions;
+    private final GuestFinder guests;
     private volatile OriginPolicy policy;
 
     /**
@@ -95,12 +101,27 @@ final class FrontDoor extends Handler.Wrapper {
      * @param tls       whether the port speaks TLS (the default origins are then {@code https})
      * @param connector the connector the server listens on: the default origins need the port it really got
      * @param sessions  finds the session of a request's cookie
+     * @param guests    finds the share link's guest of a request's device cookie
      */
-    FrontDoor(HttpConfig http, TlsConfig tls, NetworkConnector connector, SessionFinder sessions) {
+    FrontDoor(HttpConfig http, TlsConfig tls, NetworkConnector connector, SessionFinder sessions,
+            GuestFinder guests) {
         this.http = http;
         this.tls = tls;
         this.connector = connector;
         this.sessions = sessions;
+        this.guests = guests;
+    }
+
+    /** Finds the guest of a share link's device cookie: {@code ShareLinks#resolve} in Keyhole. */
+    @FunctionalInterface
+    interface GuestFinder {
+
+        /**
+         * @param cookie the device cookie's value; never null
+         * @param userId the user signed in beside it; null: nobody
+         * @return the guest, while the link works
+         */
+        Optional<Guest> find(String cookie, String userId);
     }
 
     /** @return the caller the front door resolved for a request that passed it */
@@ -148,16 +169,22 @@ final class FrontDoor extends Handler.Wrapper {
         String path = Request.getPathInContext(request);
         Doorway.Door door = Doorway.door(method, path);
         boolean signedIn = session.filter(s -> s.state() == Accounts.State.SIGNED_IN).isPresent();
-        if (door == Doorway.Door.SIGNED_IN && !signedIn || door == Doorway.Door.SIGNING_IN && session.isEmpty()) {
-            return turnAway(request, response, callback, method, path);
+        Identity identity = signedIn ? session.get().identity() : null;
+        String device = Cookies.link(request);
+        Optional<Guest> guest = device == null || door != Doorway.Door.GUEST && door != Doorway.Door.PUBLIC
+                ? Optional.empty() : guests.find(device, identity == null ? null : identity.userId());
+        if (door == Doorway.Door.SIGNED_IN && !signedIn || door == Doorway.Door.SIGNING_IN && session.isEmpty()
+                || door == Doorway.Door.GUEST && !signedIn && guest.isEmpty()) {
+            return turnAway(request, response, callback, method, path, device != null);
         }
-        if (method.equals("POST") && door != Doorway.Door.PUBLIC
-                && !session.orElseThrow().csrfMatches(request.getHeaders().get(Cookies.CSRF_HEADER))) {
+        String csrf = request.getHeaders().get(Cookies.CSRF_HEADER);
+        if (method.equals("POST") && door != Doorway.Door.PUBLIC && !(session.isPresent()
+                ? session.get().csrfMatches(csrf) : csrf != null && ShareLinks.csrfOf(device).equals(csrf))) {
             return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "This request lacks the page's CSRF token (" + Cookies.CSRF_HEADER + "): reload the page");
         }
         session.ifPresent(s -> request.setAttribute(SESSION, s));
-        Caller caller = new Caller(address, signedIn ? session.get().identity() : null);
+        Caller caller = new Caller(address, identity, guest.orElse(null));
         Request.setAuthenticationState(request, new LoginAuthenticator.UserAuthenticationSucceeded(
                 AUTHENTICATION_TYPE, UserIdentity.from(new Subject(), caller)));
         return super.handle(request, response, callback);
@@ -168,13 +195,14 @@ final class FrontDoor extends Handler.Wrapper {
      * redirect to the sign-in page, which comes back to it afterwards.
      */
     private static boolean turnAway(Request request, Response response, Callback callback, String method,
-            String path) {
+            String path, boolean hadLink) {
         if (method.equals("GET") && !Doorway.isApi(path)) {
             String query = request.getHttpURI().getQuery();
             String back = path + (query == null ? "" : "?" + query);
             response.setStatus(HttpStatus.SEE_OTHER_303);
-            response.getHeaders().put(HttpHeader.LOCATION, Doorway.SIGN_IN_PAGE + "?next="
-                    + URLEncoder.encode(back, StandardCharsets.UTF_8));
+            // A guest whose link ended hears so on the join page, which also offers to sign in.
+            response.getHeaders().put(HttpHeader.LOCATION, (hadLink ? Doorway.JOIN_PAGE : Doorway.SIGN_IN_PAGE)
+                    + "?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8));
             callback.succeeded();
             return true;
         }

@@ -127,7 +127,7 @@ public final class HttpEdge {
         }
         context.setBaseResource(webapp);
         context.setWelcomeFiles(new String[] {"index.html"});
-        FrontDoor door = new FrontDoor(http, tls, connector, accounts::resolve);
+        FrontDoor door = new FrontDoor(http, tls, connector, accounts::resolve, links::resolve);
         ApiServlet api = new ApiServlet(json);
         new SessionApi(accounts, json).addTo(api);
         new PasskeyApi(passkeys, accounts, json, door::allowedOrigins).addTo(api);

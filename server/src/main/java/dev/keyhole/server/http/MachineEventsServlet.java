@@ -209,6 +209,12 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
         return sessions;
     }
 
+    /** Share links' guests have no event stream: the {@link Doorway} keeps them out. */
+    @Override
+    public Set<TokenHash> heldLinkDevices() {
+        return Set.of();
+    }
+
     /** Closes the streams of a session that ended; the page, reconnecting, is sent to the sign-in page. */
     @Override
     public void closeSession(TokenHash session, String why) {

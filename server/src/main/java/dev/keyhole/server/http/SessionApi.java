@@ -2,6 +2,7 @@ package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.auth.TotpEnrolment;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +19,9 @@ import org.apache.guacamole.GuacamoleResourceConflictException;
  * <ul>
  * <li>{@code GET /api/session}: {@code {"state":"signed-in"|"second-factor"|"enrol","user":{"name","role"},
  * "idleTimeoutSeconds"}} (in state {@code second-factor} also {@code "secondFactors"}: {@code "passkey"},
- * {@code "totp"}, those the user has), or {@code 401};</li>
+ * {@code "totp"}, those the user has), or for a share link's guest without a session {@code {"state":"guest",
+ * "guest":{"target","mode","stages","maker","since","expiresAt"}}} (with a session, {@code "guest"} beside the
+ * rest), or {@code 401};</li>
  * <li>{@code POST /api/sign-in} {@code {"name","password"}}: begins a session (both cookies) in one of those
  * states; {@code 401} for a wrong name or password (the same for both), {@code 429} with {@code Retry-After} and
  * {@code retryAfterSeconds} while the name or the address is blocked;</li>
@@ -67,14 +70,30 @@ final class SessionApi {
         }
     }
 
+    /** A share link's guest as their own page sees them: whose link, for which console, to do what, until when. */
+    record GuestView(String target, String mode, boolean stages, String maker, String since, String expiresAt) {
+        static GuestView of(Guest guest) {
+            return new GuestView(guest.target(), guest.mode(), guest.maySwitchStage(), guest.maker(),
+                    guest.since().toString(), guest.expiresAt().toString());
+        }
+    }
+
     private ApiServlet.Answer session(ApiServlet.Call call) {
         Optional<Accounts.Resolved> session = FrontDoor.session(call.request());
+        Optional<Guest> guest = call.caller().viaLink();
+        if (session.isEmpty() && guest.isPresent()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("state", "guest");
+            body.put("guest", GuestView.of(guest.get()));
+            return ApiServlet.Json.ok(body);
+        }
         if (session.isEmpty()) {
             call.response().setHeader("WWW-Authenticate", Cookies.CHALLENGE);
             return error(HttpServletResponse.SC_UNAUTHORIZED, "Not signed in");
         }
         Map<String, Object> body = state(accounts, session.get());
         body.put("idleTimeoutSeconds", accounts.config().idleTimeout().toSeconds());
+        guest.ifPresent(g -> body.put("guest", GuestView.of(g)));
         return ApiServlet.Json.ok(body);
     }
 

@@ -23,6 +23,8 @@ import org.apache.guacamole.GuacamoleSecurityException;
  * "guacdProtocol":"VERSION_1_3_0"}]}}, the last the Guacamole protocol version of the guacd the consoles go
  * through (over RDP it says whose keymaps guacd types with; null until a console has connected); never their
  * hosts, ports or parameters;</li>
+ * <li>{@code GET /api/targets/NAME}: one of them, for its console page (a share link's guest's too, for the
+ * link's console only); {@code 404} for one the caller may not see;</li>
  * <li>{@code POST /api/targets/NAME/stage} with {@code {"stage":"initramfs"}}: switches a target's keyboard to one
  * of its boot stages, which reconnects its console for everyone viewing it; answers the target's keyboard state.
  * The body must be JSON ({@code Content-Type: application/json}, nothing else), which a page of another site
@@ -67,7 +69,15 @@ final class TargetsApi {
     /** Adds the routes to {@code api}. */
     void addTo(ApiServlet api) {
         api.route("GET", "/api/targets", this::list)
+                .route("GET", "/api/targets/{name}", this::one)
                 .route("POST", "/api/targets/{name}/stage", this::switchStage);
+    }
+
+    private ApiServlet.Answer one(ApiServlet.Call call) throws GuacamoleException {
+        String name = call.parameter("name");
+        Target target = targets.find(name).filter(t -> call.caller().sees(t.name()))
+                .orElseThrow(() -> new GuacamoleResourceNotFoundException("No such console"));
+        return ApiServlet.Json.ok(TargetView.of(target, keyboards.state(target), guacdProtocol.get()));
     }
 
     private ApiServlet.Answer list(ApiServlet.Call call) {
@@ -86,8 +96,10 @@ final class TargetsApi {
         if (!call.caller().sees(name)) {
             throw new GuacamoleResourceNotFoundException("No such console");
         }
-        if (!call.caller().mayType()) {
-            throw new GuacamoleSecurityException("Viewers watch: only operators and admins switch a keyboard stage");
+        if (!call.caller().maySwitchStage(name)) {
+            throw new GuacamoleSecurityException(call.caller().signedIn().isPresent() && call.caller().guest() == null
+                    ? "Viewers watch: only operators and admins switch a keyboard stage"
+                    : "This link does not switch the keyboard stage: ask whoever sent it");
         }
         try {
             return ApiServlet.Json.ok(keyboards.switchTo(call.caller(), name, stage));

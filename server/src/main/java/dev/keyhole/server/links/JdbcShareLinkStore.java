@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -16,9 +15,10 @@ import java.util.Optional;
 /** The {@link ShareLinkStore} in Keyhole's database: the {@code share_links} and {@code link_devices} tables. */
 public final class JdbcShareLinkStore implements ShareLinkStore {
 
-    private static final String COLUMNS = "id, token_hash, target, mode, expires_at, max_devices, note, created_by, "
-            + "created_at, revoked_at";
-    private static final String DEVICE_COLUMNS = "token_hash, link_id, created_at, last_seen_at, address, user_agent";
+    private static final String COLUMNS = "id, token_hash, target, mode, expires_at, max_devices, stages, note, "
+            + "created_by, created_at, revoked_at";
+    private static final String DEVICE_COLUMNS = "token_hash, link_id, created_at, last_seen_at, address, user_agent, "
+            + "user_id";
     private static final int ID_BYTES = 12;
 
     private final Database database;
@@ -37,18 +37,18 @@ public final class JdbcShareLinkStore implements ShareLinkStore {
     }
 
     @Override
-    public Optional<ShareLink> create(TokenHash tokenHash, String target, ShareLink.Mode mode, Duration lifetime,
-            int maxDevices, String note, String createdBy) {
+    public Optional<ShareLink> create(TokenHash tokenHash, String target, ShareLink.Terms terms, String createdBy) {
         long now = clock.millis();
         byte[] bytes = new byte[ID_BYTES];
         random.nextBytes(bytes);
         ShareLink link = new ShareLink(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), tokenHash, target,
-                mode, Instant.ofEpochMilli(now + lifetime.toMillis()), maxDevices, note, createdBy,
-                Instant.ofEpochMilli(now), null);
+                terms.mode(), Instant.ofEpochMilli(now + terms.lifetime().toMillis()), terms.maxDevices(),
+                terms.stages(), terms.note(), createdBy, Instant.ofEpochMilli(now), null);
         return database.withConnection("keep a share link", connection -> {
             try {
-                Sql.update(connection, "INSERT INTO share_links (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        link.id(), tokenHash.value(), target, mode.id(), link.expiresAt().toEpochMilli(), maxDevices,
+                Sql.update(connection, "INSERT INTO share_links (" + COLUMNS + ") "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", link.id(), tokenHash.value(), target,
+                        link.mode().id(), link.expiresAt().toEpochMilli(), link.maxDevices(), link.stages(),
                         link.note(), createdBy, now, null);
                 return Optional.of(link);
             } catch (SQLException e) {
@@ -96,7 +96,7 @@ public final class JdbcShareLinkStore implements ShareLinkStore {
 
     @Override
     public Optional<LinkDevice> addDevice(String linkId, TokenHash deviceTokenHash, String address,
-            String userAgent) {
+            String userAgent, String userId) {
         long now = clock.millis();
         return database.inTransaction("count a device in", connection -> {
             // Takes the link's row lock first (PostgreSQL; SQLite's transaction holds the write lock already), so
@@ -112,11 +112,11 @@ public final class JdbcShareLinkStore implements ShareLinkStore {
             if (devices >= max) {
                 return Optional.empty();
             }
-            Sql.update(connection, "INSERT INTO link_devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+            Sql.update(connection, "INSERT INTO link_devices (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                     deviceTokenHash.value(), linkId, now, now, address == null ? "" : address,
-                    userAgent == null ? "" : userAgent);
+                    userAgent == null ? "" : userAgent, userId);
             return Optional.of(new LinkDevice(deviceTokenHash, linkId, Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(now), address, userAgent));
+                    Instant.ofEpochMilli(now), address, userAgent, userId));
         });
     }
 
@@ -145,7 +145,8 @@ public final class JdbcShareLinkStore implements ShareLinkStore {
         Long revoked = Sql.nullableLong(rows, "revoked_at");
         return new ShareLink(rows.getString("id"), new TokenHash(rows.getString("token_hash")),
                 rows.getString("target"), ShareLink.Mode.of(rows.getString("mode")),
-                Instant.ofEpochMilli(rows.getLong("expires_at")), rows.getInt("max_devices"), rows.getString("note"),
+                Instant.ofEpochMilli(rows.getLong("expires_at")), rows.getInt("max_devices"), rows.getBoolean("stages"),
+                rows.getString("note"),
                 rows.getString("created_by"), Instant.ofEpochMilli(rows.getLong("created_at")),
                 revoked == null ? null : Instant.ofEpochMilli(revoked));
     }
@@ -153,6 +154,6 @@ public final class JdbcShareLinkStore implements ShareLinkStore {
     private static LinkDevice device(ResultSet rows) throws SQLException {
         return new LinkDevice(new TokenHash(rows.getString("token_hash")), rows.getString("link_id"),
                 Instant.ofEpochMilli(rows.getLong("created_at")), Instant.ofEpochMilli(rows.getLong("last_seen_at")),
-                rows.getString("address"), rows.getString("user_agent"));
+                rows.getString("address"), rows.getString("user_agent"), rows.getString("user_id"));
     }
 }

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param lastSeenAt when it was last seen
  * @param address    where from; may be empty
  * @param userAgent  its {@code User-Agent}; may be empty
+ * @param userId     the account it was opened with (when links need one); null: none
  */
 public record LinkDevice(TokenHash tokenHash, String linkId, Instant createdAt, Instant lastSeenAt, String address,
-        String userAgent) {
+        String userAgent, String userId) {
 
     /** Checks that nothing is missing; empty for a null address or user agent. */
     public LinkDevice {

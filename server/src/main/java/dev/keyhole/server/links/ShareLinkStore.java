@@ -1,7 +1,6 @@
 package dev.keyhole.server.links;
 
 import dev.keyhole.server.auth.TokenHash;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,11 +10,10 @@ public interface ShareLinkStore {
     /**
      * Keeps a new link; the store gives its id and the time.
      *
-     * @param lifetime how long it works from now
+     * @param terms what it allows, and how long it works from now
      * @return the link as stored; empty when its maker does not exist (any more)
      */
-    Optional<ShareLink> create(TokenHash tokenHash, String target, ShareLink.Mode mode, Duration lifetime,
-            int maxDevices, String note, String createdBy);
+    Optional<ShareLink> create(TokenHash tokenHash, String target, ShareLink.Terms terms, String createdBy);
 
     /** @return the link of a token's hash, live or not */
     Optional<ShareLink> byTokenHash(TokenHash tokenHash);
@@ -41,9 +39,11 @@ public interface ShareLinkStore {
      * Counts a browser in as one of the link's devices, unless it has as many as it allows: one statement at a
      * time per link, so two browsers opening a single-device link at once cannot both get in.
      *
+     * @param userId the account it is opened with; null: none
      * @return the device; empty when the link is full, revoked or expired
      */
-    Optional<LinkDevice> addDevice(String linkId, TokenHash deviceTokenHash, String address, String userAgent);
+    Optional<LinkDevice> addDevice(String linkId, TokenHash deviceTokenHash, String address, String userAgent,
+            String userId);
 
     /** @return the device of a device cookie's token hash */
     Optional<LinkDevice> device(TokenHash deviceTokenHash);

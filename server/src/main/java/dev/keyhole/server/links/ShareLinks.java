@@ -1,5 +1,6 @@
 package dev.keyhole.server.links;
 
+import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
@@ -7,11 +8,11 @@ import dev.keyhole.server.accounts.UserStore;
 import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.auth.TokenHash;
 import dev.keyhole.server.auth.Tokens;
+import dev.keyhole.server.config.LinksConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,24 +59,12 @@ public final class ShareLinks {
      *
      * @param deviceToken the device cookie's token
      * @param guest       the guest it is now
+     * @param link        the link it opened
      */
-    public record Joined(Token deviceToken, Guest guest) {
+    public record Joined(Token deviceToken, Guest guest, ShareLink link) {
         @Override
         public String toString() {
             return "Joined[" + guest + "]";
-        }
-    }
-
-    /**
-     * Someone in a console through a link: which link, on which device.
-     *
-     * @param link   the link
-     * @param device the device
-     */
-    public record Guest(ShareLink link, LinkDevice device) {
-        @Override
-        public String toString() {
-            return "guest via link " + link.fingerprint() + " (" + link.mode().id() + ", " + link.target() + ")";
         }
     }
 
@@ -83,55 +72,65 @@ public final class ShareLinks {
     private final UserStore users;
     private final Tokens tokens;
     private final Duration maxLifetime;
+    private final boolean requireAccount;
     private final Clock clock;
 
     /**
-     * @param links       where links are kept
-     * @param users       their makers
-     * @param tokens      makes link and device tokens
-     * @param maxLifetime the longest lifetime a link may have
-     * @param clock       what "now" is
+     * @param links  where links are kept
+     * @param users  their makers
+     * @param tokens makes link and device tokens
+     * @param config the longest lifetime a link may have, and whether opening one needs an account
+     * @param clock  what "now" is
      */
-    public ShareLinks(ShareLinkStore links, UserStore users, Tokens tokens, Duration maxLifetime, Clock clock) {
+    public ShareLinks(ShareLinkStore links, UserStore users, Tokens tokens, LinksConfig config, Clock clock) {
         this.links = links;
         this.users = users;
         this.tokens = tokens;
-        this.maxLifetime = maxLifetime;
+        this.maxLifetime = config.maxLifetime();
+        this.requireAccount = config.requireAccount();
         this.clock = clock;
+    }
+
+    /** @return the longest a link may work ({@code links.max-lifetime}) */
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** @return whether a link opens only for someone signed in ({@code links.require-account}) */
+    public boolean requireAccount() {
+        return requireAccount;
     }
 
     /**
      * Makes a link into a console.
      *
-     * @param owner      who makes it: an operator or admin who may see the console
-     * @param target     the console's target name
-     * @param mode       watch or type
-     * @param lifetime   how long it works, from {@link #SHORTEST_LIFETIME} to the configured longest
-     * @param maxDevices how many browsers may open it, 1 to {@link #MAX_DEVICES}
-     * @param note       what the maker wants to remember it by; may be empty
+     * @param owner  who makes it: an operator or admin who may see the console
+     * @param target the console's target name
+     * @param terms  what it allows: a lifetime from {@link #SHORTEST_LIFETIME} to the configured longest, 1 to
+     *               {@link #MAX_DEVICES} devices, switching stages only for a link to type
      * @return the link and its token
      * @throws IllegalArgumentException saying what is wrong with the request
      * @throws SecurityException when the owner may not share that console
      */
-    public Created create(Identity owner, String target, ShareLink.Mode mode, Duration lifetime, int maxDevices,
-            String note) {
-        Objects.requireNonNull(mode, "mode");
+    public Created create(Identity owner, String target, ShareLink.Terms terms) {
         if (!owner.mayType() || !owner.sees(target)) {
             throw new SecurityException("Only operators and admins who may open a console share it");
         }
-        if (lifetime.compareTo(SHORTEST_LIFETIME) < 0 || lifetime.compareTo(maxLifetime) > 0) {
+        if (terms.lifetime().compareTo(SHORTEST_LIFETIME) < 0 || terms.lifetime().compareTo(maxLifetime) > 0) {
             throw new IllegalArgumentException("A link works from " + SHORTEST_LIFETIME.toMinutes() + " minute to "
                     + maxLifetime.toHours() + " hours (links.max-lifetime)");
         }
-        if (maxDevices < 1 || maxDevices > MAX_DEVICES) {
+        if (terms.maxDevices() < 1 || terms.maxDevices() > MAX_DEVICES) {
             throw new IllegalArgumentException("A link opens on 1 to " + MAX_DEVICES + " devices");
         }
-        String cleanNote = note(note);
+        if (terms.stages() && terms.mode() != ShareLink.Mode.TYPE) {
+            throw new IllegalArgumentException("Only a link to type may switch the keyboard stage");
+        }
         Token token = tokens.next();
-        ShareLink link = links.create(token.hash(), target, mode, lifetime, maxDevices, cleanNote, owner.userId())
+        ShareLink link = links.create(token.hash(), target, terms.noted(note(terms.note())), owner.userId())
                 .orElseThrow(() -> new SecurityException("Your account is gone"));
-        log.info("{} shared {} ({}, {} device(s), until {}): link {}", owner.name(), target, mode.id(), maxDevices,
-                link.expiresAt(), link.fingerprint());
+        log.info("{} shared {} ({}{}, {} device(s), until {}): link {}", owner.name(), target, link.mode().id(),
+                link.stages() ? " and switch stages" : "", link.maxDevices(), link.expiresAt(), link.fingerprint());
         return new Created(token, link);
     }
 
@@ -141,9 +140,14 @@ public final class ShareLinks {
      * @param presented the token from the link's fragment, as the join page posted it
      * @param address   where from
      * @param userAgent the browser's {@code User-Agent}
+     * @param userId    the account it is opened with; null: none (refused when links need one)
      * @return the guest the browser is now; empty ({@link #REFUSED}) for every reason a link does not open
      */
-    public Optional<Joined> join(String presented, String address, String userAgent) {
+    public Optional<Joined> join(String presented, String address, String userAgent, String userId) {
+        if (requireAccount && userId == null) {
+            log.info("Refused to open a share link from {}: not signed in (links.require-account)", address);
+            return Optional.empty();
+        }
         Optional<ShareLink> link = Tokens.parse(presented).flatMap(token -> links.byTokenHash(token.hash()))
                 .filter(this::usable);
         if (link.isEmpty()) {
@@ -151,7 +155,7 @@ public final class ShareLinks {
             return Optional.empty();
         }
         Token device = tokens.next();
-        Optional<LinkDevice> added = links.addDevice(link.get().id(), device.hash(), address, userAgent);
+        Optional<LinkDevice> added = links.addDevice(link.get().id(), device.hash(), address, userAgent, userId);
         if (added.isEmpty()) {
             log.info("Refused to open share link {} from {}: revoked, expired or on all its devices already",
                     link.get().fingerprint(), address);
@@ -159,17 +163,42 @@ public final class ShareLinks {
         }
         log.info("Share link {} opened from {} ({} of {} device(s))", link.get().fingerprint(), address,
                 links.devices(link.get().id()).size(), link.get().maxDevices());
-        return Optional.of(new Joined(device, new Guest(link.get(), added.get())));
+        return guest(link.get(), added.get()).map(guest -> new Joined(device, guest, link.get()));
     }
 
     /**
      * @param presented a device cookie's value; may be null or malformed
+     * @param userId    the user signed in beside it; null: nobody. A device opened with an account works only
+     *                  beside a session of that account.
      * @return the guest it makes its browser, while its link is usable
      */
-    public Optional<Guest> resolve(String presented) {
+    public Optional<Guest> resolve(String presented, String userId) {
         return Tokens.parse(presented).flatMap(token -> links.device(token.hash()))
+                .filter(device -> device.userId() == null || device.userId().equals(userId))
                 .flatMap(device -> links.byId(device.linkId()).filter(this::usable)
-                        .map(link -> new Guest(link, device)));
+                        .flatMap(link -> guest(link, device)));
+    }
+
+    /**
+     * The CSRF token of a guest without a session (their page sends it back on a {@code POST}): derived from the
+     * device's token, which only this browser holds (its cookie is {@code HttpOnly}); stored nowhere.
+     *
+     * @param deviceToken the device cookie's value
+     * @return the CSRF token its page sends
+     */
+    public static String csrfOf(String deviceToken) {
+        return TokenHash.of("csrf " + deviceToken).value();
+    }
+
+    /** Marks the devices of guests holding a console as seen now (for their links' lists). */
+    public void seen(TokenHash device) {
+        links.touchDevice(device);
+    }
+
+    private Optional<Guest> guest(ShareLink link, LinkDevice device) {
+        return maker(link).map(maker -> new Guest(link.id(), link.fingerprint(), link.target(),
+                link.mode() == ShareLink.Mode.TYPE, link.stages(), maker.name(), device.tokenHash(), device.userId(),
+                device.createdAt(), link.expiresAt()));
     }
 
     /**

@@ -63,12 +63,17 @@ public final class Tunnel implements LiveConsole.Viewer {
         this.request = request;
         this.browser = browser;
         this.onEnd = onEnd;
-        this.mayType = request.caller().mayType();
+        this.mayType = request.caller().mayType(request.target());
     }
 
     /** @return when the caller last typed or pointed into this tunnel ({@link System#nanoTime}); 0: never */
     long lastInput() {
         return lastInput;
+    }
+
+    /** @return whether the caller may type into this console (else their tunnel joins guacd read-only) */
+    boolean mayType() {
+        return mayType;
     }
 
     /** @return what the browser asked for, and who it is */

@@ -9,12 +9,15 @@ import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.auth.TokenHash;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -196,7 +199,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
         try {
             GuacamoleConfiguration parameters = parameters(target);
             connection = GuacdConnection.open(relay, guacd, console.connectionId(),
-                    tunnel.request().caller().mayType() ? parameters : GuacdParameters.watching(parameters),
+                    tunnel.mayType() ? parameters : GuacdParameters.watching(parameters),
                     information(target), timeout);
         } catch (TunnelException e) {
             console.leave(tunnel);
@@ -289,12 +292,26 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
         return sessions;
     }
 
-    /** Closes the session's tunnels with {@code 0x0301} and the reason: the page asks its person to sign in again. */
+    @Override
+    public Set<TokenHash> heldLinkDevices() {
+        Set<TokenHash> devices = new HashSet<>();
+        for (Tunnel tunnel : open.all()) {
+            tunnel.request().caller().viaLink().ifPresent(guest -> devices.add(guest.device()));
+        }
+        return devices;
+    }
+
+    /**
+     * Closes the tunnels of a session or a link's device with {@code 0x0301} and the reason: the page asks its
+     * person to sign in again, or a guest's says that the link ended.
+     */
     @Override
     public void closeSession(TokenHash session, String why) {
         for (Tunnel tunnel : open.all()) {
-            Identity identity = tunnel.request().caller().identity();
-            if (identity != null && identity.session().equals(session)) {
+            Caller caller = tunnel.request().caller();
+            boolean ended = caller.signedIn().filter(identity -> identity.session().equals(session)).isPresent()
+                    || caller.viaLink().filter(guest -> guest.device().equals(session)).isPresent();
+            if (ended) {
                 log.info("Closing the tunnel of {} to {}: {}", tunnel.request().caller(),
                         tunnel.request().shownTarget(), why);
                 tunnel.close(GuacamoleStatus.CLIENT_UNAUTHORIZED, why);

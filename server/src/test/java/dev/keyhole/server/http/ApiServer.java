@@ -28,7 +28,8 @@ final class ApiServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("api", api), "/api/*");
-        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector, TestSessions.EVERYONE_SIGNED_IN);
+        FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector,
+                TestSessions.EVERYONE_SIGNED_IN, TestSessions.NO_GUESTS);
         door.setHandler(context);
         server.setHandler(door);
         server.start();

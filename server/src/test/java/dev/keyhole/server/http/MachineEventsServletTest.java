@@ -91,7 +91,8 @@ class MachineEventsServletTest {
         opened.setAsyncSupported(true);
         context.addFilter(opened, "/api/events", EnumSet.of(DispatcherType.REQUEST));
         FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of()), TlsConfig.OFF, connector,
-                TestSessions.byCookie(Map.of("web-only", TestSessions.signedIn("wendy", Role.OPERATOR, "web-*"))));
+                TestSessions.byCookie(Map.of("web-only", TestSessions.signedIn("wendy", Role.OPERATOR, "web-*"))),
+                TestSessions.NO_GUESTS);
         door.setHandler(context);
         server.setHandler(door);
         server.start();

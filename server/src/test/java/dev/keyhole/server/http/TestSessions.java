@@ -48,6 +48,9 @@ final class TestSessions {
     }
 
     /** Finds the same signed-in admin's session for every request, with a cookie or without. */
+    /** Finds no share link's guest: the tests of what the front door does for sessions. */
+    static final FrontDoor.GuestFinder NO_GUESTS = (cookie, userId) -> Optional.empty();
+
     static final SessionFinder EVERYONE_SIGNED_IN = cookie -> Optional.of(new Accounts.Resolved(SESSION, ADMIN,
             Accounts.State.SIGNED_IN));
 

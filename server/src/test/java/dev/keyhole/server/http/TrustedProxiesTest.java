@@ -50,7 +50,8 @@ class TrustedProxiesTest {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("api", api), "/api/*");
         FrontDoor door = new FrontDoor(new HttpConfig("127.0.0.1", 0, List.of(Origins.normalise(PUBLIC))),
-                TlsConfig.proxy(trusted), connector, TestSessions.EVERYONE_SIGNED_IN);
+                TlsConfig.proxy(trusted), connector, TestSessions.EVERYONE_SIGNED_IN,
+                TestSessions.NO_GUESTS);
         door.setHandler(context);
         server.setHandler(door);
         server.start();

@@ -1,11 +1,14 @@
 package dev.keyhole.server.links;
 
+import static dev.keyhole.server.links.ShareLink.Mode.TYPE;
+import static dev.keyhole.server.links.ShareLink.Mode.WATCH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.TestClock;
+import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.JdbcUserStore;
 import dev.keyhole.server.accounts.NewUser;
@@ -15,6 +18,8 @@ import dev.keyhole.server.accounts.UserStore;
 import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.auth.TokenHash;
 import dev.keyhole.server.auth.Tokens;
+import dev.keyhole.server.config.LinksConfig;
+import dev.keyhole.server.links.ShareLink.Terms;
 import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.storage.Database.Vendor;
 import dev.keyhole.server.storage.TestDatabases;
@@ -48,6 +53,7 @@ class ShareLinksTest {
     Vendor vendor;
 
     private final TestClock clock = new TestClock(START);
+    private Database database;
     private UserStore users;
     private ShareLinks links;
     private Identity alice;
@@ -56,10 +62,11 @@ class ShareLinksTest {
 
     @BeforeEach
     void open() {
-        Database database = databases.open(vendor);
+        database = databases.open(vendor);
         SecureRandom random = new SecureRandom();
         users = new JdbcUserStore(database, clock, random);
-        links = new ShareLinks(new JdbcShareLinkStore(database, clock, random), users, new Tokens(random), LONGEST,
+        links = new ShareLinks(new JdbcShareLinkStore(database, clock, random), users, new Tokens(random),
+                new LinksConfig(LONGEST, false),
                 clock);
         alice = identity(users.add(new NewUser("alice", Role.OPERATOR, List.of("web-*"), "")));
         bob = identity(users.add(new NewUser("bob", Role.OPERATOR, List.of(), "")));
@@ -72,29 +79,30 @@ class ShareLinksTest {
 
     @Test
     void aLinkOpensOnItsDevicesAndNoMore() {
-        ShareLinks.Created created = links.create(alice, "web-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 2,
-                "for Sam");
+        ShareLinks.Created created = links.create(alice, "web-1", Terms.of(WATCH).onDevices(2).noted("for Sam"));
 
-        ShareLinks.Joined phone = links.join(created.token().value(), "192.0.2.1", "phone").orElseThrow();
-        ShareLinks.Joined laptop = links.join(created.token().value(), "192.0.2.2", "laptop").orElseThrow();
-        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.3", "third"), "two devices only");
+        ShareLinks.Joined phone = links.join(created.token().value(), "192.0.2.1", "phone", null).orElseThrow();
+        ShareLinks.Joined laptop = links.join(created.token().value(), "192.0.2.2", "laptop", null).orElseThrow();
+        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.3", "third", null),
+                "two devices only");
 
-        assertEquals("web-1", phone.guest().link().target());
-        assertEquals(ShareLink.Mode.WATCH, phone.guest().link().mode());
-        assertEquals("for Sam", phone.guest().link().note());
-        assertEquals(created.link().id(), links.resolve(laptop.deviceToken().value()).orElseThrow().link().id());
-        assertEquals(Optional.empty(), links.resolve(created.token().value()), "the link's token is no device's");
+        assertEquals("web-1", phone.guest().target());
+        assertFalse(phone.guest().mayType());
+        assertEquals("alice", phone.guest().maker());
+        assertEquals("for Sam", phone.link().note());
+        assertEquals(created.link().id(), links.resolve(laptop.deviceToken().value(), null).orElseThrow().linkId());
+        assertEquals(Optional.empty(), links.resolve(created.token().value(), null), "the link's token is no device's");
         assertEquals(2, links.devices(created.link()).size());
     }
 
     @Test
     void aSingleDeviceLinkOpenedTwiceAtOnceLetsOneIn() throws Exception {
-        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.TYPE, Duration.ofMinutes(15), 1, "");
+        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(TYPE));
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<CompletableFuture<Optional<ShareLinks.Joined>>> tries = java.util.stream.IntStream.range(0, 8)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> links.join(created.token().value(),
-                            "192.0.2." + i, ""), threads)).toList();
+                            "192.0.2." + i, "", null), threads)).toList();
             long joined = tries.stream().map(CompletableFuture::join).filter(Optional::isPresent).count();
             assertEquals(1, joined, "the first browser claims it; every other is refused");
         } finally {
@@ -104,15 +112,15 @@ class ShareLinksTest {
 
     @Test
     void revokedExpiredTamperedAndUnknownLinksAreRefusedAlike() {
-        ShareLinks.Created revoked = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 5, "");
-        ShareLinks.Created expiring = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(1), 5, "");
-        ShareLinks.Joined guest = links.join(revoked.token().value(), "192.0.2.1", "").orElseThrow();
-        ShareLinks.Joined late = links.join(expiring.token().value(), "192.0.2.1", "").orElseThrow();
+        ShareLinks.Created revoked = links.create(bob, "db-1", Terms.of(WATCH).onDevices(5));
+        ShareLinks.Created expiring = links.create(bob, "db-1", Terms.of(WATCH).lasting(Duration.ofMinutes(1)).onDevices(5));
+        ShareLinks.Joined guest = links.join(revoked.token().value(), "192.0.2.1", "", null).orElseThrow();
+        ShareLinks.Joined late = links.join(expiring.token().value(), "192.0.2.1", "", null).orElseThrow();
 
         assertTrue(links.revoke(bob, revoked.link().id()));
         assertFalse(links.revoke(bob, revoked.link().id()), "once");
         assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
-        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value()));
+        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value(), null));
         assertEquals(Optional.empty(), links.whyEnded(late.deviceToken().hash()));
         clock.advance(Duration.ofMinutes(1));
         assertEquals(Optional.of("This link expired"), links.whyEnded(late.deviceToken().hash()));
@@ -121,31 +129,68 @@ class ShareLinksTest {
         String tampered = (token.charAt(5) == 'A' ? 'B' : 'A') + "";
         for (String presented : List.of(token, expiring.token().value(),
                 token.substring(0, 5) + tampered + token.substring(6), "A".repeat(43), "not a token", "")) {
-            assertEquals(Optional.empty(), links.join(presented, "192.0.2.9", ""), presented.length() + " chars");
+            assertEquals(Optional.empty(), links.join(presented, "192.0.2.9", "", null), presented.length() + " chars");
         }
     }
 
     @Test
     void onlyOperatorsWhoSeeAConsoleShareItWithinTheLimits() {
         Identity viewer = identity(users.add(new NewUser("vera", Role.VIEWER, List.of(), "")));
-        assertThrows(SecurityException.class, () -> links.create(viewer, "web-1", ShareLink.Mode.WATCH,
-                Duration.ofMinutes(15), 1, ""), "a viewer shares nothing");
-        assertThrows(SecurityException.class, () -> links.create(alice, "db-1", ShareLink.Mode.WATCH,
-                Duration.ofMinutes(15), 1, ""), "alice does not see db-1");
-        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
-                LONGEST.plusMinutes(1), 1, ""));
-        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
-                Duration.ofSeconds(30), 1, ""));
-        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", ShareLink.Mode.WATCH,
-                Duration.ofMinutes(15), 0, ""));
-        assertEquals("abc für Sam", links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1,
-                "  a\u0007b\u202Ec für Sam\n").link().note(), "no control or formatting characters, any script");
+        assertThrows(SecurityException.class, () -> links.create(viewer, "web-1", Terms.of(WATCH)), "a viewer shares nothing");
+        assertThrows(SecurityException.class, () -> links.create(alice, "db-1", Terms.of(WATCH)), "alice does not see db-1");
+        assertThrows(IllegalArgumentException.class,
+                () -> links.create(bob, "db-1", Terms.of(WATCH).lasting(LONGEST.plusMinutes(1))));
+        assertThrows(IllegalArgumentException.class,
+                () -> links.create(bob, "db-1", Terms.of(WATCH).lasting(Duration.ofSeconds(30))));
+        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", Terms.of(WATCH).onDevices(0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> links.create(bob, "db-1", Terms.of(WATCH).switchingStages()), "watching switches no stage");
+        assertEquals("abc für Sam", links.create(bob, "db-1", Terms.of(WATCH).noted("  a\u0007b\u202Ec für Sam\n"))
+                .link().note(), "no control or formatting characters, any script");
+    }
+
+    @Test
+    void aLinkToTypeMaySwitchStagesWhenItsMakerSaysSo() {
+        ShareLinks.Created plain = links.create(bob, "db-1", Terms.of(TYPE));
+        ShareLinks.Created staging = links.create(bob, "db-1", Terms.of(TYPE).switchingStages());
+
+        Guest typing = links.join(plain.token().value(), "192.0.2.1", "", null).orElseThrow().guest();
+        Guest switching = links.join(staging.token().value(), "192.0.2.1", "", null).orElseThrow().guest();
+        assertTrue(typing.mayType());
+        assertFalse(typing.maySwitchStage());
+        assertTrue(switching.maySwitchStage());
+        assertTrue(links.of(bob, "db-1").stream().anyMatch(ShareLink::stages), "kept in the database");
+    }
+
+    @Test
+    void whereLinksNeedAnAccountADeviceWorksOnlyBesideItsUsersSession() {
+        ShareLinks needy = new ShareLinks(new JdbcShareLinkStore(database, clock, new SecureRandom()), users,
+                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, true), clock);
+        ShareLinks.Created created = needy.create(bob, "db-1", Terms.of(WATCH).onDevices(5));
+
+        assertEquals(Optional.empty(), needy.join(created.token().value(), "192.0.2.1", "", null), "not signed in");
+        ShareLinks.Joined joined = needy.join(created.token().value(), "192.0.2.1", "", alice.userId()).orElseThrow();
+        assertEquals(alice.userId(), joined.guest().userId());
+        String device = joined.deviceToken().value();
+        assertTrue(needy.resolve(device, alice.userId()).isPresent());
+        assertEquals(Optional.empty(), needy.resolve(device, null), "a copied cookie without alice's session");
+        assertEquals(Optional.empty(), needy.resolve(device, admin.userId()), "nor beside someone else's");
+    }
+
+    @Test
+    void aGuestsCsrfTokenComesFromTheirDeviceAndShowsNothingOfIt() {
+        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH));
+        String device = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow().deviceToken().value();
+
+        assertEquals(ShareLinks.csrfOf(device), ShareLinks.csrfOf(device));
+        assertFalse(ShareLinks.csrfOf(device).contains(device));
+        assertFalse(ShareLinks.csrfOf(device).equals(TokenHash.of(device).value()), "not the stored hash");
     }
 
     @Test
     void aLinkIsItsMakersAndAnAdminsToListAndRevoke() {
-        ShareLinks.Created bobs = links.create(bob, "web-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1, "");
-        ShareLinks.Created alices = links.create(alice, "web-1", ShareLink.Mode.TYPE, Duration.ofMinutes(15), 1, "");
+        ShareLinks.Created bobs = links.create(bob, "web-1", Terms.of(WATCH));
+        ShareLinks.Created alices = links.create(alice, "web-1", Terms.of(TYPE));
 
         assertEquals(List.of(bobs.link().id()), links.of(bob, "web-1").stream().map(ShareLink::id).toList());
         assertEquals(2, links.of(admin, "web-1").size());
@@ -155,24 +200,24 @@ class ShareLinksTest {
 
     @Test
     void aDisabledMakersLinksStopAndARemovedMakersGoWithThem() {
-        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 3, "");
-        ShareLinks.Joined guest = links.join(created.token().value(), "192.0.2.1", "").orElseThrow();
+        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH).onDevices(3));
+        ShareLinks.Joined guest = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
 
         users.setDisabled(bob.userId(), true);
         assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
-        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.2", ""));
+        assertEquals(Optional.empty(), links.join(created.token().value(), "192.0.2.2", "", null));
         users.setDisabled(bob.userId(), false);
-        assertTrue(links.resolve(guest.deviceToken().value()).isPresent());
+        assertTrue(links.resolve(guest.deviceToken().value(), null).isPresent());
 
         users.remove(bob.userId());
         assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
-        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value()));
+        assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value(), null));
     }
 
     @Test
     void noTokenShowsInWhatIsPrinted() {
-        ShareLinks.Created created = links.create(bob, "db-1", ShareLink.Mode.WATCH, Duration.ofMinutes(15), 1, "");
-        ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "").orElseThrow();
+        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH));
+        ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
         for (Object printed : List.of(created, joined, joined.guest(), created.link(), joined.guest().device())) {
             for (Token token : List.of(created.token(), joined.deviceToken())) {
                 assertFalse(printed.toString().contains(token.value()), printed::toString);
