@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  goToSignInOn401, HOME, isSameSitePath, linkToken, nextAfterSignIn, signInUrl,
+  goToSignInOn401, HOME, isSameSitePath, linkToken, nextAfterSignIn, shareToken, signInUrl,
 } from "../../src/main/resources/keyhole/webapp/js/address.js";
 
 test("next: a path on this site is followed, query and all", () => {
@@ -64,4 +64,14 @@ test("a 401 sends the page to the sign-in page; any other failure does not", () 
     assert.equal(goToSignInOn401(error, other), false);
   }
   assert.deepEqual(other.went, []);
+});
+
+test("a share link's token: the whole fragment, base64url only", () => {
+  const token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+  assert.equal(shareToken("#" + token), token);
+  assert.equal(shareToken(token), token, "without the '#'");
+  for (const hash of ["", "#", "#short", "#link=" + token, "#" + token + "&x=1", "#" + token + "%20",
+    "#<script>", "#" + "A".repeat(129)]) {
+    assert.equal(shareToken(hash), null, hash);
+  }
 });

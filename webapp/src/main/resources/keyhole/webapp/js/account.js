@@ -9,9 +9,12 @@
  *              screens), a caret
  *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), button#sign-out,
  *              button#sign-out-everywhere, #account-message
- * #account carries data-state = loading | signed-in | signing-out.
+ * #account carries data-state = loading | signed-in | guest | signing-out.
+ *
+ * A share link's guest (no account) gets the same button with "Guest" on it, and a menu that says whose link
+ * brought them, to do what, until when, with "Leave" (button#leave-link) instead of the account's items.
  */
-import { fetchSession, signOut, signOutEverywhere } from "./api.js";
+import { fetchSession, leaveLink, signOut, signOutEverywhere } from "./api.js";
 import { byId, element } from "./dom.js";
 import { SIGN_IN_PAGE, signInUrl } from "./address.js";
 
@@ -57,6 +60,8 @@ function buildMenu(box) {
       element("button", { id: "sign-out", class: "menu-item", type: "button", text: "Sign out" }),
       element("button", { id: "sign-out-everywhere", class: "menu-item", type: "button",
         title: "Ends your sessions in every browser, this one too", text: "Sign out everywhere" }),
+      element("button", { id: "leave-link", class: "menu-item", type: "button", hidden: "",
+        title: "This browser forgets the link; opening the link again comes back", text: "Leave" }),
       element("p", { id: "account-message", class: "account-message", role: "alert" })));
 }
 
@@ -70,10 +75,21 @@ function buildMenu(box) {
 export async function signedOut() {
   try {
     const session = await fetchSession();
-    return !session || session.state !== "signed-in";
+    return !session || session.state !== "signed-in" && session.state !== "guest";
   } catch (e) {
     return false;
   }
+}
+
+/** "12:34", local time, of an ISO instant. */
+export function clockTime(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** What a guest is told about their link: "Here through alice's link — watching — until 12:34". */
+export function guestSummary(guest) {
+  const doing = guest.mode === "type" ? "typing allowed" : "watching";
+  return `Here through ${guest.maker}'s link — ${doing} — until ${clockTime(guest.expiresAt)}`;
 }
 
 /**
@@ -97,18 +113,30 @@ export async function showAccount() {
   } catch (e) {
     return null; // the page's own calls say the server is not reachable
   }
-  if (!session || session.state !== "signed-in") {
+  const guest = session && session.state === "guest";
+  if (!session || session.state !== "signed-in" && !guest) {
     location.assign(signInUrl(location));
     return null;
   }
-  byId("signed-in-user").textContent = session.user.name;
-  const role = ROLE_NAMES[session.user.role] || session.user.role;
-  byId("signed-in-role").textContent = role;
-  byId("account-summary").textContent = `Signed in as ${session.user.name} (${role})`;
-  button.title = `Signed in as ${session.user.name}`;
-  // On a phone's console page the button shows an icon only: its name for screen readers says whose it is.
-  button.setAttribute("aria-label", `${session.user.name}, ${role}: account menu`);
-  box.dataset.state = "signed-in";
+  if (guest) {
+    byId("signed-in-user").textContent = "Guest";
+    byId("signed-in-role").textContent = session.guest.mode === "type" ? "Typing" : "Watching";
+    byId("account-summary").textContent = guestSummary(session.guest);
+    button.title = guestSummary(session.guest);
+    button.setAttribute("aria-label", "Guest: link menu");
+    for (const id of ["manage-passkeys", "sign-out", "sign-out-everywhere"]) byId(id).hidden = true;
+    byId("leave-link").hidden = false;
+  } else {
+    byId("signed-in-user").textContent = session.user.name;
+    const role = ROLE_NAMES[session.user.role] || session.user.role;
+    byId("signed-in-role").textContent = role;
+    byId("account-summary").textContent = `Signed in as ${session.user.name} (${role})`
+      + (session.guest ? `. ${guestSummary(session.guest)}` : "");
+    button.title = `Signed in as ${session.user.name}`;
+    // On a phone's console page the button shows an icon only: its name for screen readers says whose it is.
+    button.setAttribute("aria-label", `${session.user.name}, ${role}: account menu`);
+  }
+  box.dataset.state = guest ? "guest" : "signed-in";
   box.hidden = false;
 
   const open = (opened) => {
@@ -127,7 +155,7 @@ export async function showAccount() {
     }
   });
 
-  const leave = async (how) => {
+  const leave = async (how, then = SIGN_IN_PAGE) => {
     box.dataset.state = "signing-out";
     for (const b of menu.querySelectorAll("button")) b.disabled = true;
     try {
@@ -137,13 +165,14 @@ export async function showAccount() {
       if (e.status !== 401) {
         message.textContent = `Could not sign out: ${e.message}`;
         for (const b of menu.querySelectorAll("button")) b.disabled = false;
-        box.dataset.state = "signed-in";
+        box.dataset.state = guest ? "guest" : "signed-in";
         return;
       }
     }
-    location.assign(SIGN_IN_PAGE);
+    location.assign(then);
   };
   byId("sign-out").addEventListener("click", () => leave(signOut));
   byId("sign-out-everywhere").addEventListener("click", () => leave(signOutEverywhere));
+  byId("leave-link").addEventListener("click", () => leave(leaveLink, "join.html?left=1"));
   return session;
 }

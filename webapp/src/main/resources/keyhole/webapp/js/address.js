@@ -59,6 +59,17 @@ export function linkToken(hash) {
 }
 
 /**
+ * The token of a share link from the join page's fragment: "#TOKEN", base64url characters only.
+ *
+ * @param {string} hash location.hash, with or without "#"
+ * @returns {string|null} the token, or null when the fragment holds none (or anything else)
+ */
+export function shareToken(hash) {
+  const token = String(hash ?? "").replace(/^#/, "").trim();
+  return /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null;
+}
+
+/**
  * The sign-in page's address that comes back to a page afterwards.
  *
  * @param {{pathname: string, search: string}} location the page to come back to (window.location)

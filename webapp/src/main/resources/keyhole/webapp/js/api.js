@@ -29,10 +29,19 @@ export const CSRF_HEADER = "X-Keyhole-CSRF";
 
 /**
  * Who is signed in, and how far. state: "signed-in" (complete), "second-factor" (the password was right; a
- * passkey, the TOTP code or a recovery code is next) or "enrol" (the password was right; the user must set up a
- * passkey or TOTP now). secondFactors: in state "second-factor" only, those the user has ("passkey", "totp").
- * idleTimeoutSeconds: only in GET api/session's answer.
- * @typedef {{state: string, user: User, secondFactors?: string[], idleTimeoutSeconds?: number}} Session
+ * passkey, the TOTP code or a recovery code is next), "enrol" (the password was right; the user must set up a
+ * passkey or TOTP now) or "guest" (nobody is signed in, but this browser opened a share link: no user, a guest).
+ * secondFactors: in state "second-factor" only, those the user has ("passkey", "totp").
+ * idleTimeoutSeconds: only in GET api/session's answer. guest: the share link this browser opened, if any (in
+ * state "guest", or beside a signed-in user where links need an account).
+ * @typedef {{state: string, user?: User, secondFactors?: string[], idleTimeoutSeconds?: number,
+ *     guest?: Guest}} Session
+ */
+
+/**
+ * A share link's guest: the one console the link opens, "watch" or "type", whether it may switch the keyboard
+ * stage, who made the link, since when this browser is in and when the link expires (ISO times).
+ * @typedef {{target: string, mode: string, stages: boolean, maker: string, since: string, expiresAt: string}} Guest
  */
 
 /**
@@ -151,8 +160,11 @@ function sentence(text) {
 /** Checks an answer that names a session; `what` names it in the error ("answer to the sign-in"). */
 function session(body, what) {
   const user = body && body.user;
-  if (!body || !SESSION_STATES.has(body.state) || !user || typeof user.name !== "string"
-      || typeof user.role !== "string") {
+  const guest = body && body.guest;
+  const validUser = user && typeof user.name === "string" && typeof user.role === "string";
+  const validGuest = guest && typeof guest.target === "string" && typeof guest.mode === "string";
+  if (!body || !(SESSION_STATES.has(body.state) && validUser || body.state === "guest" && validGuest)
+      || guest !== undefined && !validGuest) {
     throw new ApiError(`The Keyhole server sent an unexpected ${what}.`, 0);
   }
   return body;
@@ -402,6 +414,49 @@ export async function fetchTargets() {
     throw new ApiError("The Keyhole server sent an unexpected list of consoles.", 0);
   }
   return body.targets;
+}
+
+/**
+ * Reads one target, for its console page (a share link's guest may read the link's console only).
+ *
+ * @param {string} name the target's name
+ * @returns {Promise<Target|null>} the target; null when there is none the caller may see (404)
+ * @throws {ApiError} when the server cannot be reached or answers with an error other than 404
+ */
+export async function fetchTarget(name) {
+  let response;
+  try {
+    response = await call(`api/targets/${encodeURIComponent(name)}`);
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+  const body = await json(response, "console");
+  if (!body || typeof body.name !== "string") {
+    throw new ApiError("The Keyhole server sent an unexpected console.", 0);
+  }
+  return body;
+}
+
+/**
+ * Opens a share link in this browser: trades the token of its fragment for a cookie of this browser's own.
+ *
+ * @param {string} token the token from join.html#TOKEN
+ * @returns {Promise<{target: string}>} the console the link opens
+ * @throws {ApiError} 403 for every reason a link does not open (the message says to ask for a new one); 401 when
+ *     links need an account here and nobody is signed in
+ */
+export async function joinLink(token) {
+  const body = await post("api/join", { token }, "answer to the link");
+  if (!body || typeof body.target !== "string") {
+    throw new ApiError("The Keyhole server sent an unexpected answer to the link.", 0);
+  }
+  return body;
+}
+
+/** Forgets the share link this browser opened. */
+export async function leaveLink() {
+  await post("api/join/leave", {}, "answer");
 }
 
 /**

@@ -9,7 +9,7 @@
  *   data-picture = waiting | shown
  * with a human message in #console-message while it is not showing a live picture.
  */
-import { fetchTargets, TUNNEL_URL, tunnelData } from "./api.js";
+import { fetchTarget, TUNNEL_URL, tunnelData } from "./api.js";
 import { byId } from "./dom.js";
 import { ConsoleSession } from "./session.js";
 import { KeyholeCode } from "./status.js";
@@ -90,6 +90,10 @@ async function stopIfSignedOut(text) {
   if (!(await signedOut())) return;
   session.stop();
   detach();
+  if (guestPage) {
+    render("error", guestEnded);
+    return;
+  }
   render("error", text);
   signInAgain.hidden = false;
 }
@@ -166,6 +170,9 @@ session.addEventListener("ended", ({ detail: { reason, status } }) => {
   } else {
     render("error", sentence(status.message), "Try again");
     // 0x0301 is also guacd's refused console logon: only the server's session says which it was.
+    if (status.code === 0x0301 && guestPage) {
+      guestEnded = `${sentence(status.message)} Ask whoever sent it for a new one.`;
+    }
     if (status.code === 0x0301) stopIfSignedOut(`${sentence(status.message)} Sign in again to open this console.`);
   }
 });
@@ -216,13 +223,12 @@ followVisualViewport(byId("typing"));
  * @returns {Promise<boolean|null>} whether to connect; null when the page is on its way to the sign-in page
  */
 async function showTitle() {
-  let targets;
+  let target;
   try {
-    targets = await fetchTargets();
+    target = await fetchTarget(targetName);
   } catch (e) {
     return goToSignInOn401(e) ? null : true;
   }
-  const target = targets.find((t) => t.name === targetName);
   if (!target) {
     titleElement.textContent = "No such console";
     document.title = "No such console — Keyhole";
@@ -242,16 +248,41 @@ function noConsole() {
 }
 
 /** A viewer's page: no passphrase box, key bar, stage buttons or on-screen keyboard; a "Watching" mark. */
-function watchOnly() {
+function watchOnly(why) {
   watching = true;
   document.body.dataset.watching = "true";
   byId("typing").hidden = true;
   byId("keyboard-button").hidden = true;
   byId("watching-pill").hidden = false;
+  if (why) byId("watching-pill").title = why;
+}
+
+/** Whether this page's person is a share link's guest (no account). */
+let guestPage = false;
+/** What a guest's page says when their link ended; the server's reason replaces it when it gives one. */
+let guestEnded = "This link does not open any more. Ask whoever sent it for a new one.";
+
+/**
+ * A share link's guest's page: the one console, no way back to a list they cannot see; a guest of a link to
+ * watch gets the viewer's page, one of a link to type the passphrase box and key bar, and stage buttons only
+ * when the link allows them.
+ *
+ * @param {import("./api.js").Guest} guest
+ */
+function guestOnly(guest) {
+  guestPage = true;
+  document.body.dataset.guest = guest.mode;
+  byId("back-link").hidden = true;
+  keyboardPanel.maySwitch = guest.stages;
+  if (keyboardPanel.keyboard) keyboardPanel.show(keyboardPanel.keyboard);
+  if (guest.mode !== "type") {
+    watchOnly(`You watch through ${guest.maker}'s link: nothing you type reaches the console`);
+  }
 }
 
 showAccount().then((signedIn) => {
-  if (signedIn && signedIn.user.role === "viewer") watchOnly();
+  if (signedIn && signedIn.state === "guest") guestOnly(signedIn.guest);
+  else if (signedIn && signedIn.user.role === "viewer") watchOnly();
 });
 if (!targetName) {
   noConsole();

@@ -4,7 +4,7 @@
  * switch it. The stage belongs to the target, not to this page: switching it
  * reconnects the console for everyone watching, and every page shows a notice.
  */
-import { fetchTargets, switchKeyboardStage } from "./api.js";
+import { fetchTarget, switchKeyboardStage } from "./api.js";
 import { element } from "./dom.js";
 import { goToSignInOn401 } from "./address.js";
 
@@ -34,6 +34,8 @@ export class KeyboardStagePanel {
     this.noticeTimer = null;
     /** The stage the last "keyboard switched" notice was about. */
     this.announced = null;
+    /** Whether this page's person may switch the stage (a share link's guest only if the link says so). */
+    this.maySwitch = true;
     this.onchange = () => {};
   }
 
@@ -50,7 +52,7 @@ export class KeyboardStagePanel {
   /** Reads the target's keyboard state from the server and shows it. Failures keep what was shown. */
   async refresh() {
     try {
-      const target = (await fetchTargets()).find((t) => t.name === this.targetName);
+      const target = await fetchTarget(this.targetName);
       if (target) {
         this.protocol = target.protocol;
         this.guacdProtocol = target.guacdProtocol || null;
@@ -76,7 +78,7 @@ export class KeyboardStagePanel {
     this.label.dataset.layout = keyboard.layout;
     this.label.textContent = `${keyboard.stage} · ${keyboard.layout}`;
     this.label.title = `The console expects the ${keyboard.layout} keyboard layout (boot stage "${keyboard.stage}")`;
-    const many = keyboard.stages.length > 1;
+    const many = keyboard.stages.length > 1 && this.maySwitch;
     this.buttons.hidden = !many;
     this.buttons.replaceChildren(...(many ? keyboard.stages.map((s) => this.stageButton(s)) : []));
     this.onchange(this.current());
