@@ -92,6 +92,29 @@ class GuestTest {
     }
 
     @Test
+    void everyoneInAConsoleSeesWhoIsThereWithinASecondAndWhenSomeoneTypes(RunningKeyhole keyhole, Browser desk, @SecondBrowser(phone = true) Browser phone) {
+        ConsolePage owner = ConsolePage.open(desk, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED)
+                .waitForPicture();
+        awaitPresence(desk, "only the owner", Duration.ofSeconds(5), text -> text.equals("you"));
+        LinkGuest.Shared link = LinkGuest.share(keyhole, RunningKeyhole.TARGET, "{\"mode\":\"watch\"}");
+
+        phone.driver().get(link.url().toString());
+        ConsolePage.attach(phone.driver()).waitForState(CONNECTED);
+        String guest = "guest via " + RunningKeyhole.TEST_USER + "'s link — watching — since ";
+        awaitPresence(desk, "the guest beside the owner", WITHIN, text -> text.startsWith("you|" + guest));
+        awaitPresence(phone, "the owner beside the guest", WITHIN,
+                text -> text.equals(RunningKeyhole.TEST_USER + " (admin)|you"));
+
+        owner.sendPassphraseThroughBox(Passphrases.wrong());
+        awaitPresence(phone, "the owner's typing mark", Duration.ofSeconds(5),
+                text -> text.contains(RunningKeyhole.TEST_USER + " (admin) — typing…"));
+        awaitPresence(phone, "the typing mark to go after the last key", Duration.ofSeconds(5),
+                text -> !text.contains("typing…"));
+        phone.driver().get("about:blank");
+        awaitPresence(desk, "the guest to be gone", WITHIN, text -> text.equals("you"));
+    }
+
+    @Test
     void revokingALinkEndsTheGuestsConsoleWithinASecondAndSaysSo(RunningKeyhole keyhole,
             @SecondBrowser(phone = true) Browser phone) throws Exception {
         RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
@@ -213,6 +236,21 @@ class GuestTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** Waits for a page's presence strip (its people, "|" between them) to say something. */
+    private static void awaitPresence(Browser browser, String what, Duration within,
+            java.util.function.Predicate<String> says) {
+        new WebDriverWait(browser.driver(), within)
+                .pollingEvery(Duration.ofMillis(50))
+                .withMessage(() -> "waiting " + within.toMillis() + " ms on " + browser.name() + " for " + what
+                        + "; the strip says: " + presence(browser))
+                .until(d -> says.test(presence(browser)));
+    }
+
+    private static String presence(Browser browser) {
+        return String.valueOf(browser.script("return [...document.querySelectorAll('#presence .person')]"
+                + ".map((p) => p.textContent).join('|');"));
     }
 
     private static LinkGuest.Joining first(Map<String, LinkGuest.Joining> refusals) {

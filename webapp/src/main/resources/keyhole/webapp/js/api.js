@@ -420,15 +420,16 @@ export async function fetchTargets() {
  * Reads one target, for its console page (a share link's guest may read the link's console only).
  *
  * @param {string} name the target's name
- * @returns {Promise<Target|null>} the target; null when there is none the caller may see (404)
- * @throws {ApiError} when the server cannot be reached or answers with an error other than 404
+ * @returns {Promise<Target|null>} the target; null when there is none the caller may see (404), or when the
+ *     name is no path segment the server takes (400: e.g. a "/" in a link someone wrote)
+ * @throws {ApiError} when the server cannot be reached or answers with another error
  */
 export async function fetchTarget(name) {
   let response;
   try {
     response = await call(`api/targets/${encodeURIComponent(name)}`);
   } catch (e) {
-    if (e.status === 404) return null;
+    if (e.status === 404 || e.status === 400) return null;
     throw e;
   }
   const body = await json(response, "console");

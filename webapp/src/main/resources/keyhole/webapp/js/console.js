@@ -22,6 +22,7 @@ import { keyBar } from "./keybar.js";
 import { followVisualViewport } from "./viewport.js";
 import { pinchZoom } from "./zoom.js";
 import { showAccount, signedOut } from "./account.js";
+import { showPresence } from "./presence.js";
 import { goToSignInOn401, signInUrl } from "./address.js";
 
 const consoleElement = byId("console");
@@ -129,6 +130,7 @@ session.addEventListener("connecting", ({ detail: { client, tunnel, reconnecting
   displayHost.replaceChildren(element);
   stopFitting = fitDisplayTo(display, displayHost, zoom.factor);
   if (!watching) forwardPointer(client, element);
+  showPresence(tunnel, byId("presence"));
   watchFirstPicture(tunnel, display, () => {
     if (!session.isCurrent(client)) return;
     setPicture(true);

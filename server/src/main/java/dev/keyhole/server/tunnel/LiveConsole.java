@@ -60,6 +60,7 @@ final class LiveConsole implements InstructionStream.Reader {
     }
 
     private final Set<Viewer> viewers = new LinkedHashSet<>();
+    private final Presence presence;
     /** The answers to one read's {@code sync}s are {@code answers[0, answered)}; only on the reading thread. */
     private byte[] answers = new byte[256];
     private int answered;
@@ -86,6 +87,7 @@ final class LiveConsole implements InstructionStream.Reader {
         this.scheduler = scheduler;
         this.linger = linger;
         this.onEnding = onEnding;
+        this.presence = new Presence(scheduler);
         this.keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, KEEP_ALIVE.toMillis(),
                 KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         this.lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
@@ -146,10 +148,20 @@ final class LiveConsole implements InstructionStream.Reader {
     }
 
     /** Counts a viewer out; the last one out starts the linger, after which the connection closes. */
-    synchronized void leave(Viewer viewer) {
-        if (viewers.remove(viewer) && viewers.isEmpty() && !ended) {
-            lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
+    void leave(Viewer viewer) {
+        synchronized (this) {
+            if (viewers.remove(viewer) && viewers.isEmpty() && !ended) {
+                lingering = scheduler.schedule(this::endIfUnused, linger.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
+        if (viewer instanceof Presence.Member member) {
+            presence.leave(member);
+        }
+    }
+
+    /** @return who is in the console, which its viewers are told */
+    Presence presence() {
+        return presence;
     }
 
     /** @return how many viewers are in */

@@ -2,7 +2,9 @@ package dev.keyhole.server.tunnel;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.keyhole.server.access.Caller;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * written on them; guacd's instructions arrive on the channel group's threads and go on to the browser from there;
  * {@link #attach} runs on the work executor and the pace sweep on the timer. The tunnel's state is under its lock.
  */
-public final class Tunnel implements LiveConsole.Viewer {
+public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
@@ -52,6 +54,11 @@ public final class Tunnel implements LiveConsole.Viewer {
     /** Whether a ping's answer is on its way to the browser; {@code nextPing} waits for it (one at most). */
     private boolean pingInFlight;
     private GuacamoleInstruction nextPing;
+    /** Whether a presence instruction is on its way to the browser; {@code nextPresence} waits for it (the latest). */
+    private boolean presenceInFlight;
+    private String nextPresence;
+    /** When the browser's tunnel opened, for the console's presence. */
+    private volatile Instant since = Instant.now();
     private GuacdConnection guacd;
     private LiveConsole console;
     private boolean closed;
@@ -72,8 +79,57 @@ public final class Tunnel implements LiveConsole.Viewer {
     }
 
     /** @return whether the caller may type into this console (else their tunnel joins guacd read-only) */
-    boolean mayType() {
+    @Override
+    public boolean mayType() {
         return mayType;
+    }
+
+    @Override
+    public Caller caller() {
+        return request.caller();
+    }
+
+    @Override
+    public Instant since() {
+        return since;
+    }
+
+    /** Sends the console's presence; one at a time, and only the latest of those that wait. */
+    @Override
+    public void tell(String instruction) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (presenceInFlight) {
+                nextPresence = instruction;
+                return;
+            }
+            presenceInFlight = true;
+        }
+        sendPresence(instruction);
+    }
+
+    private void sendPresence(String instruction) {
+        browser.send(ByteBuffer.wrap(instruction.getBytes(StandardCharsets.UTF_8)), new BrowserChannel.SendCallback() {
+            @Override
+            public void sent() {
+                String next;
+                synchronized (lock) {
+                    next = closed ? null : nextPresence;
+                    nextPresence = null;
+                    presenceInFlight = next != null;
+                }
+                if (next != null) {
+                    sendPresence(next);
+                }
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                browserClosed();
+            }
+        });
     }
 
     /** @return what the browser asked for, and who it is */
@@ -99,6 +155,7 @@ public final class Tunnel implements LiveConsole.Viewer {
         }
         // All of a message's instructions go to guacd in one write, in order: one system call, not one each.
         StringBuilder toGuacd = new StringBuilder();
+        boolean typed = false;
         for (InstructionFilter.Checked instruction : checked) {
             if (instruction instanceof InstructionFilter.Forward forward) {
                 String opcode = forward.instruction().getOpcode();
@@ -107,6 +164,7 @@ public final class Tunnel implements LiveConsole.Viewer {
                         continue;
                     }
                     lastInput = System.nanoTime();
+                    typed |= opcode.equals("key");
                 }
                 if (opcode.equals("sync")) {
                     pace.syncAnswered(timestamp(forward.instruction().getArgs().get(0)));
@@ -123,6 +181,15 @@ public final class Tunnel implements LiveConsole.Viewer {
             }
         }
         forward(toGuacd);
+        if (typed) {
+            LiveConsole joined;
+            synchronized (lock) {
+                joined = console;
+            }
+            if (joined != null) {
+                joined.presence().typed(this);
+            }
+        }
     }
 
     private void forward(StringBuilder instructions) {
@@ -271,6 +338,8 @@ public final class Tunnel implements LiveConsole.Viewer {
                 return true;
             }
         }
+        since = Instant.now();
+        console.presence().join(this);
         connection.startReading(new Relay(), true);
         log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.caller(), request.shownTarget(),
                 shortId(), console.viewers());
