@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  goToSignInOn401, HOME, isSameSitePath, linkToken, nextAfterSignIn, shareToken, signInUrl,
+  goToSignInOn401, HOME, isSameSitePath, joinToken, linkToken, nextAfterSignIn, shareToken, signInUrl,
 } from "../../src/main/resources/keyhole/webapp/js/address.js";
 
 test("next: a path on this site is followed, query and all", () => {
@@ -73,5 +73,13 @@ test("a share link's token: the whole fragment, base64url only", () => {
   for (const hash of ["", "#", "#short", "#link=" + token, "#" + token + "&x=1", "#" + token + "%20",
     "#<script>", "#" + "A".repeat(129)]) {
     assert.equal(shareToken(hash), null, hash);
+  }
+});
+
+test("a share link to open once signed in: #join=TOKEN only", () => {
+  const token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+  assert.equal(joinToken("#join=" + token), token);
+  for (const hash of ["", "#" + token, "#link=" + token, "#join=", "#join=" + token + "&next=x", "#join=<b>"]) {
+    assert.equal(joinToken(hash), null, hash);
   }
 });

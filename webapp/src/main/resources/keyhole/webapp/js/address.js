@@ -70,6 +70,18 @@ export function shareToken(hash) {
 }
 
 /**
+ * The token of a share link the sign-in page opens once signed in: "#join=TOKEN" (where links need an account,
+ * the join page sends a guest to sign in first this way; the token stays out of every URL the server sees).
+ *
+ * @param {string} hash location.hash, with or without "#"
+ * @returns {string|null} the token, or null when the fragment holds none
+ */
+export function joinToken(hash) {
+  const fragment = String(hash ?? "").replace(/^#/, "");
+  return fragment.startsWith("join=") ? shareToken(fragment.slice("join=".length)) : null;
+}
+
+/**
  * The sign-in page's address that comes back to a page afterwards.
  *
  * @param {{pathname: string, search: string}} location the page to come back to (window.location)

@@ -283,8 +283,17 @@ function guestOnly(guest) {
 }
 
 showAccount().then((signedIn) => {
-  if (signedIn && signedIn.state === "guest") guestOnly(signedIn.guest);
-  else if (signedIn && signedIn.user.role === "viewer") watchOnly();
+  if (!signedIn) return;
+  // Where links need an account, a signed-in guest has their role's rights, and the link's on its console.
+  const link = signedIn.guest && signedIn.guest.target === targetName ? signedIn.guest : null;
+  if (signedIn.state === "guest") {
+    guestOnly(signedIn.guest);
+  } else if (signedIn.user.role === "viewer" && !(link && link.mode === "type")) {
+    watchOnly();
+  } else if (signedIn.user.role === "viewer") {
+    keyboardPanel.maySwitch = link.stages;
+    if (keyboardPanel.keyboard) keyboardPanel.show(keyboardPanel.keyboard);
+  }
 });
 if (!targetName) {
   noConsole();

@@ -43,8 +43,9 @@ async function join() {
     location.replace(consoleUrl(target));
   } catch (e) {
     if (e.status === 401) {
-      show("sign-in", "Sign in first",
-        "Links here open only for someone signed in. Sign in, then open the link you were sent again.", true);
+      // Links here open only for someone signed in: the sign-in page comes back with the token, in its fragment.
+      show("sign-in", "Sign in first", "Links here open only for someone signed in.", true);
+      location.replace(`sign-in.html#join=${token}`);
     } else if (e.status === 403) {
       show("refused", "This link does not open", e.message);
     } else {

@@ -17,7 +17,7 @@ import {
   startTotpEnrolment, submitCode,
 } from "./api.js";
 import { byId, element } from "./dom.js";
-import { linkToken, nextAfterSignIn } from "./address.js";
+import { joinToken, linkToken, nextAfterSignIn } from "./address.js";
 import { groupSecret, readSignInCode, readTotpCode, svgDataUrl } from "./second-factor.js";
 import { createPasskey, getPasskey, localhostAlternative, passkeysUnavailable } from "./passkey.js";
 
@@ -164,11 +164,20 @@ async function proceed(answer) {
   }
 }
 
-/** Signed in: on to `next`, replacing this page in the history (Back does not come back to it). */
+/**
+ * A share link to open once signed in ("#join=TOKEN", from the join page where links need an account); taken
+ * off the address bar at once like a sign-in link's token, kept only in this page's memory.
+ */
+const shareLink = joinToken(location.hash);
+
+/**
+ * Signed in: on to `next` (or to the share link this page was opened for), replacing this page in the history
+ * (Back does not come back to it).
+ */
 function done() {
   wait("Signed in. Opening Keyhole…");
   page.dataset.view = "done";
-  location.replace(next);
+  location.replace(shareLink ? `join.html#${shareLink}` : next);
 }
 
 /**
@@ -490,6 +499,7 @@ window.addEventListener("hashchange", () => {
 
 async function start() {
   const token = takeLinkToken();
+  if (shareLink) say("Sign in to open the console shared with you.");
   if (token) {
     await useLink(token);
     return;
