@@ -18,6 +18,7 @@ import dev.keyhole.e2e.fixtures.Pictures;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.e2e.pages.AccountMenu;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.server.links.ShareLinks;
 import java.time.Duration;
@@ -151,6 +152,27 @@ class GuestTest {
         phone.driver().navigate().refresh();
         new WebDriverWait(phone.driver(), WAIT).withMessage("waiting for the join page to say the link ended")
                 .until(d -> "ended".equals(d.findElement(By.id("join")).getAttribute("data-state")));
+    }
+
+    @Test
+    void aGuestsMenuSaysWhoseLinkItIsAndLeavingForgetsIt(RunningKeyhole keyhole,
+            @SecondBrowser(phone = true) Browser phone) throws Exception {
+        LinkGuest.Shared link = LinkGuest.share(keyhole, RunningKeyhole.TARGET, "{\"mode\":\"watch\"}");
+        phone.driver().get(link.url().toString());
+        ConsolePage page = ConsolePage.attach(phone.driver()).waitForState(CONNECTED);
+        AccountMenu menu = page.account().open();
+        assertEquals("Guest", phone.driver().findElement(By.id("signed-in-user")).getDomProperty("textContent"),
+                "the bar's name (an icon only on a phone)");
+        assertTrue(menu.summary().startsWith("Here through " + RunningKeyhole.TEST_USER + "'s link — watching — until "),
+                menu::summary);
+        LinkGuest guest = LinkGuest.of(phone.driver());
+
+        menu.leave();
+        new WebDriverWait(phone.driver(), WAIT).withMessage("waiting for the join page to say the guest left")
+                .until(d -> "left".equals(d.findElement(By.id("join")).getAttribute("data-state")));
+        assertEquals(null, phone.driver().manage().getCookieNamed(LinkGuest.LINK_COOKIE), "the browser forgot it");
+        assertEquals(200, RawHttp.send(keyhole.uri(), "GET", "/api/targets/" + RunningKeyhole.TARGET, null,
+                guest.headers(), null).status(), "leaving ends nothing but this browser's cookie");
     }
 
     @Test

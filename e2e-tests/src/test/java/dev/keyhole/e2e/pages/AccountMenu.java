@@ -22,13 +22,24 @@ public final class AccountMenu {
         this.driver = driver;
     }
 
-    /** Waits until the bar shows who is signed in. */
+    /** Waits until the bar shows who is signed in (or, for a share link's guest, whose link brought them). */
     public AccountMenu waitForSignedIn() {
         new WebDriverWait(driver, WAIT)
-                .withMessage(() -> "waiting for the bar to show who is signed in (#account data-state=signed-in); saw "
-                        + describe())
-                .until(d -> "signed-in".equals(state()) && d.findElement(By.id("account-button")).isDisplayed());
+                .withMessage(() -> "waiting for the bar to show who is signed in (#account data-state=signed-in or "
+                        + "guest); saw " + describe())
+                .until(d -> ("signed-in".equals(state()) || "guest".equals(state()))
+                        && d.findElement(By.id("account-button")).isDisplayed());
         return this;
+    }
+
+    /** @return what the open menu says of who this is ("Here through alice's link — watching — until 12:34") */
+    public String summary() {
+        return driver.findElement(By.id("account-summary")).getText();
+    }
+
+    /** A share link's guest leaves: opens the menu, presses "Leave" (the page goes to the join page). */
+    public void leave() {
+        press("leave-link");
     }
 
     /** @return the name the bar shows */

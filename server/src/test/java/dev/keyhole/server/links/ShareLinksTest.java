@@ -178,6 +178,17 @@ class ShareLinksTest {
     }
 
     @Test
+    void linksAndTheirDevicesOutliveTheServerThatMadeThem() {
+        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(TYPE).onDevices(2));
+        ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
+
+        ShareLinks restarted = new ShareLinks(new JdbcShareLinkStore(database, clock, new SecureRandom()), users,
+                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, false), clock);
+        assertEquals(created.link().id(), restarted.resolve(joined.deviceToken().value(), null).orElseThrow().linkId());
+        assertTrue(restarted.join(created.token().value(), "192.0.2.2", "", null).isPresent(), "its second device");
+    }
+
+    @Test
     void aGuestsCsrfTokenComesFromTheirDeviceAndShowsNothingOfIt() {
         ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH));
         String device = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow().deviceToken().value();
