@@ -75,6 +75,21 @@ class GuestTest {
             console.awaitEvent("wrong " + (attemptsBefore + 1), WAIT);
             console.awaitEvent("prompt " + (attemptsBefore + 2), WAIT);
             assertEquals(attemptsBefore + 1, console.wrongAttempts(), () -> "events: " + console.events());
+
+            // What the guest's tunnel received: guacd's drawing and Keyhole's presence, never guacd's connection
+            // id (its "ready"), its address, the console's, or anyone's address or token.
+            List<List<String>> received = raw.instructions();
+            assertTrue(received.stream().anyMatch(i -> i.get(0).equals("keyhole-presence")), "presence arrived");
+            for (List<String> instruction : received) {
+                assertNotEquals("ready", instruction.get(0));
+                String text = String.join(",", instruction);
+                assertFalse(text.matches("(?s).*\\$[0-9a-f]{8}-[0-9a-f]{4}-.*"), () -> "a connection id: " + text);
+                for (String secret : List.of(link.token(), "127.0.0.1", ":" + keyhole.config().guacd().port(),
+                        ":" + console.rdpPort())) {
+                    assertFalse(text.contains(secret) && !instruction.get(0).matches("img|blob|png|end|sync"),
+                            () -> "an instruction names " + secret + ": " + text);
+                }
+            }
         }
         // The owner's wrong attempt put lines on the console ("No key available…", a new prompt): the guest sees them.
         Waits.until("the guest's canvas to show the owner's attempt", WAIT,

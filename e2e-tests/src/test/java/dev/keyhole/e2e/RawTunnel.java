@@ -252,6 +252,11 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
         return instructions.stream().map(i -> i.get(0)).toList();
     }
 
+    /** The last {@link #KEPT} instructions received, each as its opcode and arguments. */
+    synchronized List<List<String>> instructions() {
+        return List.copyOf(instructions);
+    }
+
     /** True when the instruction was received (among the last {@link #KEPT}). */
     synchronized boolean hasReceived(List<String> instruction) {
         return instructions.contains(instruction) || internal.contains(instruction);
