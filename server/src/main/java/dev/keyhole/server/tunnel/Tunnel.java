@@ -51,12 +51,10 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     private final Object lock = new Object();
     private final List<ByteBuffer> early = new ArrayList<>();
     private int earlyBytes;
-    /** Whether a ping's answer is on its way to the browser; {@code nextPing} waits for it (one at most). */
-    private boolean pingInFlight;
-    private GuacamoleInstruction nextPing;
-    /** Whether a presence instruction is on its way to the browser; {@code nextPresence} waits for it (the latest). */
-    private boolean presenceInFlight;
-    private String nextPresence;
+    /** The tunnel's answers to pings: a client that pings and never reads costs one answer, not one per ping. */
+    private final Latest pings = new Latest();
+    /** The console's presence: a client that never reads is sent the latest, once. */
+    private final Latest presence = new Latest();
     /** When the browser's tunnel opened, for the console's presence. */
     private volatile Instant since = Instant.now();
     private GuacdConnection guacd;
@@ -97,39 +95,7 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     /** Sends the console's presence; one at a time, and only the latest of those that wait. */
     @Override
     public void tell(String instruction) {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            if (presenceInFlight) {
-                nextPresence = instruction;
-                return;
-            }
-            presenceInFlight = true;
-        }
-        sendPresence(instruction);
-    }
-
-    private void sendPresence(String instruction) {
-        browser.send(ByteBuffer.wrap(instruction.getBytes(StandardCharsets.UTF_8)), new BrowserChannel.SendCallback() {
-            @Override
-            public void sent() {
-                String next;
-                synchronized (lock) {
-                    next = closed ? null : nextPresence;
-                    nextPresence = null;
-                    presenceInFlight = next != null;
-                }
-                if (next != null) {
-                    sendPresence(next);
-                }
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                browserClosed();
-            }
-        });
+        presence.send(instruction);
     }
 
     /** @return what the browser asked for, and who it is */
@@ -177,7 +143,7 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
                 }
                 toGuacd.append(forward.instruction());
             } else if (instruction instanceof InstructionFilter.Ping ping) {
-                answer(ping.reply());
+                pings.send(ping.reply().toString());
             }
         }
         forward(toGuacd);
@@ -199,36 +165,45 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     }
 
     /**
-     * Answers the tunnel's ping, unless an answer is still on its way: then this one waits, replacing any that
-     * waited before. A client that pings and never reads costs one answer, not one per ping.
+     * Instructions of Keyhole's own for the browser, of which only the latest matters: one is on its way at a time,
+     * and of those sent meanwhile only the last waits for it.
      */
-    private void answer(GuacamoleInstruction ping) {
-        synchronized (lock) {
-            if (pingInFlight) {
-                nextPing = ping;
-                return;
-            }
-            pingInFlight = true;
-        }
-        browser.send(utf8(ping), new BrowserChannel.SendCallback() {
-            @Override
-            public void sent() {
-                GuacamoleInstruction next;
-                synchronized (lock) {
-                    next = nextPing;
-                    nextPing = null;
-                    pingInFlight = next != null;
-                }
-                if (next != null) {
-                    browser.send(utf8(next), this);
-                }
-            }
+    private final class Latest implements BrowserChannel.SendCallback {
+        /** Whether one is on its way; {@code next} waits for it. Both under the tunnel's lock. */
+        private boolean inFlight;
+        private String next;
 
-            @Override
-            public void failed(Throwable cause) {
-                browserClosed();
+        void send(String instruction) {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                if (inFlight) {
+                    next = instruction;
+                    return;
+                }
+                inFlight = true;
             }
-        });
+            browser.send(ByteBuffer.wrap(instruction.getBytes(StandardCharsets.UTF_8)), this);
+        }
+
+        @Override
+        public void sent() {
+            String waiting;
+            synchronized (lock) {
+                waiting = closed ? null : next;
+                next = null;
+                inFlight = waiting != null;
+            }
+            if (waiting != null) {
+                browser.send(ByteBuffer.wrap(waiting.getBytes(StandardCharsets.UTF_8)), this);
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            browserClosed();
+        }
     }
 
     /**
