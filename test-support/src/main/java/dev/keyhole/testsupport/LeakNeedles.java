@@ -21,15 +21,31 @@ public final class LeakNeedles {
     private LeakNeedles() {
     }
 
+    /** How a line marks a secret that travels in a URL a browser opens (see {@link #addLinkToken}). */
+    public static final String LINK_TOKEN = "link-token\t";
+
     /** Writes a secret down for the scan, if there is one to come. */
-    public static synchronized void add(String secret) {
+    public static void add(String secret) {
+        write("", secret);
+    }
+
+    /**
+     * Writes down a share link's token, which a browser opens in the link's URL ({@code join.html#TOKEN}): the scan
+     * looks for it everywhere but in a browser's own record of the URLs it opened (its history, its sessions),
+     * where any URL a browser opens stays.
+     */
+    public static void addLinkToken(String token) {
+        write(LINK_TOKEN, token);
+    }
+
+    private static synchronized void write(String kind, String secret) {
         String file = System.getenv(VARIABLE);
         if (file == null || file.isEmpty() || secret == null || secret.isBlank()) {
             return;
         }
         try {
-            Files.writeString(Path.of(file), secret.strip() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(Path.of(file), kind + secret.strip() + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a secret down for the leak scan in " + file, e);
         }

@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * <p>Run after the tests: {@code java -cp e2e-tests/target/test-classes dev.keyhole.e2e.leak.LeakScan DIR...}
  * with the secret in the environment variable {@code KEYHOLE_TEST_PASSPHRASE}. It first proves that it can
  * find a planted canary in each form (else the scan itself is broken and it fails), then scans for the
- * secret. It prints only file names and form names, never the secret. Exit code: 0 clean, 1 findings or a
+ * secret. A share link's token (a needle marked {@link #LINK_TOKEN}) travels in the URL a browser
+ * opens and is no finding in that browser's record of the URLs it opened ({@link #BROWSER_URL_RECORDS}): any
+ * URL stays there. It prints only file names and form names, never the secret. Exit code: 0 clean, 1 findings or a
  * broken scan, 2 usage error. Depends on nothing but the JDK.
  */
 public final class LeakScan {
@@ -47,6 +49,9 @@ public final class LeakScan {
      */
     public static final String NEEDLES_VARIABLE = "KEYHOLE_TEST_NEEDLES";
 
+    /** How a needle's line marks a share link's token: {@code LeakNeedles.LINK_TOKEN}, which this cannot import. */
+    static final String LINK_TOKEN = "link-token\t";
+
     /** Files are read in chunks of this size; consecutive chunks overlap so no occurrence is cut in two. */
     private static final int CHUNK = 32 * 1024 * 1024;
     private static final int OVERLAP = 1024 * 1024;
@@ -59,9 +64,28 @@ public final class LeakScan {
         return (keysym >= 0xFFE1 && keysym <= 0xFFEE) || keysym == 0xFE03;
     }
 
+    /**
+     * The files in which a browser keeps the URLs it opened (Chromium's history, its sessions, its URL metrics):
+     * where a share link's URL, token and all, stays in the browser that opened it.
+     */
+    static final Set<String> BROWSER_URL_RECORDS = Set.of("History", "History-journal", "Visited Links",
+            "Top Sites", "Top Sites-journal", "Favicons", "Favicons-journal", "Shortcuts", "Shortcuts-journal",
+            "Network Action Predictor", "Network Action Predictor-journal", "ukm_db", "ukm_db-journal",
+            "Current Session", "Current Tabs", "Last Session", "Last Tabs");
+
+    /** @return whether a file is one of a browser's records of the URLs it opened */
+    static boolean isBrowserUrlRecord(Path file) {
+        Path name = file.getFileName();
+        Path folder = file.getParent() == null ? null : file.getParent().getFileName();
+        return name != null && (BROWSER_URL_RECORDS.contains(name.toString())
+                || folder != null && folder.toString().equals("Sessions"));
+    }
+
     private final String secret;
     /** What the findings call the secret, e.g. "the passphrase"; null: nothing (a scan for one secret). */
     private final String label;
+    /** Whether it travels in a URL a browser opens, and may stay in that browser's record of the URLs it opened. */
+    private boolean inUrls;
     private final Map<String, String> byteForms;
     private final List<Long> keysyms;
 
@@ -88,6 +112,15 @@ public final class LeakScan {
         this.secret = secret;
         this.byteForms = byteForms(secret);
         this.keysyms = secret.codePoints().mapToObj(LeakScan::keysym).toList();
+    }
+
+    /**
+     * @return this scan, for a secret that travels in a URL a browser opens: found in a browser's record of the
+     *         URLs it opened, it is no finding
+     */
+    public LeakScan inUrls() {
+        inUrls = true;
+        return this;
     }
 
     /** One occurrence of the secret: where and in which form (never the secret itself). */
@@ -263,7 +296,11 @@ public final class LeakScan {
                 int n = in.readNBytes(buffer, filled, buffer.length - filled);
                 filled += n;
                 String text = latin1(buffer, 0, filled);
+                boolean urlRecord = isBrowserUrlRecord(file);
                 for (LeakScan scan : scans) {
+                    if (scan.inUrls && urlRecord) {
+                        continue;
+                    }
                     for (String form : scan.formsIn(text)) {
                         found.add(scan.label == null ? form : scan.label + " as " + form);
                     }
@@ -415,9 +452,13 @@ public final class LeakScan {
         String needles = System.getenv(NEEDLES_VARIABLE);
         if (needles != null && Files.exists(Path.of(needles))) {
             int n = 0;
+            int links = 0;
             for (String line : Files.readAllLines(Path.of(needles), StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    scans.add(new LeakScan("a TOTP secret the tests saw (#" + ++n + ")", line.strip()));
+                if (line.startsWith(LINK_TOKEN)) {
+                    scans.add(new LeakScan("a share link's token the tests made (#" + ++links + ")",
+                            line.substring(LINK_TOKEN.length()).strip()).inUrls());
+                } else if (!line.isBlank()) {
+                    scans.add(new LeakScan("a secret the tests saw (#" + ++n + ")", line.strip()));
                 }
             }
         }

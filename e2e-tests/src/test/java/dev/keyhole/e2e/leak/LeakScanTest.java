@@ -83,6 +83,29 @@ class LeakScanTest {
     }
 
     @Test
+    void aLinksTokenMayStayInTheHistoryOfTheBrowserThatOpenedItAndNowhereElse(@TempDir Path dir)
+            throws IOException {
+        String token = LeakScan.randomSecret(RANDOM, 43);
+        Path profile = dir.resolve("profile/Default");
+        Files.createDirectories(profile.resolve("Sessions"));
+        Files.createDirectories(profile.resolve("Local Storage"));
+        for (String file : List.of("History", "Sessions/Session_1", "Current Session", "Local Storage/000003.log",
+                "Preferences")) {
+            Files.writeString(profile.resolve(file), "http://127.0.0.1/join.html#" + token);
+        }
+        Files.writeString(dir.resolve("server.log"), "share link opened: " + token);
+
+        LeakScan.Result result = LeakScan.scan(List.of(new LeakScan("a link", token).inUrls()), List.of(dir));
+        assertEquals(List.of(dir.resolve("profile/Default/Local Storage/000003.log"),
+                dir.resolve("profile/Default/Preferences"), dir.resolve("server.log")),
+                result.findings().stream().map(LeakScan.Finding::file).toList());
+        assertEquals(6, LeakScan.scan(List.of(new LeakScan("a password", token)), List.of(dir)).findings().size(),
+                "any other secret is a finding in the history too");
+        assertEquals(dev.keyhole.testsupport.LeakNeedles.LINK_TOKEN, LeakScan.LINK_TOKEN,
+                "the scan reads the mark the tests write");
+    }
+
+    @Test
     void selfTestFindsTheCanaryAndRemovesIt(@TempDir Path dir) throws IOException {
         assertEquals(List.of(), LeakScan.selfTest(dir));
         try (var files = Files.list(dir)) {
