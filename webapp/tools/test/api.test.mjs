@@ -2,9 +2,9 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ApiError, confirmTotp, csrfToken, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
+  ApiError, confirmTotp, createLink, csrfToken, fetchLinks, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
   finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, performAction, redeemLink,
-  removePasskey, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
+  removePasskey, revokeLink, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
   startPasskeySecondFactor, startPasskeySignIn, startTotpEnrolment, submitCode, switchKeyboardStage,
 } from "../../src/main/resources/keyhole/webapp/js/api.js";
 
@@ -251,4 +251,44 @@ test("passkey answers of the wrong shape, and a page that cannot use passkeys", 
   serve(() => json(409, { error: "Passkeys are not available at http://127.0.0.1:8080: they belong to localhost" }));
   await assert.rejects(startPasskeyRegistration(), { status: 409,
     message: "Passkeys are not available at http://127.0.0.1:8080: they belong to localhost." });
+});
+
+const LINK = { id: "L1", target: "web 1", mode: "type", stages: false, note: "for Sam", madeBy: "olga",
+  createdAt: "2031-05-06T10:00:00Z", expiresAt: "2031-05-06T11:00:00Z", maxDevices: 3, revoked: false, live: true,
+  devices: [] };
+
+test("each share link route, with its JSON body and the page's CSRF token", async () => {
+  cookies("__Host-keyhole-csrf=T0K3N");
+  const made = { token: "t".repeat(43), url: "https://k.example/join.html#" + "t".repeat(43), qrCodeSvg: "<svg/>",
+    link: LINK };
+  const calls = serve((url, init) => {
+    if (init.method !== "POST") return json(200, { maxMinutes: 1440, links: [LINK] });
+    return url.endsWith("/revoke") ? json(200, { ok: true }) : json(200, made);
+  });
+  const terms = { mode: "type", minutes: 60, devices: 3, stages: false, note: "for Sam" };
+  assert.deepEqual(await createLink("web 1", terms), made);
+  assert.deepEqual(await fetchLinks("web 1"), { maxMinutes: 1440, links: [LINK] });
+  await revokeLink("a/b");
+  assert.deepEqual(calls.map((c) => [c.init.method || "GET", c.url]), [["POST", "api/targets/web%201/links"],
+    ["GET", "api/targets/web%201/links"], ["POST", "api/links/a%2Fb/revoke"]]);
+  assert.equal(calls[0].init.body, JSON.stringify(terms));
+  assert.equal(calls[2].init.body, "{}");
+  assert.equal(calls[1].init.cache, "no-store", "a list read fresh each time");
+  for (const c of calls.filter((c) => c.init.method === "POST")) {
+    assert.equal(c.init.headers["X-Keyhole-CSRF"], "T0K3N", c.url);
+  }
+});
+
+test("share link answers of the wrong shape, and terms the server refuses", async () => {
+  serve(() => json(200, { token: "t", url: "u", link: LINK }));
+  await assert.rejects(createLink("web-1", {}), { message: "The Keyhole server sent an unexpected new link." });
+  serve(() => json(200, { links: [{ id: "L1" }] }));
+  await assert.rejects(fetchLinks("web-1"), { message: "The Keyhole server sent an unexpected list of links." });
+  serve(() => json(200, { links: [] }));
+  assert.deepEqual(await fetchLinks("web-1"), { maxMinutes: null, links: [] }, "no limit said: null");
+  serve(() => json(400, { error: "A link works from 1 minute to 1440 minutes (links.max-lifetime)" }));
+  await assert.rejects(createLink("web-1", { minutes: 2000 }), { status: 400,
+    message: "A link works from 1 minute to 1440 minutes (links.max-lifetime)." });
+  serve(() => json(404, { error: "No such live link of yours" }));
+  await assert.rejects(revokeLink("L1"), { status: 404, message: "No such live link of yours." });
 });

@@ -59,6 +59,33 @@ export const CSRF_HEADER = "X-Keyhole-CSRF";
 
 /** @typedef {{name: string, role: string}} User  role: "admin", "operator" or "viewer" */
 
+/**
+ * A device that opened a share link: since (its first opening) and lastSeen, ISO instants; address, the network
+ * address it came from.
+ * @typedef {{since: string, lastSeen: string, address: string}} LinkDevice
+ */
+
+/**
+ * A share link as its maker (or an admin) sees it: never its token. mode: "watch" or "type"; stages: whether it may
+ * switch the keyboard stage (type only); note: "" for none; madeBy: its maker's name ("" when unknown); createdAt,
+ * expiresAt: ISO instants; maxDevices: how many devices may open it; live: neither revoked nor expired.
+ * @typedef {{id: string, target: string, mode: string, stages: boolean, note: string, madeBy: string,
+ *     createdAt: string, expiresAt: string, maxDevices: number, revoked: boolean, live: boolean,
+ *     devices: LinkDevice[]}} ShareLink
+ */
+
+/**
+ * The terms of a new share link. minutes: how long it works; devices: how many devices may open it (1 to 50);
+ * stages: may switch the keyboard stage (mode "type" only); note: "" for none, at most 200 characters.
+ * @typedef {{mode: string, minutes: number, devices: number, stages: boolean, note: string}} LinkTerms
+ */
+
+/**
+ * A share link just made: its token, its URL (…/join.html#TOKEN) and that URL as a QR code (an SVG document),
+ * answered this once and never again, and the link as the list shows it.
+ * @typedef {{token: string, url: string, qrCodeSvg: string, link: ShareLink}} CreatedLink
+ */
+
 /** The states of a session the server names (Session.state). */
 const SESSION_STATES = new Set(["signed-in", "second-factor", "enrol"]);
 
@@ -474,6 +501,59 @@ export async function switchKeyboardStage(target, stage) {
     throw new ApiError("The Keyhole server sent an unexpected keyboard state.", 0);
   }
   return body;
+}
+
+/**
+ * Makes a share link to a target. Its token, URL and QR code are in this answer only: a page shows them and keeps
+ * them nowhere.
+ *
+ * @param {string} target the target's name
+ * @param {LinkTerms} terms what the link allows, for how long and on how many devices
+ * @returns {Promise<CreatedLink>} the new link
+ * @throws {ApiError} 400 for terms beyond the limits (the message says them); 403 for a viewer; 404 for a console
+ *     the user does not see
+ */
+export async function createLink(target, terms) {
+  const body = await post(`api/targets/${encodeURIComponent(target)}/links`, terms, "new link");
+  if (!body || typeof body.token !== "string" || typeof body.url !== "string"
+      || typeof body.qrCodeSvg !== "string" || !shareLink(body.link)) {
+    throw new ApiError("The Keyhole server sent an unexpected new link.", 0);
+  }
+  return body;
+}
+
+/**
+ * The share links of a target the user may manage: their own, an admin's everyone's; live or not.
+ *
+ * @param {string} target the target's name
+ * @returns {Promise<{maxMinutes: (number|null), links: ShareLink[]}>} the links, newest first, possibly none; the
+ *     longest a new link may work, null when the server did not say
+ * @throws {ApiError} 404 for a console the user does not see
+ */
+export async function fetchLinks(target) {
+  const body = await json(await call(`api/targets/${encodeURIComponent(target)}/links`), "list of links");
+  if (!body || !Array.isArray(body.links) || !body.links.every(shareLink)) {
+    throw new ApiError("The Keyhole server sent an unexpected list of links.", 0);
+  }
+  const max = body.maxMinutes;
+  return { maxMinutes: Number.isInteger(max) && max > 0 ? max : null, links: body.links };
+}
+
+/**
+ * Revokes a share link: nobody opens it from now on, and the consoles opened with it close.
+ *
+ * @param {string} id the link's id (ShareLink.id)
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 when it is not the user's to revoke, or was revoked already
+ */
+export async function revokeLink(id) {
+  await post(`api/links/${encodeURIComponent(id)}/revoke`, {}, "answer to the revocation");
+}
+
+/** Whether a value has what a page reads of a ShareLink. */
+function shareLink(link) {
+  return !!link && typeof link.id === "string" && typeof link.mode === "string"
+    && typeof link.expiresAt === "string" && Number.isInteger(link.maxDevices) && Array.isArray(link.devices);
 }
 
 /**
