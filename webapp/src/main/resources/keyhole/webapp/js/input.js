@@ -41,8 +41,12 @@ export function forwardKeyboard(currentClient) {
   return { releaseAll };
 }
 
-/** Enter on "Reconnect now" or the back link must act on the page, not type into the console. */
+/**
+ * Enter on "Reconnect now" or the back link must act on the page, not type into the console; and while a dialog is
+ * open (the Share dialog, say) nothing typed is the console's, wherever in the dialog the focus is.
+ */
 function focusIsOnPageControl() {
+  if (document.querySelector("dialog[open]")) return true;
   const focused = document.activeElement;
   return !!focused && focused.matches("a[href], button, select, input:not(.keyboard-sink)");
 }
