@@ -24,6 +24,7 @@ import { pinchZoom } from "./zoom.js";
 import { showAccount, signedOut } from "./account.js";
 import { showPresence } from "./presence.js";
 import { goToSignInOn401, signInUrl } from "./address.js";
+import { offerSharing } from "./share.js";
 
 const consoleElement = byId("console");
 const displayHost = byId("display");
@@ -293,6 +294,8 @@ showAccount().then((signedIn) => {
   } else if (signedIn.user.role === "viewer") {
     keyboardPanel.maySwitch = link.stages;
     if (keyboardPanel.keyboard) keyboardPanel.show(keyboardPanel.keyboard);
+  } else if (["operator", "admin"].includes(signedIn.user.role)) {
+    offerSharing(targetName, signedIn.user);
   }
 });
 if (!targetName) {
