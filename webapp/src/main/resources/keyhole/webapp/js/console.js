@@ -70,6 +70,7 @@ function render(state, message, buttonLabel) {
   consoleElement.dataset.state = state;
   statusPill.dataset.state = state;
   statusPill.textContent = PILL_TEXT[state];
+  statusPill.title = PILL_TEXT[state]; // on a phone "Connected" is a dot: its word shows on a long press
   showMessage(message, buttonLabel);
 }
 
