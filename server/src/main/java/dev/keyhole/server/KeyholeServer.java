@@ -2,6 +2,10 @@ package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditLog;
+import dev.keyhole.server.audit.JdbcAuditStore;
 import dev.keyhole.server.accounts.Passkeys;
 import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.auth.Tokens;
@@ -81,25 +85,27 @@ public final class KeyholeServer implements AutoCloseable {
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
     private final Database database;
+    private final AuditLog audit;
     private final Accounts accounts;
     private final Threads threads;
     private final URI uri;
     /** The URL people open Keyhole at: the first allowed origin, else {@link #uri}. */
     private final URI publicUri;
-    /** The {@link SessionSweep}'s turns on the timer. */
-    private final ScheduledFuture<?> sweeping;
+    /** What runs on the timer: the {@link SessionSweep}'s turns, the audit trail's daily retention. */
+    private final List<ScheduledFuture<?>> timed;
 
     private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
-            Accounts accounts, Threads threads, URI uri, URI publicUri, ScheduledFuture<?> sweeping) {
+            AuditLog audit, Accounts accounts, Threads threads, URI uri, URI publicUri, List<ScheduledFuture<?>> timed) {
         this.jetty = jetty;
         this.tunnels = tunnels;
         this.machines = machines;
         this.database = database;
+        this.audit = audit;
         this.accounts = accounts;
         this.threads = threads;
         this.uri = uri;
         this.publicUri = publicUri;
-        this.sweeping = sweeping;
+        this.timed = List.copyOf(timed);
     }
 
     /**
@@ -119,16 +125,19 @@ public final class KeyholeServer implements AutoCloseable {
         });
         Path dataDir = DataDirectory.prepare(config.dataDir());
         Database database = Database.open(config.database(), dataDir);
+        AuditLog audit = new AuditLog(new JdbcAuditStore(database, Clock.systemUTC(), new SecureRandom()),
+                Clock.systemUTC());
         try {
-            return start(config, database, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
+            return start(config, database, audit, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
                     new SecureRandom()));
         } catch (Exception | Error e) {
+            audit.close();
             database.close();
             throw e;
         }
     }
 
-    private static KeyholeServer start(KeyholeConfig config, Database database, Accounts accounts)
+    private static KeyholeServer start(KeyholeConfig config, Database database, AuditLog audit, Accounts accounts)
             throws Exception {
         CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
@@ -170,6 +179,18 @@ public final class KeyholeServer implements AutoCloseable {
                 threads.work());
         ScheduledFuture<?> sweeping = threads.timers().scheduleWithFixedDelay(sweep::run,
                 SessionSweep.EVERY.toMillis(), SessionSweep.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> retaining = threads.timers().scheduleWithFixedDelay(() -> threads.work().execute(() -> {
+            try {
+                audit.retain(config.audit().keep());
+            } catch (RuntimeException e) {
+                log.warn("Deleting old audit events failed (tried again tomorrow): {}", e.getMessage());
+            }
+        }), 0, 1, TimeUnit.DAYS);
+        audit.record(AuditEvent.of(AuditKind.CONFIGURATION_LOADED, AuditEvent.KEYHOLE, "")
+                .with("targets", targets.list().size()).with("virtualboxHosts", config.virtualboxHosts().size())
+                .with("tls", config.tls().mode().name().toLowerCase(java.util.Locale.ROOT))
+                .with("database", database.vendor().name().toLowerCase(java.util.Locale.ROOT))
+                .with("auditKeepDays", config.audit().keep().toDays()));
         URI uri = jetty.getURI().resolve("/");
         log.info("Keyhole listening on {} with {} target(s); guacd at {}; pages of {} may use it", uri,
                 targets.list().size(), config.guacd().address(), String.join(", ", HttpEdge.allowedOrigins(jetty)));
@@ -182,8 +203,8 @@ public final class KeyholeServer implements AutoCloseable {
         }
         URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
                 : config.http().allowedOrigins().get(0).resolve("/");
-        KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, accounts, threads, uri,
-                publicUri, sweeping);
+        KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, audit, accounts, threads, uri,
+                publicUri, List.of(sweeping, retaining));
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
@@ -202,6 +223,11 @@ public final class KeyholeServer implements AutoCloseable {
     /** @return every route the web server answers, and which are open without a session */
     public HttpEdge.Routes routes() {
         return HttpEdge.routes(jetty);
+    }
+
+    /** @return the audit trail */
+    public AuditLog audit() {
+        return audit;
     }
 
     /** @return the accounts: users, sessions, links */
@@ -292,7 +318,7 @@ public final class KeyholeServer implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        sweeping.cancel(false);
+        timed.forEach(task -> task.cancel(false));
         try {
             tunnels.stopTunnels("Keyhole is restarting");
             jetty.stop();
@@ -304,6 +330,7 @@ public final class KeyholeServer implements AutoCloseable {
                 }
             } finally {
                 try {
+                    audit.close(); // after the tunnels: their "console closed" events are in
                     database.close();
                 } finally {
                     threads.close();

@@ -14,14 +14,15 @@ import java.util.List;
  * certificate it cannot read or keep), prints its problems and exits with status 2; a data directory or database
  * that cannot be used, or a port that is taken, prints why in one line and exits with status 1.
  *
- * <p>{@code keyhole-server user …} manages the users instead ({@link UserCommand}).
+ * <p>{@code keyhole-server user …} manages the users instead ({@link UserCommand}), {@code keyhole-server audit …}
+ * checks and exports the audit trail ({@link AuditCommand}).
  */
 public final class Main {
 
     private Main() {
     }
 
-    /** @param args {@code --config FILE}, or {@code user …} ({@link UserCommand}) */
+    /** @param args {@code --config FILE}, {@code user …} ({@link UserCommand}) or {@code audit …} */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("user")) {
             // What a user command prints is its answer (a link, a list): the log speaks up only for trouble, on
@@ -29,12 +30,17 @@ public final class Main {
             System.setProperty("logback.configurationFile", "logback-command.xml");
             System.exit(UserCommand.main(List.of(args).subList(1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("audit")) {
+            System.setProperty("logback.configurationFile", "logback-command.xml");
+            System.exit(AuditCommand.main(List.of(args).subList(1, args.length)));
+        }
         Path config = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 config = Path.of(args[++i]);
             } else if (args[i].equals("--help")) {
-                System.out.println("usage: keyhole-server --config FILE\n" + UserCommand.USAGE);
+                System.out.println("usage: keyhole-server --config FILE\n" + UserCommand.USAGE + "\n"
+                        + AuditCommand.USAGE);
                 return;
             } else {
                 System.err.println("keyhole-server: unknown argument " + args[i] + "; usage: keyhole-server --config FILE");

@@ -17,13 +17,14 @@ import java.util.Objects;
  * @param tls             whether and how its port speaks TLS
  * @param auth            how people sign in and how long they stay signed in
  * @param links           what share links may be
+ * @param audit           how long the audit trail keeps its events
  * @param guacd           where guacd listens
  * @param targets         the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
  */
 public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, AuthConfig auth,
-        LinksConfig links, GuacdConfig guacd,
+        LinksConfig links, AuditConfig audit, GuacdConfig guacd,
         List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
     /** The data directory of a server whose configuration names none. */
@@ -40,6 +41,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(links, "links");
+        Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(guacd, "guacd");
         Objects.requireNonNull(limits, "limits");
         targets = List.copyOf(targets);
@@ -57,7 +59,8 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).links(links).guacd(guacd).targets(targets)
+        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).links(links).audit(audit)
+                .guacd(guacd).targets(targets)
                 .virtualBoxHosts(virtualboxHosts).limits(limits);
     }
 
@@ -69,6 +72,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         private TlsConfig tls = TlsConfig.OFF;
         private AuthConfig auth = AuthConfig.DEFAULT;
         private LinksConfig links = LinksConfig.DEFAULT;
+        private AuditConfig audit = AuditConfig.DEFAULT;
         private GuacdConfig guacd = GuacdConfig.DEFAULT;
         private final List<Target> targets = new ArrayList<>();
         private final List<VirtualBoxHostConfig> virtualboxHosts = new ArrayList<>();
@@ -140,6 +144,12 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         }
 
         /** @param value what share links may be */
+        public Builder audit(AuditConfig value) {
+            audit = value;
+            return this;
+        }
+
+        /** @param value what share links may be */
         public Builder links(LinksConfig value) {
             this.links = value;
             return this;
@@ -156,7 +166,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
          * @throws NullPointerException when no data directory was named
          */
         public KeyholeConfig build() {
-            return new KeyholeConfig(dataDir, database, http, tls, auth, links, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, database, http, tls, auth, links, audit, guacd, targets, virtualboxHosts, limits);
         }
     }
 }

@@ -166,6 +166,18 @@ public final class KeyholeSchema {
         return new LinksConfig(v.get(LINKS_MAX_LIFETIME), v.get(LINKS_REQUIRE_ACCOUNT));
     }
 
+    // --- audit -------------------------------------------------------------------------------------------------
+
+    static final Key<Duration> AUDIT_KEEP_DAYS = Key.value("keep-days", Parsers.days(1, 100 * 366))
+            .byDefault(AuditConfig.DEFAULT.keep(), Long.toString(AuditConfig.DEFAULT.keep().toDays()))
+            .doc("days the audit trail keeps an event, from 1; older ones are deleted once a day, and the deletion "
+                    + "is recorded (the chain stays verifiable)", "400");
+    static final Section AUDIT = Section.of("audit", "the record of who did what to which console", AUDIT_KEEP_DAYS);
+
+    static AuditConfig audit(Values v) {
+        return new AuditConfig(v.get(AUDIT_KEEP_DAYS));
+    }
+
     // --- guacd -------------------------------------------------------------------------------------------------
 
     static final Key<String> GUACD_HOST = Key.value("host", Parsers::host).byDefault(GuacdConfig.DEFAULT.host())
@@ -359,7 +371,8 @@ public final class KeyholeSchema {
     // --- the file ----------------------------------------------------------------------------------------------
 
     /** The whole file, in the README's order. */
-    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(LINKS).containing(GUACD)
+    static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(LINKS)
+            .containing(AUDIT).containing(GUACD)
             .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {
@@ -379,6 +392,8 @@ public final class KeyholeSchema {
                 .http(http)
                 .tls(tls)
                 .auth(auth)
+                .links(links(v.section(LINKS)))
+                .audit(audit(v.section(AUDIT)))
                 .guacd(guacd(v.section(GUACD)))
                 .limits(limits(v.section(LIMITS)))
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())

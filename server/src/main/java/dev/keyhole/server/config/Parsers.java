@@ -136,6 +136,12 @@ public final class Parsers {
         return value -> Duration.ofHours(number.parse(value));
     }
 
+    /** A whole number of days from {@code min} to {@code max}. */
+    public static Parser<Duration> days(int min, int max) {
+        Parser<Integer> number = number(min, max);
+        return value -> Duration.ofDays(number.parse(value));
+    }
+
     /** {@code true} or {@code false}. */
     public static Boolean bool(String value) {
         return switch (value) {

@@ -133,8 +133,8 @@ class ConfigLoaderTest {
     void unknownAndMisspeltKeysAreErrors() {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
-                file() + ":4: tagrets = (a list): unknown key; known keys here: auth, data-dir, database, guacd, http, "
-                        + "limits, links, targets, tls, virtualbox"),
+                file() + ":4: tagrets = (a list): unknown key; known keys here: audit, auth, data-dir, database, guacd, "
+                        + "http, limits, links, targets, tls, virtualbox"),
                 problems("""
                         guacd:
                           port: 4822
@@ -293,6 +293,27 @@ class ConfigLoaderTest {
                           tunnels: 0
                           viewer-lag: 1
                           tunnel: 3
+                        """));
+    }
+
+    @Test
+    void linksAndTheAuditTrailAreReadWithTheirDefaults() throws Exception {
+        KeyholeConfig defaults = load("", Map.of());
+        assertEquals(LinksConfig.DEFAULT, defaults.links());
+        assertEquals(AuditConfig.DEFAULT, defaults.audit());
+        KeyholeConfig set = load("""
+                links:
+                  max-lifetime: 4
+                  require-account: true
+                audit:
+                  keep-days: 30
+                """, Map.of());
+        assertEquals(new LinksConfig(java.time.Duration.ofHours(4), true), set.links());
+        assertEquals(new AuditConfig(java.time.Duration.ofDays(30)), set.audit());
+        assertEquals(List.of(file() + ":2: audit.keep-days = 0: must be a whole number from 1 to 36600"),
+                problems("""
+                        audit:
+                          keep-days: 0
                         """));
     }
 }
