@@ -129,7 +129,7 @@ public final class KeyholeServer implements AutoCloseable {
                 Clock.systemUTC());
         try {
             return start(config, database, audit, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
-                    new SecureRandom()));
+                    new SecureRandom(), audit));
         } catch (Exception | Error e) {
             audit.close();
             database.close();
@@ -147,15 +147,15 @@ public final class KeyholeServer implements AutoCloseable {
                 : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
-                GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay());
+                GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay(), audit);
         Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
         ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
-                accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC());
+                accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC(), audit);
         Server jetty = null;
         try {
             jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links, targets,
                     keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines, config.limits(),
-                    new ObjectMapper(), threads.timers());
+                    new ObjectMapper(), threads.timers(), audit);
             jetty.start();
         } catch (Exception e) {
             tunnels.close();

@@ -88,6 +88,9 @@ final class SessionSweep {
                 Optional<String> ended = links.whyEnded(device);
                 if (ended.isPresent()) {
                     close(device, ended.get());
+                    if (ended.get().equals(ShareLinks.EXPIRED)) {
+                        links.expired(device);
+                    }
                 } else if (lastLook - marked.getOrDefault(device, lastLook - SEEN_EVERY.toNanos()) >= SEEN_EVERY.toNanos()) {
                     links.seen(device);
                     marked.put(device, lastLook);

@@ -5,6 +5,8 @@ import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.accounts.UserExistsException;
 import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.audit.AuditLog;
+import dev.keyhole.server.audit.JdbcAuditStore;
 import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.ConfigLoader;
 import dev.keyhole.server.config.KeyholeConfig;
@@ -114,8 +116,11 @@ final class UserCommand {
         }
         KeyholeConfig config = ConfigLoader.load(a.config);
         Path dataDir = DataDirectory.prepare(config.dataDir());
-        try (Database database = Database.open(config.database(), dataDir)) {
-            Accounts accounts = Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(), new SecureRandom());
+        try (Database database = Database.open(config.database(), dataDir);
+                AuditLog audit = new AuditLog(new JdbcAuditStore(database, Clock.systemUTC(), new SecureRandom()),
+                        Clock.systemUTC())) {
+            Accounts accounts = Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(), new SecureRandom(),
+                    audit);
             switch (a.command) {
                 case "add" -> add(accounts, a);
                 case "list" -> list(accounts, a);

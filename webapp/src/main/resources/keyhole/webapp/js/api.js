@@ -467,6 +467,20 @@ export async function fetchTarget(name) {
 }
 
 /**
+ * Tells the server that this page's passphrase box sent a passphrase into a console, for the audit trail: the
+ * fact, nothing of what was sent. A failure is no one's concern but the trail's: it is not reported.
+ *
+ * @param {string} target the console's name
+ */
+export async function notePassphraseBoxUsed(target) {
+  try {
+    await post(`api/targets/${encodeURIComponent(target)}/passphrase-box`, {}, "answer");
+  } catch (e) {
+    // the passphrase went to the console all the same
+  }
+}
+
+/**
  * Opens a share link in this browser: trades the token of its fragment for a cookie of this browser's own.
  *
  * @param {string} token the token from join.html#TOKEN

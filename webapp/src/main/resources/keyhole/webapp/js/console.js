@@ -9,7 +9,7 @@
  *   data-picture = waiting | shown
  * with a human message in #console-message while it is not showing a live picture.
  */
-import { fetchTarget, TUNNEL_URL, tunnelData } from "./api.js";
+import { fetchTarget, notePassphraseBoxUsed, TUNNEL_URL, tunnelData } from "./api.js";
 import { byId } from "./dom.js";
 import { ConsoleSession } from "./session.js";
 import { KeyholeCode } from "./status.js";
@@ -212,7 +212,7 @@ passphraseBox({
   message: byId("passphrase-message"),
   marks: byId("passphrase-marks"),
   progress: byId("passphrase-progress"),
-}, typingClient, () => keyboardPanel.current());
+}, typingClient, () => keyboardPanel.current(), () => notePassphraseBoxUsed(targetName));
 keyBar(byId("key-bar"), typingClient, (text) => {
   byId("passphrase-message").textContent = text;
   byId("passphrase-message").dataset.kind = "key";

@@ -24,8 +24,9 @@ const PACE_MS = 12;
  * @param {() => ({layout: string, stage: string, protocol: string, guacdProtocol: (string|null)}|null)} keyboard
  *     the layout in effect, with the Guacamole protocol version of the guacd the console goes through (null:
  *     unknown)
+ * @param {() => void} [onSent] told after each passphrase sent (in full or in part): never what it was
  */
-export function passphraseBox(ui, currentClient, keyboard) {
+export function passphraseBox(ui, currentClient, keyboard, onSent = () => {}) {
   let sending = false;
 
   const say = (text, kind = "") => {
@@ -97,6 +98,7 @@ export function passphraseBox(ui, currentClient, keyboard) {
       const sent = await sendEvents(events, client, currentClient, (n) => {
         ui.progress.value = n;
       });
+      if (sent > 0) onSent();
       if (sent === events.length) {
         say(ui.enter.checked ? "Sent, with Enter." : "Sent (without Enter).", "sent");
       } else {

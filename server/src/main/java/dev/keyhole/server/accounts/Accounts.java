@@ -1,6 +1,9 @@
 package dev.keyhole.server.accounts;
 
 import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditTrail;
 import dev.keyhole.server.auth.PasswordHasher;
 import dev.keyhole.server.auth.RecoveryCodes;
 import dev.keyhole.server.auth.SecretBox;
@@ -178,6 +181,7 @@ public final class Accounts {
     private final Tokens tokens;
     private final AuthConfig config;
     private final Clock clock;
+    private final AuditTrail audit;
 
     /**
      * @param users         the users
@@ -193,10 +197,11 @@ public final class Accounts {
      * @param tokens        makes session, CSRF and link tokens
      * @param config        timeouts, and whether a second factor is required
      * @param clock         what "now" is
+     * @param audit         where sign-ins, sign-outs, ended sessions and second factors are recorded
      */
     public Accounts(UserStore users, SessionStore sessions, SecondFactorStore factors, PasskeyStore passkeys,
             SignInThrottle throttle, SetupLinks links, PasswordHasher hasher, Totp totp, RecoveryCodes recoveryCodes,
-            SecretBox secrets, Tokens tokens, AuthConfig config, Clock clock) {
+            SecretBox secrets, Tokens tokens, AuthConfig config, Clock clock, AuditTrail audit) {
         this.users = users;
         this.sessions = sessions;
         this.factors = factors;
@@ -210,6 +215,7 @@ public final class Accounts {
         this.tokens = tokens;
         this.config = config;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /**
@@ -221,14 +227,16 @@ public final class Accounts {
      * @param config   timeouts, and whether a second factor is required
      * @param clock    what "now" is
      * @param random   where tokens, secrets, salts and ids come from
+     * @param audit    where sign-ins, sign-outs, ended sessions and second factors are recorded
      */
-    public static Accounts on(Database database, Path dataDir, AuthConfig config, Clock clock, SecureRandom random) {
+    public static Accounts on(Database database, Path dataDir, AuthConfig config, Clock clock, SecureRandom random,
+            AuditTrail audit) {
         return new Accounts(new JdbcUserStore(database, clock, random), new JdbcSessionStore(database, clock),
                 new JdbcSecondFactorStore(database, clock), new JdbcPasskeyStore(database),
                 new SignInThrottle(database, clock),
                 new SetupLinks(database, clock), new PasswordHasher(random), new Totp(clock, random),
                 new RecoveryCodes(random), SecretBox.loadOrCreate(dataDir.resolve(SecretBox.KEY_FILE), random),
-                new Tokens(random), config, clock);
+                new Tokens(random), config, clock, audit);
     }
 
     /**
@@ -357,17 +365,23 @@ public final class Accounts {
             return Optional.of("You were signed out");
         }
         Instant now = clock.instant();
-        if (!found.get().isLive(now, config.idleTimeout())) {
-            return Optional.of(now.isBefore(found.get().absoluteExpiry())
-                    ? "You were signed out after " + config.idleTimeout().toMinutes() + " minutes without activity"
-                    : "Your session reached its " + config.absoluteTimeout().toHours() + "-hour limit");
-        }
         Optional<User> user = users.byId(found.get().userId());
-        if (user.isEmpty()) {
-            return Optional.of("Your account was removed");
+        String why = null;
+        if (!found.get().isLive(now, config.idleTimeout())) {
+            why = now.isBefore(found.get().absoluteExpiry())
+                    ? "You were signed out after " + config.idleTimeout().toMinutes() + " minutes without activity"
+                    : "Your session reached its " + config.absoluteTimeout().toHours() + "-hour limit";
+        } else if (user.isEmpty()) {
+            why = "Your account was removed";
+        } else if (user.get().disabled()) {
+            why = "Your account was disabled";
         }
-        if (user.get().disabled()) {
-            return Optional.of("Your account was disabled");
+        if (why != null) {
+            // Ended here, once: the next look finds no session (and records nothing more).
+            sessions.end(session);
+            audit.record(AuditEvent.of(AuditKind.SESSION_ENDED, user.map(User::name).orElse(found.get().userId()),
+                    found.get().address()).with("session", session.fingerprint()).with("why", why));
+            return Optional.of(why);
         }
         if (active && !now.isBefore(found.get().lastSeenAt().plus(TOUCH_EVERY))) {
             sessions.touch(session, config.idleTimeout());
@@ -378,6 +392,8 @@ public final class Accounts {
     /** Ends a session (sign-out). */
     public void signOut(Resolved resolved) {
         sessions.end(resolved.session().tokenHash());
+        audit.record(AuditEvent.of(AuditKind.SIGN_OUT, resolved.user().name(), resolved.session().address())
+                .with("session", resolved.session().tokenHash().fingerprint()));
         log.info("{} signed out (session {})", resolved.user().name(), resolved.session().tokenHash().fingerprint());
     }
 
@@ -388,6 +404,8 @@ public final class Accounts {
      */
     public int signOutEverywhere(String userId) {
         int ended = sessions.endAll(userId);
+        audit.record(AuditEvent.of(AuditKind.SIGN_OUT, users.byId(userId).map(User::name).orElse(userId), "")
+                .with("everywhere", true).with("sessions", ended));
         log.info("Ended every session of user {} ({})", users.byId(userId).map(User::name).orElse(userId), ended);
         return ended;
     }
@@ -411,6 +429,7 @@ public final class Accounts {
         if (blocked.isPresent()) {
             log.info("Refused a sign-in as {} from {} without checking it: blocked until {}", shown(name), address,
                     blocked.get());
+            audit.record(failed(name, address, "throttled"));
             return new Throttled(blocked.get(), Duration.between(clock.instant(), blocked.get()));
         }
         Optional<User> user = users.byName(name == null ? "" : name.strip());
@@ -425,6 +444,7 @@ public final class Accounts {
             Optional<Instant> now = throttle.recordFailure(name, address);
             log.info("A sign-in as {} from {} failed{}", shown(name), address,
                     now.map(until -> "; blocked until " + until).orElse(""));
+            audit.record(failed(name, address, "wrong name or password"));
             return new Refused("Wrong name or password");
         }
         throttle.clear(name, address);
@@ -484,6 +504,9 @@ public final class Accounts {
             Optional<TotpRecord> after = factors.recordFailure(userId, CODE_TRIES);
             log.info("{} typed a wrong second-factor code ({} in a row)", resolved.user().name(),
                     after.map(TotpRecord::failures).orElse(0));
+            audit.record(AuditEvent.of(AuditKind.SIGN_IN_FAILED, resolved.user().name(),
+                    resolved.session().address()).result(after.map(TotpRecord::locked).orElse(false) ? "locked"
+                            : "wrong code"));
             return after.map(TotpRecord::locked).orElse(false) ? new Locked() : new WrongCode();
         }
         if (factor == SecondFactor.RECOVERY_CODE) {
@@ -540,6 +563,7 @@ public final class Accounts {
         RecoveryCodes.Issued issued = recoveryCodes.issue();
         factors.replaceRecoveryCodes(userId, issued.hashes());
         log.info("{} enrolled a TOTP authenticator", resolved.user().name());
+        enrolled(resolved, SecondFactor.TOTP);
         return prove(resolved, SecondFactor.TOTP, issued.codes());
     }
 
@@ -649,6 +673,12 @@ public final class Accounts {
         return begin(user, SecondFactor.PASSKEY, address, userAgent);
     }
 
+    /** Records that a session's user enrolled a second factor. */
+    void enrolled(Resolved resolved, SecondFactor factor) {
+        audit.record(AuditEvent.of(AuditKind.SECOND_FACTOR_ENROLLED, resolved.user().name(),
+                resolved.session().address()).with("factor", factor.id()));
+    }
+
     /** Completes a session that proved its second factor with a passkey, or enrolled one: new tokens. */
     Proven provePasskey(Resolved resolved) {
         return prove(resolved, SecondFactor.PASSKEY, List.of());
@@ -665,6 +695,9 @@ public final class Accounts {
         Resolved resolved = new Resolved(begun, user, state(user, begun));
         log.info("{} signed in from {} (session {}, {})", user.name(), address, session.fingerprint(),
                 resolved.state());
+        if (resolved.state() == State.SIGNED_IN) {
+            audit.record(signedIn(resolved, factor == null ? "password" : factor.id()));
+        }
         return new Begun(new SessionTokens(session, csrf), resolved);
     }
 
@@ -678,6 +711,7 @@ public final class Accounts {
         Session proven = sessions.find(session.hash()).orElseThrow();
         log.info("{} proved a second factor ({}): session {} is now {}", resolved.user().name(), factor.id(),
                 resolved.session().tokenHash().fingerprint(), session.fingerprint());
+        audit.record(signedIn(new Resolved(proven, resolved.user(), State.SIGNED_IN), factor.id()));
         return new Proven(new SessionTokens(session, csrf), new Resolved(proven, resolved.user(), State.SIGNED_IN), codes);
     }
 
@@ -699,6 +733,20 @@ public final class Accounts {
 
     private static String recordId(String userId) {
         return "user:" + userId + ":totp";
+    }
+
+    private static AuditEvent signedIn(Resolved resolved, String factor) {
+        return AuditEvent.of(AuditKind.SIGN_IN, resolved.user().name(), resolved.session().address())
+                .with("factor", factor).with("session", resolved.session().tokenHash().fingerprint());
+    }
+
+    /**
+     * A refused sign-in: by the user whose name was typed, or by "an unknown name" (what was typed is not kept:
+     * it could be a password typed in the wrong field).
+     */
+    private AuditEvent failed(String name, String address, String why) {
+        String actor = users.byName(name == null ? "" : name.strip()).map(User::name).orElse("an unknown name");
+        return AuditEvent.of(AuditKind.SIGN_IN_FAILED, actor, address).result(why);
     }
 
     /** A name as typed, fit for a log line. */

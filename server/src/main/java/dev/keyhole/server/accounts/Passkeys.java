@@ -299,6 +299,7 @@ public final class Passkeys {
         }
         log.info("{} registered a passkey ({}, \"{}\"{})", user.name(), passkey.fingerprint(),
                 Printable.of(passkey.nickname(), Passkey.NICKNAME_LENGTH), passkey.backupEligible() ? ", synced" : "");
+        accounts.enrolled(session, SecondFactor.PASSKEY);
         Accounts.Proven proven = session.state() == Accounts.State.ENROL ? accounts.provePasskey(session) : null;
         return new Registered(passkey, proven);
     }

@@ -42,11 +42,12 @@ final class Doorway {
 
     /**
      * What a share link's guest may reach ({@code *}: one path segment): the console page, one target, its stage
-     * (if the link allows it: {@code TargetsApi} checks), the tunnel, leaving; and the web app's scripts, styles
+     * (if the link allows it: {@code TargetsApi} checks), its passphrase box's record, the tunnel, leaving; and the web app's scripts, styles
      * and vendored code, which hold nothing of anyone's.
      */
     static final Set<String> GUEST_ROUTES = Set.of("GET /console.html", "GET /api/targets/*",
-            "POST /api/targets/*/stage", "GET " + TunnelEndpoint.PATH, "POST /api/join/leave");
+            "POST /api/targets/*/stage", "POST /api/targets/*/passphrase-box", "GET " + TunnelEndpoint.PATH,
+            "POST /api/join/leave");
 
     /** The folders of files a guest's page loads. */
     private static final Set<String> GUEST_FOLDERS = Set.of("/js/", "/css/", "/vendor/");

@@ -105,7 +105,7 @@ final class LinksApi {
             minutes = MAX_MINUTES + 1; // refused below with the limits, without overflowing a Duration
         }
         try {
-            ShareLinks.Created created = links.create(owner, call.parameter("name"), new ShareLink.Terms(mode,
+            ShareLinks.Created created = links.create(call.caller(), call.parameter("name"), new ShareLink.Terms(mode,
                     Duration.ofMinutes(minutes), devices, body.path("stages").asBoolean(false),
                     body.path("note").asText("")));
             String url = joinPage(call.request()) + "#" + created.token().value();
@@ -161,7 +161,7 @@ final class LinksApi {
 
     private ApiServlet.Answer revoke(ApiServlet.Call call) throws GuacamoleException {
         Identity who = call.caller().signedIn().orElseThrow(() -> new GuacamoleSecurityException("Sign in first"));
-        if (!links.revoke(who, call.parameter("id"))) {
+        if (!links.revoke(call.caller(), call.parameter("id"))) {
             throw new GuacamoleResourceNotFoundException("No such live link of yours");
         }
         return ApiServlet.Json.ok(Map.of("ok", true));

@@ -3,6 +3,10 @@ package dev.keyhole.server.http;
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditTrail;
+import dev.keyhole.server.tunnel.Printable;
 import dev.keyhole.server.virtualbox.MachineState;
 import dev.keyhole.server.virtualbox.MachineTarget;
 import dev.keyhole.server.virtualbox.VirtualMachines;
@@ -30,8 +34,10 @@ final class MachinesApi {
     private static final int THUMBNAIL_WIDTH = 320;
 
     private final VirtualMachines machines;
+    private final AuditTrail audit;
 
-    MachinesApi(VirtualMachines machines) {
+    MachinesApi(VirtualMachines machines, AuditTrail audit) {
+        this.audit = audit;
         this.machines = machines;
     }
 
@@ -76,11 +82,18 @@ final class MachinesApi {
                             ? "; its console is turned on here only while it is off, and only when its host has "
                                     + "vrde-ports configured" : "") + ").");
         }
+        AuditEvent asked = AuditEvent.by(AuditKind.VM_ACTION, call.caller()).on(t.target())
+                .with("action", action.id());
         try {
             machines.perform(call.caller(), call.parameter("name"), action);
         } catch (IllegalArgumentException e) {
+            audit.record(asked.result("no such VM"));
             throw new GuacamoleResourceNotFoundException(e.getMessage());
+        } catch (RuntimeException e) {
+            audit.record(asked.result("failed").with("error", Printable.of(String.valueOf(e.getMessage()), 200)));
+            throw e;
         }
+        audit.record(asked);
         return ApiServlet.Json.ok(Map.of("ok", true));
     }
 

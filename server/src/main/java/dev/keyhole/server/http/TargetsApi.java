@@ -1,12 +1,16 @@
 package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditTrail;
 import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
@@ -23,6 +27,8 @@ import org.apache.guacamole.GuacamoleSecurityException;
  * "guacdProtocol":"VERSION_1_3_0"}]}}, the last the Guacamole protocol version of the guacd the consoles go
  * through (over RDP it says whose keymaps guacd types with; null until a console has connected); never their
  * hosts, ports or parameters;</li>
+ * <li>{@code POST /api/targets/NAME/passphrase-box}: the page's passphrase box sent a passphrase (over the
+ * tunnel): the audit trail records that it did, never anything of what was sent; for whoever may type there;</li>
  * <li>{@code GET /api/targets/NAME}: one of them, for its console page (a share link's guest's too, for the
  * link's console only); {@code 404} for one the caller may not see;</li>
  * <li>{@code POST /api/targets/NAME/stage} with {@code {"stage":"initramfs"}}: switches a target's keyboard to one
@@ -40,11 +46,14 @@ final class TargetsApi {
     private final KeyboardStages keyboards;
     private final Supplier<String> guacdProtocol;
     private final ObjectMapper json;
+    private final AuditTrail audit;
 
     /**
      * @param guacdProtocol the Guacamole protocol version guacd negotiated last, or null when not known yet
      */
-    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, Supplier<String> guacdProtocol, ObjectMapper json) {
+    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, Supplier<String> guacdProtocol, ObjectMapper json,
+            AuditTrail audit) {
+        this.audit = audit;
         this.targets = targets;
         this.keyboards = keyboards;
         this.guacdProtocol = guacdProtocol;
@@ -70,7 +79,21 @@ final class TargetsApi {
     void addTo(ApiServlet api) {
         api.route("GET", "/api/targets", this::list)
                 .route("GET", "/api/targets/{name}", this::one)
-                .route("POST", "/api/targets/{name}/stage", this::switchStage);
+                .route("POST", "/api/targets/{name}/stage", this::switchStage)
+                .route("POST", "/api/targets/{name}/passphrase-box", this::passphraseBoxUsed);
+    }
+
+    /** The page says its passphrase box sent a passphrase: the audit trail records the fact, and nothing of it. */
+    private ApiServlet.Answer passphraseBoxUsed(ApiServlet.Call call) throws GuacamoleException {
+        String name = call.parameter("name");
+        if (!call.caller().sees(name) || targets.find(name).isEmpty()) {
+            throw new GuacamoleResourceNotFoundException("No such console");
+        }
+        if (!call.caller().mayType(name)) {
+            throw new GuacamoleSecurityException("Only someone who may type into this console uses its passphrase box");
+        }
+        audit.record(AuditEvent.by(AuditKind.PASSPHRASE_BOX_USED, call.caller()).on(name));
+        return ApiServlet.Json.ok(Map.of("ok", true));
     }
 
     private ApiServlet.Answer one(ApiServlet.Call call) throws GuacamoleException {
@@ -102,7 +125,11 @@ final class TargetsApi {
                     : "This link does not switch the keyboard stage: ask whoever sent it");
         }
         try {
-            return ApiServlet.Json.ok(keyboards.switchTo(call.caller(), name, stage));
+            String before = targets.find(name).map(t -> keyboards.state(t).stage()).orElse("");
+            KeyboardState after = keyboards.switchTo(call.caller(), name, stage);
+            audit.record(AuditEvent.by(AuditKind.STAGE_SWITCHED, call.caller()).on(name).with("from", before)
+                    .with("to", after.stage()));
+            return ApiServlet.Json.ok(after);
         } catch (NoSuchElementException e) {
             throw new GuacamoleResourceNotFoundException("No such console");
         } catch (IllegalArgumentException e) {

@@ -1,8 +1,12 @@
 package dev.keyhole.server.links;
 
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditTrail;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.accounts.UserStore;
 import dev.keyhole.server.auth.Token;
@@ -38,6 +42,8 @@ public final class ShareLinks {
     public static final int MAX_DEVICES = 50;
     /** The longest note. */
     public static final int MAX_NOTE = 200;
+    /** Why a guest's console closes at their link's expiry. */
+    public static final String EXPIRED = "This link expired";
     /** What every refused opening is told. */
     public static final String REFUSED = "This link does not open (any more): ask whoever sent it for a new one";
 
@@ -74,6 +80,7 @@ public final class ShareLinks {
     private final Duration maxLifetime;
     private final boolean requireAccount;
     private final Clock clock;
+    private final AuditTrail audit;
 
     /**
      * @param links  where links are kept
@@ -81,8 +88,11 @@ public final class ShareLinks {
      * @param tokens makes link and device tokens
      * @param config the longest lifetime a link may have, and whether opening one needs an account
      * @param clock  what "now" is
+     * @param audit  where every link made, opened, refused and revoked is recorded
      */
-    public ShareLinks(ShareLinkStore links, UserStore users, Tokens tokens, LinksConfig config, Clock clock) {
+    public ShareLinks(ShareLinkStore links, UserStore users, Tokens tokens, LinksConfig config, Clock clock,
+            AuditTrail audit) {
+        this.audit = audit;
         this.links = links;
         this.users = users;
         this.tokens = tokens;
@@ -104,7 +114,7 @@ public final class ShareLinks {
     /**
      * Makes a link into a console.
      *
-     * @param owner  who makes it: an operator or admin who may see the console
+     * @param by     who makes it: an operator or admin who may see the console
      * @param target the console's target name
      * @param terms  what it allows: a lifetime from {@link #SHORTEST_LIFETIME} to the configured longest, 1 to
      *               {@link #MAX_DEVICES} devices, switching stages only for a link to type
@@ -112,7 +122,8 @@ public final class ShareLinks {
      * @throws IllegalArgumentException saying what is wrong with the request
      * @throws SecurityException when the owner may not share that console
      */
-    public Created create(Identity owner, String target, ShareLink.Terms terms) {
+    public Created create(Caller by, String target, ShareLink.Terms terms) {
+        Identity owner = by.signedIn().orElseThrow(() -> new SecurityException("Sign in first"));
         if (!owner.mayType() || !owner.sees(target)) {
             throw new SecurityException("Only operators and admins who may open a console share it");
         }
@@ -131,6 +142,9 @@ public final class ShareLinks {
                 .orElseThrow(() -> new SecurityException("Your account is gone"));
         log.info("{} shared {} ({}{}, {} device(s), until {}): link {}", owner.name(), target, link.mode().id(),
                 link.stages() ? " and switch stages" : "", link.maxDevices(), link.expiresAt(), link.fingerprint());
+        audit.record(AuditEvent.by(AuditKind.LINK_CREATED, by).on(target).with("link", link.fingerprint())
+                .with("mode", link.mode().id()).with("stages", link.stages()).with("devices", link.maxDevices())
+                .with("expiresAt", link.expiresAt().toString()));
         return new Created(token, link);
     }
 
@@ -144,26 +158,38 @@ public final class ShareLinks {
      * @return the guest the browser is now; empty ({@link #REFUSED}) for every reason a link does not open
      */
     public Optional<Joined> join(String presented, String address, String userAgent, String userId) {
+        String actor = userId == null ? address : users.byId(userId).map(User::name).orElse(address);
         if (requireAccount && userId == null) {
             log.info("Refused to open a share link from {}: not signed in (links.require-account)", address);
+            audit.record(AuditEvent.of(AuditKind.LINK_REFUSED, actor, address).result("not signed in"));
             return Optional.empty();
         }
-        Optional<ShareLink> link = Tokens.parse(presented).flatMap(token -> links.byTokenHash(token.hash()))
-                .filter(this::usable);
-        if (link.isEmpty()) {
-            log.info("Refused to open a share link from {}", address);
+        Optional<ShareLink> found = Tokens.parse(presented).flatMap(token -> links.byTokenHash(token.hash()));
+        Optional<String> unusable = found.isEmpty() ? Optional.of("no such link") : whyUnusable(found.get());
+        if (unusable.isPresent()) {
+            log.info("Refused to open a share link from {}: {}", address, unusable.get());
+            audit.record(refused(actor, address, found, unusable.get()));
             return Optional.empty();
         }
+        ShareLink link = found.get();
         Token device = tokens.next();
-        Optional<LinkDevice> added = links.addDevice(link.get().id(), device.hash(), address, userAgent, userId);
+        Optional<LinkDevice> added = links.addDevice(link.id(), device.hash(), address, userAgent, userId);
         if (added.isEmpty()) {
             log.info("Refused to open share link {} from {}: revoked, expired or on all its devices already",
-                    link.get().fingerprint(), address);
+                    link.fingerprint(), address);
+            audit.record(refused(actor, address, found, "opened on all its devices already"));
             return Optional.empty();
         }
-        log.info("Share link {} opened from {} ({} of {} device(s))", link.get().fingerprint(), address,
-                links.devices(link.get().id()).size(), link.get().maxDevices());
-        return guest(link.get(), added.get()).map(guest -> new Joined(device, guest, link.get()));
+        log.info("Share link {} opened from {} ({} of {} device(s))", link.fingerprint(), address,
+                links.devices(link.id()).size(), link.maxDevices());
+        audit.record(AuditEvent.of(AuditKind.LINK_REDEEMED, actor, address).on(link.target())
+                .with("link", link.fingerprint()).with("mode", link.mode().id()));
+        return guest(link, added.get()).map(guest -> new Joined(device, guest, link));
+    }
+
+    private static AuditEvent refused(String actor, String address, Optional<ShareLink> link, String why) {
+        AuditEvent event = AuditEvent.of(AuditKind.LINK_REFUSED, actor, address).result(why);
+        return link.map(l -> event.on(l.target()).with("link", l.fingerprint())).orElse(event);
     }
 
     /**
@@ -214,7 +240,7 @@ public final class ShareLinks {
             return Optional.of("This link was revoked");
         }
         if (!now.isBefore(link.get().expiresAt())) {
-            return Optional.of("This link expired");
+            return Optional.of(EXPIRED);
         }
         return Optional.empty();
     }
@@ -222,21 +248,29 @@ public final class ShareLinks {
     /**
      * Revokes a link.
      *
-     * @param by     who: its maker, or an admin
+     * @param caller who: its maker, or an admin
      * @param linkId the link's id
-     * @return whether it was live until now
-     * @throws SecurityException when {@code by} is neither
+     * @return whether it was live until now; false too when {@code caller} is neither
      */
-    public boolean revoke(Identity by, String linkId) {
+    public boolean revoke(Caller caller, String linkId) {
+        Optional<Identity> by = caller.signedIn();
         Optional<ShareLink> link = links.byId(linkId);
-        if (link.isEmpty() || !mayManage(by, link.get())) {
+        if (by.isEmpty() || link.isEmpty() || !mayManage(by.get(), link.get())) {
             return false;
         }
-        boolean revoked = links.revoke(linkId, by.userId());
+        boolean revoked = links.revoke(linkId, by.get().userId());
         if (revoked) {
-            log.info("{} revoked share link {} of {}", by.name(), link.get().fingerprint(), link.get().target());
+            log.info("{} revoked share link {} of {}", by.get().name(), link.get().fingerprint(), link.get().target());
+            audit.record(AuditEvent.by(AuditKind.LINK_REVOKED, caller).on(link.get().target())
+                    .with("link", link.get().fingerprint()));
         }
         return revoked;
+    }
+
+    /** Records that a device's connections closed because its link expired (the sweep closed them). */
+    public void expired(TokenHash device) {
+        links.device(device).flatMap(d -> links.byId(d.linkId())).ifPresent(link -> audit.record(AuditEvent.of(
+                AuditKind.LINK_EXPIRED, AuditEvent.KEYHOLE, "").on(link.target()).with("link", link.fingerprint())));
     }
 
     /** @return the links of a console that {@code who} may manage (their own; an admin's: everyone's) */
@@ -268,7 +302,18 @@ public final class ShareLinks {
     }
 
     private boolean usable(ShareLink link) {
-        return link.isLive(clock.instant()) && makerEnabled(link);
+        return whyUnusable(link).isEmpty();
+    }
+
+    /** @return why a link does not open (revoked, expired, its maker disabled); empty while it does */
+    private Optional<String> whyUnusable(ShareLink link) {
+        if (link.revokedAt() != null) {
+            return Optional.of("revoked");
+        }
+        if (!clock.instant().isBefore(link.expiresAt())) {
+            return Optional.of("expired");
+        }
+        return makerEnabled(link) ? Optional.empty() : Optional.of("its maker is disabled or removed");
     }
 
     /** A disabled maker's links stop working (a removed maker's went with them). */

@@ -3,6 +3,9 @@ package dev.keyhole.server.tunnel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import dev.keyhole.server.access.Caller;
+import dev.keyhole.server.audit.AuditEvent;
+import dev.keyhole.server.audit.AuditKind;
+import dev.keyhole.server.audit.AuditTrail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +46,9 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     private final UUID id = UUID.randomUUID();
     private final ViewerPace pace = new ViewerPace();
     private final Consumer<Tunnel> onEnd;
+    private final AuditTrail audit;
+    /** Whether a key of the caller's reached the console (recorded once: the fact, never the keys). */
+    private volatile boolean typed;
     /** Whether the caller may type; otherwise their input instructions never reach guacd (beside its read-only). */
     private final boolean mayType;
     /** When the caller last typed or pointed ({@link System#nanoTime}); 0: not yet. */
@@ -65,9 +71,18 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
 
     /** @param onEnd told once, when the tunnel has ended for whatever reason */
     Tunnel(TunnelRequest request, BrowserChannel browser, Consumer<Tunnel> onEnd) {
+        this(request, browser, onEnd, AuditTrail.NONE);
+    }
+
+    /**
+     * @param onEnd told once, when the tunnel has ended for whatever reason
+     * @param audit where the console's opening, the first key typed into it and its closing are recorded
+     */
+    Tunnel(TunnelRequest request, BrowserChannel browser, Consumer<Tunnel> onEnd, AuditTrail audit) {
         this.request = request;
         this.browser = browser;
         this.onEnd = onEnd;
+        this.audit = audit;
         this.mayType = request.caller().mayType(request.target());
     }
 
@@ -121,7 +136,7 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
         }
         // All of a message's instructions go to guacd in one write, in order: one system call, not one each.
         StringBuilder toGuacd = new StringBuilder();
-        boolean typed = false;
+        boolean typedNow = false;
         for (InstructionFilter.Checked instruction : checked) {
             if (instruction instanceof InstructionFilter.Forward forward) {
                 String opcode = forward.instruction().getOpcode();
@@ -130,7 +145,7 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
                         continue;
                     }
                     lastInput = System.nanoTime();
-                    typed |= opcode.equals("key");
+                    typedNow |= opcode.equals("key");
                 }
                 if (opcode.equals("sync")) {
                     pace.syncAnswered(timestamp(forward.instruction().getArgs().get(0)));
@@ -147,7 +162,11 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
             }
         }
         forward(toGuacd);
-        if (typed) {
+        if (typedNow && !typed) {
+            typed = true;
+            audit.record(event(AuditKind.TYPED));
+        }
+        if (typedNow) {
             LiveConsole joined;
             synchronized (lock) {
                 joined = console;
@@ -314,6 +333,8 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
             }
         }
         since = Instant.now();
+        audit.record(event(AuditKind.CONSOLE_OPENED).with("mode", mayType ? "type" : "watch")
+                .with("by", request.caller().guest() == null ? "account" : "link"));
         console.presence().join(this);
         connection.startReading(new Relay(), true);
         log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.caller(), request.shownTarget(),
@@ -399,8 +420,16 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
         if (joined != null) {
             joined.leave(this);
             log.info("Viewer {} left console {} (tunnel {})", request.caller(), request.shownTarget(), shortId());
+            audit.record(event(AuditKind.CONSOLE_CLOSED).with("seconds", Duration.between(since, Instant.now())
+                    .toSeconds()).with("why", status == null ? "the browser left"
+                            : message == null ? "closed" : Printable.of(message, 120)));
         }
         onEnd.accept(this);
+    }
+
+    /** @return an event of this tunnel's: by its caller, about its console */
+    private AuditEvent event(AuditKind kind) {
+        return AuditEvent.by(kind, request.caller()).on(request.target()).with("tunnel", shortId());
     }
 
     private String shortId() {

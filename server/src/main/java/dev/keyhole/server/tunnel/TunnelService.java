@@ -12,6 +12,7 @@ import java.time.Duration;
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.access.SessionHolder;
+import dev.keyhole.server.audit.AuditTrail;
 import dev.keyhole.server.auth.TokenHash;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,6 +54,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     private final Executor work;
     private final ScheduledExecutorService timers;
     private final AsynchronousChannelGroup relay;
+    private final AuditTrail audit;
     private final ScheduledFuture<?> paceSweep;
     private final LiveConsoles consoles;
     private final AtomicBoolean versionLogged = new AtomicBoolean();
@@ -74,10 +76,12 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
      * @param work      where connecting to guacd runs (it blocks, at most {@code timeout} per step)
      * @param timers    where keep-alives, lingering consoles and the viewer-pace sweep run (short tasks)
      * @param relay     the channel group every guacd connection belongs to
+     * @param audit     where consoles opened, typed into and closed are recorded
      */
     public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
             Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
-            AsynchronousChannelGroup relay) {
+            AsynchronousChannelGroup relay, AuditTrail audit) {
+        this.audit = audit;
         this.open = new OpenTunnels(limits);
         this.viewerLag = limits.viewerLag();
         this.targets = targets;
@@ -129,7 +133,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
      * @return the tunnel, to which the edge passes the browser's messages
      */
     public Tunnel open(TunnelRequest request, BrowserChannel browser) {
-        Tunnel tunnel = new Tunnel(request, browser, open::remove);
+        Tunnel tunnel = new Tunnel(request, browser, open::remove, audit);
         String stoppingNow = stopping;
         if (stoppingNow != null) {
             tunnel.serverStopping(stoppingNow);

@@ -38,6 +38,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(Vendor.class)
 class AccountsTest {
 
+    /** What the accounts recorded in the audit trail. */
+    private final java.util.List<dev.keyhole.server.audit.AuditEvent> recorded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static final Instant START = Instant.parse("2031-05-06T07:08:09Z");
     private static final String PASSWORD = "a long enough password";
     private static final String ADDRESS = "192.0.2.7";
@@ -57,7 +61,7 @@ class AccountsTest {
     @BeforeEach
     void open() {
         Database database = databases.open(vendor);
-        accounts = Accounts.on(database, dataDir, AuthConfig.DEFAULT, clock, new SecureRandom());
+        accounts = Accounts.on(database, dataDir, AuthConfig.DEFAULT, clock, new SecureRandom(), recorded::add);
     }
 
     private Accounts.Begun signIn(String name, String password) {
@@ -87,6 +91,25 @@ class AccountsTest {
 
         assertEquals(new Accounts.Refused("Wrong name or password"), wrong);
         assertEquals(wrong, unknown);
+    }
+
+    @Test
+    void signInsAreRecordedWithTheirFactorAndNeverWhatWasTyped() {
+        accounts.addUser("vera", Role.VIEWER, List.of(), PASSWORD);
+        accounts.signIn("vera", "not her password", ADDRESS, "");
+        accounts.signIn(PASSWORD, "a name typed as a password", ADDRESS, "");
+        Accounts.Begun begun = signIn("vera", PASSWORD);
+        accounts.signOut(begun.resolved());
+
+        assertEquals(List.of("sign-in-failed vera: wrong name or password",
+                "sign-in-failed an unknown name: wrong name or password", "sign-in vera: ok password",
+                "sign-out vera: ok"), recorded.stream().map(e -> e.kind().id() + " " + e.actor() + ": " + e.result()
+                        + (e.detail().containsKey("factor") ? " " + e.detail().get("factor") : "")).toList());
+        for (dev.keyhole.server.audit.AuditEvent event : recorded) {
+            assertFalse(event.toString().contains(PASSWORD), event::toString);
+            assertFalse(event.toString().contains("not her password"), event::toString);
+            assertEquals(ADDRESS, event.address(), event::toString);
+        }
     }
 
     @Test

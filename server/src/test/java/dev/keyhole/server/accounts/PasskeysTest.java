@@ -37,6 +37,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(Vendor.class)
 class PasskeysTest {
 
+    /** What the accounts recorded in the audit trail. */
+    private final java.util.List<dev.keyhole.server.audit.AuditEvent> recorded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static final Instant START = Instant.parse("2031-05-06T07:08:09Z");
     private static final String PASSWORD = "a long enough password";
     private static final String ADDRESS = "192.0.2.7";
@@ -63,7 +67,7 @@ class PasskeysTest {
     @BeforeEach
     void open() {
         Database database = databases.open(vendor);
-        accounts = Accounts.on(database, dataDir, AuthConfig.DEFAULT, clock, new SecureRandom());
+        accounts = Accounts.on(database, dataDir, AuthConfig.DEFAULT, clock, new SecureRandom(), recorded::add);
         passkeys = Passkeys.on(database, accounts, clock);
     }
 

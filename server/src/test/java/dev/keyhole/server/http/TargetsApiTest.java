@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /api/targets}: what a page learns of each target, the protocol version of guacd included. */
 class TargetsApiTest {
 
+    /** What the routes recorded in the audit trail. */
+    private final java.util.List<dev.keyhole.server.audit.AuditEvent> recorded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static final Target VM = new Target("vm", "A VM", ConsoleSpec.builder(Protocol.RDP, "10.0.0.5", 3389)
             .keyboard(List.of(new KeyboardStage("grub", "en-us-qwerty"), new KeyboardStage("initramfs", "pl-pl-qwerty")))
             .build());
@@ -50,7 +54,7 @@ class TargetsApiTest {
         };
         ObjectMapper json = new ObjectMapper();
         ApiServlet api = new ApiServlet(json);
-        new TargetsApi(targets, new KeyboardStages(targets), guacdProtocol::get, json).addTo(api);
+        new TargetsApi(targets, new KeyboardStages(targets), guacdProtocol::get, json, recorded::add).addTo(api);
         server = ApiServer.start(api);
         base = server.uri();
     }

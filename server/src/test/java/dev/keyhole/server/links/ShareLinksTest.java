@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.TestClock;
+import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Guest;
+import dev.keyhole.server.audit.AuditEvent;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.JdbcUserStore;
 import dev.keyhole.server.accounts.NewUser;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +56,8 @@ class ShareLinksTest {
     Vendor vendor;
 
     private final TestClock clock = new TestClock(START);
+    /** What the links recorded in the audit trail. */
+    private final List<AuditEvent> recorded = new CopyOnWriteArrayList<>();
     private Database database;
     private UserStore users;
     private ShareLinks links;
@@ -66,11 +71,14 @@ class ShareLinksTest {
         SecureRandom random = new SecureRandom();
         users = new JdbcUserStore(database, clock, random);
         links = new ShareLinks(new JdbcShareLinkStore(database, clock, random), users, new Tokens(random),
-                new LinksConfig(LONGEST, false),
-                clock);
+                new LinksConfig(LONGEST, false), clock, recorded::add);
         alice = identity(users.add(new NewUser("alice", Role.OPERATOR, List.of("web-*"), "")));
         bob = identity(users.add(new NewUser("bob", Role.OPERATOR, List.of(), "")));
         admin = identity(users.add(new NewUser("root", Role.ADMIN, List.of(), "")));
+    }
+
+    private static Caller as(Identity identity) {
+        return new Caller("192.0.2.9", identity);
     }
 
     private static Identity identity(User user) {
@@ -79,7 +87,7 @@ class ShareLinksTest {
 
     @Test
     void aLinkOpensOnItsDevicesAndNoMore() {
-        ShareLinks.Created created = links.create(alice, "web-1", Terms.of(WATCH).onDevices(2).noted("for Sam"));
+        ShareLinks.Created created = links.create(as(alice), "web-1", Terms.of(WATCH).onDevices(2).noted("for Sam"));
 
         ShareLinks.Joined phone = links.join(created.token().value(), "192.0.2.1", "phone", null).orElseThrow();
         ShareLinks.Joined laptop = links.join(created.token().value(), "192.0.2.2", "laptop", null).orElseThrow();
@@ -97,7 +105,7 @@ class ShareLinksTest {
 
     @Test
     void aSingleDeviceLinkOpenedTwiceAtOnceLetsOneIn() throws Exception {
-        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(TYPE));
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(TYPE));
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<CompletableFuture<Optional<ShareLinks.Joined>>> tries = java.util.stream.IntStream.range(0, 8)
@@ -112,13 +120,13 @@ class ShareLinksTest {
 
     @Test
     void revokedExpiredTamperedAndUnknownLinksAreRefusedAlike() {
-        ShareLinks.Created revoked = links.create(bob, "db-1", Terms.of(WATCH).onDevices(5));
-        ShareLinks.Created expiring = links.create(bob, "db-1", Terms.of(WATCH).lasting(Duration.ofMinutes(1)).onDevices(5));
+        ShareLinks.Created revoked = links.create(as(bob), "db-1", Terms.of(WATCH).onDevices(5));
+        ShareLinks.Created expiring = links.create(as(bob), "db-1", Terms.of(WATCH).lasting(Duration.ofMinutes(1)).onDevices(5));
         ShareLinks.Joined guest = links.join(revoked.token().value(), "192.0.2.1", "", null).orElseThrow();
         ShareLinks.Joined late = links.join(expiring.token().value(), "192.0.2.1", "", null).orElseThrow();
 
-        assertTrue(links.revoke(bob, revoked.link().id()));
-        assertFalse(links.revoke(bob, revoked.link().id()), "once");
+        assertTrue(links.revoke(as(bob), revoked.link().id()));
+        assertFalse(links.revoke(as(bob), revoked.link().id()), "once");
         assertEquals(Optional.of("This link was revoked"), links.whyEnded(guest.deviceToken().hash()));
         assertEquals(Optional.empty(), links.resolve(guest.deviceToken().value(), null));
         assertEquals(Optional.empty(), links.whyEnded(late.deviceToken().hash()));
@@ -136,23 +144,23 @@ class ShareLinksTest {
     @Test
     void onlyOperatorsWhoSeeAConsoleShareItWithinTheLimits() {
         Identity viewer = identity(users.add(new NewUser("vera", Role.VIEWER, List.of(), "")));
-        assertThrows(SecurityException.class, () -> links.create(viewer, "web-1", Terms.of(WATCH)), "a viewer shares nothing");
-        assertThrows(SecurityException.class, () -> links.create(alice, "db-1", Terms.of(WATCH)), "alice does not see db-1");
+        assertThrows(SecurityException.class, () -> links.create(as(viewer), "web-1", Terms.of(WATCH)), "a viewer shares nothing");
+        assertThrows(SecurityException.class, () -> links.create(as(alice), "db-1", Terms.of(WATCH)), "alice does not see db-1");
         assertThrows(IllegalArgumentException.class,
-                () -> links.create(bob, "db-1", Terms.of(WATCH).lasting(LONGEST.plusMinutes(1))));
+                () -> links.create(as(bob), "db-1", Terms.of(WATCH).lasting(LONGEST.plusMinutes(1))));
         assertThrows(IllegalArgumentException.class,
-                () -> links.create(bob, "db-1", Terms.of(WATCH).lasting(Duration.ofSeconds(30))));
-        assertThrows(IllegalArgumentException.class, () -> links.create(bob, "db-1", Terms.of(WATCH).onDevices(0)));
+                () -> links.create(as(bob), "db-1", Terms.of(WATCH).lasting(Duration.ofSeconds(30))));
+        assertThrows(IllegalArgumentException.class, () -> links.create(as(bob), "db-1", Terms.of(WATCH).onDevices(0)));
         assertThrows(IllegalArgumentException.class,
-                () -> links.create(bob, "db-1", Terms.of(WATCH).switchingStages()), "watching switches no stage");
-        assertEquals("abc für Sam", links.create(bob, "db-1", Terms.of(WATCH).noted("  a\u0007b\u202Ec für Sam\n"))
+                () -> links.create(as(bob), "db-1", Terms.of(WATCH).switchingStages()), "watching switches no stage");
+        assertEquals("abc für Sam", links.create(as(bob), "db-1", Terms.of(WATCH).noted("  a\u0007b\u202Ec für Sam\n"))
                 .link().note(), "no control or formatting characters, any script");
     }
 
     @Test
     void aLinkToTypeMaySwitchStagesWhenItsMakerSaysSo() {
-        ShareLinks.Created plain = links.create(bob, "db-1", Terms.of(TYPE));
-        ShareLinks.Created staging = links.create(bob, "db-1", Terms.of(TYPE).switchingStages());
+        ShareLinks.Created plain = links.create(as(bob), "db-1", Terms.of(TYPE));
+        ShareLinks.Created staging = links.create(as(bob), "db-1", Terms.of(TYPE).switchingStages());
 
         Guest typing = links.join(plain.token().value(), "192.0.2.1", "", null).orElseThrow().guest();
         Guest switching = links.join(staging.token().value(), "192.0.2.1", "", null).orElseThrow().guest();
@@ -165,8 +173,8 @@ class ShareLinksTest {
     @Test
     void whereLinksNeedAnAccountADeviceWorksOnlyBesideItsUsersSession() {
         ShareLinks needy = new ShareLinks(new JdbcShareLinkStore(database, clock, new SecureRandom()), users,
-                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, true), clock);
-        ShareLinks.Created created = needy.create(bob, "db-1", Terms.of(WATCH).onDevices(5));
+                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, true), clock, recorded::add);
+        ShareLinks.Created created = needy.create(as(bob), "db-1", Terms.of(WATCH).onDevices(5));
 
         assertEquals(Optional.empty(), needy.join(created.token().value(), "192.0.2.1", "", null), "not signed in");
         ShareLinks.Joined joined = needy.join(created.token().value(), "192.0.2.1", "", alice.userId()).orElseThrow();
@@ -179,18 +187,18 @@ class ShareLinksTest {
 
     @Test
     void linksAndTheirDevicesOutliveTheServerThatMadeThem() {
-        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(TYPE).onDevices(2));
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(TYPE).onDevices(2));
         ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
 
         ShareLinks restarted = new ShareLinks(new JdbcShareLinkStore(database, clock, new SecureRandom()), users,
-                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, false), clock);
+                new Tokens(new SecureRandom()), new LinksConfig(LONGEST, false), clock, recorded::add);
         assertEquals(created.link().id(), restarted.resolve(joined.deviceToken().value(), null).orElseThrow().linkId());
         assertTrue(restarted.join(created.token().value(), "192.0.2.2", "", null).isPresent(), "its second device");
     }
 
     @Test
     void aGuestsCsrfTokenComesFromTheirDeviceAndShowsNothingOfIt() {
-        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH));
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(WATCH));
         String device = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow().deviceToken().value();
 
         assertEquals(ShareLinks.csrfOf(device), ShareLinks.csrfOf(device));
@@ -200,18 +208,18 @@ class ShareLinksTest {
 
     @Test
     void aLinkIsItsMakersAndAnAdminsToListAndRevoke() {
-        ShareLinks.Created bobs = links.create(bob, "web-1", Terms.of(WATCH));
-        ShareLinks.Created alices = links.create(alice, "web-1", Terms.of(TYPE));
+        ShareLinks.Created bobs = links.create(as(bob), "web-1", Terms.of(WATCH));
+        ShareLinks.Created alices = links.create(as(alice), "web-1", Terms.of(TYPE));
 
         assertEquals(List.of(bobs.link().id()), links.of(bob, "web-1").stream().map(ShareLink::id).toList());
         assertEquals(2, links.of(admin, "web-1").size());
-        assertFalse(links.revoke(bob, alices.link().id()), "bob revokes no link of alice's");
-        assertTrue(links.revoke(admin, alices.link().id()));
+        assertFalse(links.revoke(as(bob), alices.link().id()), "bob revokes no link of alice's");
+        assertTrue(links.revoke(as(admin), alices.link().id()));
     }
 
     @Test
     void aDisabledMakersLinksStopAndARemovedMakersGoWithThem() {
-        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH).onDevices(3));
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(WATCH).onDevices(3));
         ShareLinks.Joined guest = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
 
         users.setDisabled(bob.userId(), true);
@@ -226,8 +234,31 @@ class ShareLinksTest {
     }
 
     @Test
+    void whatLinksDoIsRecordedWithTheirFingerprintAndNeverTheirToken() {
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(WATCH));
+        ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "phone", null).orElseThrow();
+        links.join(created.token().value(), "192.0.2.2", "", null);
+        links.join("x".repeat(43), "192.0.2.3", "", null);
+        links.revoke(as(admin), created.link().id());
+        links.join(created.token().value(), "192.0.2.4", "", null);
+
+        assertEquals(List.of("link-created bob ok", "link-redeemed 192.0.2.1 ok",
+                "link-refused 192.0.2.2 opened on all its devices already", "link-refused 192.0.2.3 no such link",
+                "link-revoked root ok", "link-refused 192.0.2.4 revoked"), recorded.stream()
+                .map(e -> e.kind().id() + " " + e.actor() + " " + e.result()).toList());
+        for (AuditEvent event : recorded) {
+            assertFalse(event.toString().contains(created.token().value()), event::toString);
+            assertFalse(event.toString().contains(joined.deviceToken().value()), event::toString);
+            if (!event.result().equals("no such link")) {
+                assertEquals(created.link().fingerprint(), event.detail().get("link"), event::toString);
+                assertEquals("db-1", event.target(), event::toString);
+            }
+        }
+    }
+
+    @Test
     void noTokenShowsInWhatIsPrinted() {
-        ShareLinks.Created created = links.create(bob, "db-1", Terms.of(WATCH));
+        ShareLinks.Created created = links.create(as(bob), "db-1", Terms.of(WATCH));
         ShareLinks.Joined joined = links.join(created.token().value(), "192.0.2.1", "", null).orElseThrow();
         for (Object printed : List.of(created, joined, joined.guest(), created.link(), joined.guest().device())) {
             for (Token token : List.of(created.token(), joined.deviceToken())) {

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 /** The tunnel service against a fake guacd: what a browser hears when its console's keyboard stage is switched. */
 class TunnelServiceTest {
 
+    /** What the service recorded in the audit trail. */
+    private final java.util.List<dev.keyhole.server.audit.AuditEvent> recorded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static final long WAIT_SECONDS = 10;
     private static final Caller CALLER = TestCallers.operator("192.0.2.1");
     private static final List<KeyboardStage> STAGES =
@@ -52,7 +56,7 @@ class TunnelServiceTest {
         try (FakeGuacd guacd = new FakeGuacd(0);
              TunnelService service = new TunnelService(targets, keyboards, new GuacdConfig("127.0.0.1", guacd.port()),
                      LimitsConfig.DEFAULT, Duration.ofSeconds(WAIT_SECONDS), Duration.ofMinutes(1), threads.work(),
-                     threads.timers(), threads.relay())) {
+                     threads.timers(), threads.relay(), recorded::add)) {
             // The console's own connection first, then the viewer's, which joins it.
             CompletableFuture<FakeGuacd.Peer> owner = guacd.accept("");
             CompletableFuture<FakeGuacd.Peer> viewer = owner.thenCompose(peer -> guacd.accept(""));
@@ -75,6 +79,9 @@ class TunnelServiceTest {
         } finally {
             threads.close();
         }
+        assertEquals(List.of("console-opened vm type", "console-closed vm Keyboard switched to initramfs "
+                + "(de-de-qwertz)"), recorded.stream().map(e -> e.kind().id() + " " + e.target() + " "
+                        + e.detail().getOrDefault("mode", e.detail().get("why"))).toList(), "the audit trail's");
     }
 
     /** The next instruction {@code peer} received that is not {@code skipped}. */
