@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * event stream's thread never waits for the database); one thread of its own appends what was recorded to the
  * chain, many events per transaction. A database that fails is tried again, the events kept meanwhile (up to
  * {@link #CAPACITY}; beyond that new ones are dropped and counted, loudly). {@link #close} writes everything
- * recorded before it returns, so a clean shutdown loses nothing.
+ * recorded before it returns, so a clean shutdown loses nothing. What it wrote, it tells its subscribers (the
+ * admins' event streams), on its own thread.
  */
-public final class AuditLog implements AuditTrail, AutoCloseable {
+public final class AuditLog implements AuditTrail, AuditFeed, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
@@ -41,6 +44,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private long written;
     private long dropped;
     private volatile boolean closing;
+    private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Starts the writer.
@@ -58,6 +62,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     /** @return the chain this writes to */
     public JdbcAuditStore store() {
         return store;
+    }
+
+    @Override
+    public Runnable subscribe(Consumer<AuditRecord> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     @Override
@@ -131,7 +141,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 waiting.drainTo(batch, BATCH - 1);
             }
             try {
-                store.append(batch);
+                List<AuditRecord> kept = store.append(batch);
+                tell(kept);
                 synchronized (progress) {
                     written += batch.size();
                     progress.notifyAll();
@@ -153,6 +164,18 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                     return;
                 }
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void tell(List<AuditRecord> kept) {
+        for (Consumer<AuditRecord> listener : listeners) {
+            for (AuditRecord record : kept) {
+                try {
+                    listener.accept(record);
+                } catch (RuntimeException e) {
+                    log.warn("A reader of the audit trail failed: {}", e.toString());
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
-import dev.keyhole.server.audit.AuditTrail;
+import dev.keyhole.server.audit.AuditLog;
 import dev.keyhole.server.links.ShareLinks;
 import dev.keyhole.server.accounts.Passkeys;
 import java.util.ArrayList;
@@ -97,14 +97,15 @@ public final class HttpEdge {
      * @param limits    how many event streams may be open
      * @param json      the JSON mapper for the API
      * @param timers    where the event streams' keep-alives are sent from (the composition root's timer thread)
-     * @param audit     where stage switches, VM actions and passphrase boxes used are recorded
+     * @param audit     where stage switches, VM actions and passphrase boxes used are recorded, and what the
+     *                  admins' audit view reads, live
      * @return the server; {@code start()} it
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
             Accounts accounts, Passkeys passkeys, ShareLinks links, TargetDirectory targets, KeyboardStages keyboards,
             TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json,
-            ScheduledExecutorService timers, AuditTrail audit) throws CertificateProblem {
+            ScheduledExecutorService timers, AuditLog audit) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -137,8 +138,9 @@ public final class HttpEdge {
         new LinksApi(links, targets, json).addTo(api);
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json, audit).addTo(api);
         new MachinesApi(machines, audit).addTo(api);
+        new AuditApi(audit.store(), json).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
-        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers));
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers, audit));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.SessionHolder;
+import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.audit.AuditFeed;
+import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.auth.TokenHash;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/events}: the VMs' changes as a stream of server-sent events, one stream per open page:
  * {@code event: machine} (data: a {@link MachineView}), {@code event: removed} (data: {@code {"target":…}}),
- * {@code event: host} (data: {@code {"name":…,"state":…,"message":…}}). A comment line every 15 s keeps the
+ * {@code event: host} (data: {@code {"name":…,"state":…,"message":…}}), and to admins {@code event: audit} (data: an
+ * audit event as {@code GET /api/admin/audit} shows it). A comment line every 15 s keeps the
  * connection from idling out. After a reconnect a page re-reads {@code GET /api/machines}.
  *
  * <p>Changes arrive on a VirtualBox host's event thread, which must not block, so sending only queues: each
@@ -67,6 +71,8 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
     private final transient ScheduledExecutorService timers;
     private transient ScheduledFuture<?> heartbeat;
     private transient Runnable unsubscribe;
+    private transient AuditFeed audit = AuditFeed.NONE;
+    private transient Runnable unsubscribeAudit;
 
     /**
      * A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind.
@@ -76,7 +82,18 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
      */
     MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits,
             ScheduledExecutorService timers) {
+        this(machines, json, limits, timers, AuditFeed.NONE);
+    }
+
+    /**
+     * A servlet that also streams the audit trail's new events to admins' pages.
+     *
+     * @param audit the trail's events as they are written
+     */
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits,
+            ScheduledExecutorService timers, AuditFeed audit) {
         this(machines, json, limits, timers, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+        this.audit = audit;
     }
 
     /**
@@ -103,6 +120,7 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
     @Override
     public void init() {
         unsubscribe = machines.subscribe(this::broadcast);
+        unsubscribeAudit = audit.subscribe(this::broadcastAudit);
         heartbeat = timers.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(KEEP_ALIVE)), HEARTBEAT_SECONDS,
                 HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
@@ -112,6 +130,9 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
     public void destroy() {
         if (unsubscribe != null) {
             unsubscribe.run();
+        }
+        if (unsubscribeAudit != null) {
+            unsubscribeAudit.run();
         }
         if (heartbeat != null) {
             heartbeat.cancel(false);
@@ -163,6 +184,23 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
         stream.send(CONNECTED);
         streams.add(stream);
         stream.start();
+    }
+
+    /** Queues an audit trail's new event for the admins' pages; runs on the trail's thread. */
+    private void broadcastAudit(AuditRecord event) {
+        byte[] bytes = null;
+        for (Stream stream : streams) {
+            if (stream.caller.signedIn().filter(who -> who.role() == Role.ADMIN).isPresent()) {
+                if (bytes == null) {
+                    try {
+                        bytes = utf8(frame("audit", AuditApi.view(event, json)));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("cannot write an event as JSON", e);
+                    }
+                }
+                stream.send(bytes);
+            }
+        }
     }
 
     /** Turns a change into its event and queues it for every page; runs on a host's event thread. */
