@@ -753,4 +753,63 @@ public final class Accounts {
     private static String shown(String name) {
         return Printable.of(name == null ? "" : name, 64);
     }
+
+    // --- administration (the admin pages, http.AdminApi) ------------------------------------------------------------
+
+    /**
+     * What an admin is shown of a user's second factors: which kinds they have and whether they are locked, never a
+     * secret.
+     *
+     * @param kinds    {@link SecondFactor#PASSKEY} and {@link SecondFactor#TOTP}, those they have (as
+     *                 {@link #secondFactors}); empty: none, they enrol one at their next sign-in if their role needs
+     *                 one
+     * @param passkeys how many passkeys they have
+     * @param locked   whether too many wrong codes in a row locked their second factor (an admin's reset unlocks it)
+     */
+    public record FactorSummary(List<SecondFactor> kinds, int passkeys, boolean locked) {
+
+        /** Copies the kinds. */
+        public FactorSummary {
+            kinds = List.copyOf(kinds);
+        }
+    }
+
+    /** @return what an admin is shown of {@code user}'s second factors */
+    public FactorSummary factorSummary(User user) {
+        return new FactorSummary(secondFactors(user), passkeys.ofUser(user.id()).size(),
+                factors.totp(user.id()).map(TotpRecord::locked).orElse(false));
+    }
+
+    /** @return how far {@code session}, a session of {@code user}, has come */
+    public State stateOf(User user, Session session) {
+        return state(user, session);
+    }
+
+    /** @return every session that is live now (not idle too long, not past its absolute timeout), oldest first */
+    public List<Session> liveSessions() {
+        Instant now = clock.instant();
+        return sessions.list().stream().filter(session -> session.isLive(now, config.idleTimeout())).toList();
+    }
+
+    /**
+     * Ends one session on someone else's behalf (an admin's, from the admin pages); its consoles close as a
+     * sign-out's do. The audit trail records it as the session's user's {@link AuditKind#SESSION_ENDED}, saying by
+     * whom.
+     *
+     * @param session the session's token hash
+     * @param by      the name of who ends it
+     * @return whether there was such a session
+     */
+    public boolean endSession(TokenHash session, String by) {
+        Optional<Session> found = sessions.find(session);
+        boolean ended = sessions.end(session);
+        if (ended) {
+            String whose = found.map(Session::userId).map(id -> users.byId(id).map(User::name).orElse(id))
+                    .orElse("");
+            audit.record(AuditEvent.of(AuditKind.SESSION_ENDED, whose, found.map(Session::address).orElse(""))
+                    .with("session", session.fingerprint()).with("why", "ended by an admin").with("by", by));
+            log.info("{} ended session {} of {}", by, session.fingerprint(), whose);
+        }
+        return ended;
+    }
 }

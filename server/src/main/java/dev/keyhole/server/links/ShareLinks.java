@@ -325,4 +325,9 @@ public final class ShareLinks {
     public Optional<User> maker(ShareLink link) {
         return users.byId(link.createdBy());
     }
+
+    /** @return every link of every console, newest first, live or not: the admin pages' list (admins only) */
+    public List<ShareLink> all() {
+        return links.list();
+    }
 }

@@ -439,4 +439,16 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     private static ByteBuffer utf8(GuacamoleInstruction instruction) {
         return ByteBuffer.wrap(instruction.toString().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** @return the tunnel's id, as its browser received it when the tunnel opened (it opens nothing by itself) */
+    String id() {
+        return id.toString();
+    }
+
+    /** @return whether it relays a console now: joined to it in guacd, and not closed */
+    boolean relaying() {
+        synchronized (lock) {
+            return guacd != null && !closed;
+        }
+    }
 }

@@ -9,11 +9,13 @@ import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
+import java.time.Instant;
 import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.audit.AuditTrail;
 import dev.keyhole.server.auth.TokenHash;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -344,5 +346,46 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     public void close() {
         paceSweep.cancel(false);
         consoles.closeAll();
+    }
+
+    /**
+     * A console someone has open now, as the admin pages show it: who, which console, since when, watching or
+     * typing; nothing of guacd (no connection id, host or port).
+     *
+     * @param id      the tunnel's id, which {@link #closeTunnel} takes
+     * @param target  the console's target name
+     * @param caller  who holds it: a signed-in person, a share link's guest, or both
+     * @param since   when it joined the console
+     * @param mayType whether its person may type into it (else they watch)
+     */
+    public record OpenConsole(String id, String target, Caller caller, Instant since, boolean mayType) {
+    }
+
+    /** @return every tunnel relaying a console now, oldest first (those still connecting are left out) */
+    public List<OpenConsole> openConsoles() {
+        return open.all().stream().filter(Tunnel::relaying)
+                .map(tunnel -> new OpenConsole(tunnel.id(), tunnel.request().shownTarget(), tunnel.caller(),
+                        tunnel.since(), tunnel.mayType()))
+                .sorted(Comparator.comparing(OpenConsole::since)).toList();
+    }
+
+    /**
+     * Closes one tunnel (an admin kicks a viewer): its browser hears {@code 0x0301} and {@code why}, and does not
+     * reconnect by itself; its session, if any, goes on, so its page offers to reconnect.
+     *
+     * @param id  the tunnel's id ({@link OpenConsole#id})
+     * @param why what its page says, e.g. "An admin closed your view of this console"
+     * @return whether such a tunnel was open
+     */
+    public boolean closeTunnel(String id, String why) {
+        for (Tunnel tunnel : open.all()) {
+            if (tunnel.id().equals(id)) {
+                log.info("Closing the tunnel of {} to {}: {}", tunnel.request().caller(),
+                        tunnel.request().shownTarget(), why);
+                tunnel.close(GuacamoleStatus.CLIENT_UNAUTHORIZED, why);
+                return true;
+            }
+        }
+        return false;
     }
 }

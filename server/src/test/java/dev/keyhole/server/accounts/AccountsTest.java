@@ -337,4 +337,38 @@ class AccountsTest {
         assertNotEquals(token.value(), begun.tokens().session().value());
         assertFalse(admin.toString().contains(PASSWORD));
     }
+
+    @Test
+    void anAdminSeesTheLiveSessionsAndTheKindsOfSecondFactorAndEndsOneSession() {
+        User olga = accounts.addUser("olga", Role.OPERATOR, List.of(), PASSWORD);
+        assertEquals(new Accounts.FactorSummary(List.of(), 0, false), accounts.factorSummary(olga));
+        Accounts.Begun enrolling = signIn("olga", PASSWORD);
+        assertEquals(Accounts.State.ENROL, accounts.stateOf(olga, enrolling.resolved().session()));
+        TotpEnrolment enrolment = accounts.beginTotp(enrolling.resolved()).orElseThrow();
+        LeakNeedles.add(enrolment.secret());
+        assertInstanceOf(Accounts.Proven.class, accounts.confirmTotp(enrolling.resolved(),
+                TotpCodes.at(enrolment.secret(), clock.instant())));
+        assertEquals(new Accounts.FactorSummary(List.of(SecondFactor.TOTP), 0, false), accounts.factorSummary(olga));
+
+        accounts.addUser("vera", Role.VIEWER, List.of(), PASSWORD);
+        Accounts.Begun vera = signIn("vera", PASSWORD);
+        Accounts.Begun idle = signIn("vera", PASSWORD);
+        clock.advance(AuthConfig.DEFAULT.idleTimeout().minusMinutes(1));
+        accounts.resolve(vera.tokens().session().value());
+        clock.advance(Duration.ofMinutes(2));
+        List<TokenHash> live = accounts.liveSessions().stream().map(Session::tokenHash).toList();
+        assertEquals(List.of(vera.resolved().session().tokenHash()), live, "the idle ones and olga's are over");
+        assertFalse(live.contains(idle.resolved().session().tokenHash()));
+
+        recorded.clear();
+        assertTrue(accounts.endSession(vera.resolved().session().tokenHash(), "alice"));
+        assertTrue(accounts.resolve(vera.tokens().session().value()).isEmpty(), "ended");
+        assertEquals(List.of("session-ended vera: ended by an admin, by alice"), recorded.stream()
+                .map(e -> e.kind().id() + " " + e.actor() + ": " + e.detail().get("why") + ", by " + e.detail().get("by"))
+                .toList(), "recorded as vera's session's end, by whom");
+        assertEquals(java.util.Optional.of("You were signed out"),
+                accounts.whyEnded(vera.resolved().session().tokenHash(), false));
+        assertFalse(accounts.endSession(vera.resolved().session().tokenHash(), "alice"), "once");
+        assertEquals(List.of(), accounts.liveSessions());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.keyhole.server.tunnel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.KeyholeServer;
@@ -22,9 +23,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.junit.jupiter.api.Test;
 
-/** The tunnel service against a fake guacd: what a browser hears when its console's keyboard stage is switched. */
+/**
+ * The tunnel service against a fake guacd: what a browser hears when its console's keyboard stage is switched, and
+ * what the admin pages see of the open consoles and how they close one.
+ */
 class TunnelServiceTest {
 
     /** What the service recorded in the audit trail. */
@@ -82,6 +87,59 @@ class TunnelServiceTest {
         assertEquals(List.of("console-opened vm type", "console-closed vm Keyboard switched to initramfs "
                 + "(de-de-qwertz)"), recorded.stream().map(e -> e.kind().id() + " " + e.target() + " "
                         + e.detail().getOrDefault("mode", e.detail().get("why"))).toList(), "the audit trail's");
+    }
+
+    @Test
+    void anOpenConsoleIsListedWithoutGuacdsDetailsAndClosingItByItsIdTellsItsBrowserWhy() throws Exception {
+        KeyholeServer.Threads threads = KeyholeServer.Threads.start();
+        TargetDirectory targets = onlyTarget();
+        try (FakeGuacd guacd = new FakeGuacd(0);
+             TunnelService service = new TunnelService(targets, new KeyboardStages(targets),
+                     new GuacdConfig("127.0.0.1", guacd.port()), LimitsConfig.DEFAULT,
+                     Duration.ofSeconds(WAIT_SECONDS), Duration.ofMinutes(1), threads.work(), threads.timers(),
+                     threads.relay(), recorded::add)) {
+            CompletableFuture<FakeGuacd.Peer> owner = guacd.accept("");
+            CompletableFuture<FakeGuacd.Peer> viewer = owner.thenCompose(peer -> guacd.accept(""));
+            RecordingBrowser browser = new RecordingBrowser();
+            service.open(new TunnelRequest("vm", CALLER), browser);
+            String first = browser.firstFrame.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            String id = first.substring("0.,36.".length(), "0.,36.".length() + 36);
+
+            List<TunnelService.OpenConsole> open = service.openConsoles();
+            assertEquals(1, open.size(), open::toString);
+            assertEquals(id, open.get(0).id(), "the id its browser got");
+            assertEquals("vm", open.get(0).target());
+            assertEquals(CALLER, open.get(0).caller());
+            assertTrue(open.get(0).mayType(), "an operator types");
+            assertFalse(open.toString().contains("192.0.2.9") || open.toString().contains("3389")
+                    || open.toString().contains(String.valueOf(guacd.port())), "nothing of the console's or guacd's");
+
+            assertFalse(service.closeTunnel("no-such-tunnel", "An admin closed your view of this console"));
+            assertTrue(service.closeTunnel(id, "An admin closed your view of this console"));
+            Closed closed = browser.closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(TunnelStatus.of(GuacamoleStatus.CLIENT_UNAUTHORIZED), closed.status(), "0x0301: no retry");
+            assertEquals("An admin closed your view of this console", closed.message());
+            assertEquals(List.of(), service.openConsoles(), "closed: listed no more");
+            owner.get(WAIT_SECONDS, TimeUnit.SECONDS).close();
+            viewer.get(WAIT_SECONDS, TimeUnit.SECONDS).close();
+        } finally {
+            threads.close();
+        }
+    }
+
+    /** A directory of {@link #TARGET} alone. */
+    private static TargetDirectory onlyTarget() {
+        return new TargetDirectory() {
+            @Override
+            public List<Target> list() {
+                return List.of(TARGET);
+            }
+
+            @Override
+            public Optional<Target> find(String name) {
+                return TARGET.name().equals(name) ? Optional.of(TARGET) : Optional.empty();
+            }
+        };
     }
 
     /** The next instruction {@code peer} received that is not {@code skipped}. */
