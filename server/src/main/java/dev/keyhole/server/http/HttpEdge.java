@@ -139,6 +139,7 @@ public final class HttpEdge {
         new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json, audit).addTo(api);
         new MachinesApi(machines, audit).addTo(api);
         new AuditApi(audit.store(), json).addTo(api);
+        new AdminApi(accounts, links, tunnels, json).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
         ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers, audit));
         events.setAsyncSupported(true);
