@@ -2,7 +2,8 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ApiError, confirmTotp, createLink, csrfToken, fetchLinks, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
+  ApiError, addUser, changeUser, closeTunnel, confirmTotp, createLink, endSession, fetchAdminSessions,
+  fetchAdminUsers, fetchAllLinks, issueUserLink, userAction, csrfToken, fetchLinks, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
   finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, performAction, redeemLink,
   removePasskey, revokeLink, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
   startPasskeySecondFactor, startPasskeySignIn, startTotpEnrolment, submitCode, switchKeyboardStage,
@@ -291,4 +292,56 @@ test("share link answers of the wrong shape, and terms the server refuses", asyn
     message: "A link works from 1 minute to 1440 minutes (links.max-lifetime)." });
   serve(() => json(404, { error: "No such live link of yours" }));
   await assert.rejects(revokeLink("L1"), { status: 404, message: "No such live link of yours." });
+});
+
+const ADMIN_USER = { id: "u1", name: "opal", role: "operator", targets: ["web-*"], disabled: false,
+  createdAt: "2031-05-06T10:00:00Z", secondFactors: { kinds: ["totp"], passkeys: 0, locked: false }, sessions: 1,
+  you: false };
+
+test("each admin route, with its JSON body and the page's CSRF token", async () => {
+  cookies("__Host-keyhole-csrf=T0K3N");
+  const sessions = { sessions: [{ id: "AbCdEfGh", user: "opal", consoles: [] }], guests: [] };
+  const calls = serve((url, init) => {
+    if (url === "api/admin/users" && init.method !== "POST") return json(200, { users: [ADMIN_USER] });
+    if (url === "api/admin/users" || url.endsWith("/change")) {
+      return json(200, { user: ADMIN_USER, sessionsEnded: 1 });
+    }
+    if (url.endsWith("/link")) return json(200, { url: "http://k/sign-in.html#link=x", expiresAt: "2031" });
+    if (url === "api/admin/sessions") return json(200, sessions);
+    if (url === "api/admin/links") return json(200, { links: [LINK] });
+    return json(200, { ok: true });
+  });
+  assert.deepEqual(await fetchAdminUsers(), [ADMIN_USER]);
+  const added = { name: "opal", role: "operator", targets: [], password: "twelve chars" };
+  assert.deepEqual(await addUser(added), ADMIN_USER);
+  assert.deepEqual(await changeUser("u 1", { role: "viewer", targets: ["web-*"] }),
+    { user: ADMIN_USER, sessionsEnded: 1 });
+  await userAction("u1", "reset-second-factor");
+  assert.equal((await issueUserLink("u1")).url, "http://k/sign-in.html#link=x");
+  assert.deepEqual(await fetchAdminSessions(), sessions);
+  await endSession("AbCd/Gh");
+  await closeTunnel("t-1");
+  assert.deepEqual(await fetchAllLinks(), [LINK]);
+  assert.deepEqual(calls.map((c) => [c.init.method || "GET", c.url]), [["GET", "api/admin/users"],
+    ["POST", "api/admin/users"], ["POST", "api/admin/users/u%201/change"],
+    ["POST", "api/admin/users/u1/reset-second-factor"], ["POST", "api/admin/users/u1/link"],
+    ["GET", "api/admin/sessions"], ["POST", "api/admin/sessions/AbCd%2FGh/end"],
+    ["POST", "api/admin/tunnels/t-1/close"], ["GET", "api/admin/links"]]);
+  assert.equal(calls[1].init.body, JSON.stringify(added));
+  assert.equal(calls[4].init.body, JSON.stringify({ minutes: 60 }), "an hour unless asked");
+  for (const c of calls.filter((c) => c.init.method === "POST")) {
+    assert.equal(c.init.headers["X-Keyhole-CSRF"], "T0K3N", c.url);
+  }
+});
+
+test("admin answers of the wrong shape, and a caller who is no admin", async () => {
+  serve(() => json(200, { users: [{ id: "u1", name: "opal" }] }));
+  await assert.rejects(fetchAdminUsers(), { message: "The Keyhole server sent an unexpected list of users." });
+  serve(() => json(200, { sessions: [{ id: "x" }], guests: [] }));
+  await assert.rejects(fetchAdminSessions(), { message: "The Keyhole server sent an unexpected list of sessions." });
+  serve(() => json(403, { error: "The admin pages are for admins only" }));
+  await assert.rejects(fetchAllLinks(), { status: 403, message: "The admin pages are for admins only." });
+  serve(() => json(409, { error: "You cannot disable yourself: another admin can" }));
+  await assert.rejects(userAction("u1", "disable"), { status: 409,
+    message: "You cannot disable yourself: another admin can." });
 });

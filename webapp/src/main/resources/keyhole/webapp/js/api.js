@@ -644,3 +644,162 @@ export function tunnelData(name) {
 export function consoleUrl(name) {
   return "console.html?target=" + encodeURIComponent(name);
 }
+
+// --- the admin pages (admin.html; admins only: anyone else gets 403) ------------------------------------------------
+
+/**
+ * A user as the admin pages see them. targets: their target-name patterns, [] for every console; createdAt: an ISO
+ * instant; secondFactors.kinds: "passkey", "totp", those they have, with how many passkeys and whether too many
+ * wrong codes locked them; sessions: how many live sessions they have; you: whether it is the admin who asks.
+ * @typedef {{id: string, name: string, role: string, targets: string[], disabled: boolean, createdAt: string,
+ *     secondFactors: {kinds: string[], passkeys: number, locked: boolean}, sessions: number, you: boolean}} AdminUser
+ */
+
+/**
+ * A console held open now: its tunnel's id (for closeTunnel), the target, since when (ISO), "watch" or "type", and
+ * the fingerprint of the share link it came through (null for none).
+ * @typedef {{tunnel: string, target: string, since: string, mode: string, link: (string|null)}} OpenConsole
+ */
+
+/**
+ * A live session: id, its token hash's short fingerprint (for endSession); its user's name and role; the address and
+ * browser it signed in from; createdAt and lastSeenAt, ISO; secondFactor: what it proved ("totp", "recovery-code",
+ * "passkey", "link"; null: none); state: "signed-in", "second-factor" or "enrol"; you: the admin's own session.
+ * @typedef {{id: string, user: string, role: string, address: string, userAgent: string, createdAt: string,
+ *     lastSeenAt: string, secondFactor: (string|null), state: string, you: boolean,
+ *     consoles: OpenConsole[]}} AdminSession
+ */
+
+/**
+ * A share link's guest without an account in a console now: its tunnel's id, the link's fingerprint and id, whose
+ * link, which console, "watch" or "type", since when (ISO) and from where.
+ * @typedef {{tunnel: string, link: string, linkId: string, maker: string, target: string, mode: string,
+ *     since: string, address: string}} LinkGuestNow
+ */
+
+/** Whether a value has what the admin pages read of an AdminUser. */
+function adminUser(user) {
+  return !!user && typeof user.id === "string" && typeof user.name === "string" && typeof user.role === "string"
+    && Array.isArray(user.targets) && !!user.secondFactors && Array.isArray(user.secondFactors.kinds);
+}
+
+/**
+ * Every user.
+ *
+ * @returns {Promise<AdminUser[]>} by name
+ * @throws {ApiError} 403 for anyone but an admin
+ */
+export async function fetchAdminUsers() {
+  const body = await json(await call("api/admin/users"), "list of users");
+  if (!body || !Array.isArray(body.users) || !body.users.every(adminUser)) {
+    throw new ApiError("The Keyhole server sent an unexpected list of users.", 0);
+  }
+  return body.users;
+}
+
+/**
+ * Adds a user with a password.
+ *
+ * @param {{name: string, role: string, targets: string[], password: string}} user targets: [] for every console
+ * @returns {Promise<AdminUser>} the new user
+ * @throws {ApiError} 400 for a name, pattern or password the server refuses (the message says why); 409 for a
+ *     taken name
+ */
+export async function addUser(user) {
+  const body = await post("api/admin/users", user, "new user");
+  if (!body || !adminUser(body.user)) throw new ApiError("The Keyhole server sent an unexpected new user.", 0);
+  return body.user;
+}
+
+/**
+ * Changes a user's role and consoles; less than before ends their sessions.
+ *
+ * @param {string} id the user's id
+ * @param {{role: string, targets: string[]}} change targets: [] for every console
+ * @returns {Promise<{user: AdminUser, sessionsEnded: number}>} the user afterwards, and how many sessions ended
+ * @throws {ApiError} 400 for a pattern the server refuses; 409 for taking rights away from oneself
+ */
+export async function changeUser(id, change) {
+  const body = await post(`api/admin/users/${encodeURIComponent(id)}/change`, change, "changed user");
+  if (!body || !adminUser(body.user)) throw new ApiError("The Keyhole server sent an unexpected changed user.", 0);
+  return { user: body.user, sessionsEnded: Number(body.sessionsEnded) || 0 };
+}
+
+/**
+ * One of the actions on a user that take no more than its name: "disable" (and sign them out everywhere),
+ * "enable", "reset-second-factor" (their app, recovery codes and passkeys; they enrol anew) or "remove" (with
+ * their sessions, second factors and links).
+ *
+ * @param {string} id the user's id
+ * @param {string} action the action
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 for a user removed meanwhile; 409 for disabling, removing or resetting oneself
+ */
+export async function userAction(id, action) {
+  await post(`api/admin/users/${encodeURIComponent(id)}/${encodeURIComponent(action)}`, {}, "answer");
+}
+
+/**
+ * Makes a one-time sign-in link for a user (it signs them in once, without password or second factor). Shown once.
+ *
+ * @param {string} id the user's id
+ * @param {number} [minutes] how long it works (1 to 10080; 60 by default)
+ * @returns {Promise<{url: string, expiresAt: string}>} the link and when it stops working
+ * @throws {ApiError} 409 for a disabled user
+ */
+export async function issueUserLink(id, minutes = 60) {
+  const body = await post(`api/admin/users/${encodeURIComponent(id)}/link`, { minutes }, "sign-in link");
+  if (!body || typeof body.url !== "string") throw new ApiError("The Keyhole server sent an unexpected link.", 0);
+  return body;
+}
+
+/**
+ * Every live session with the consoles it holds open, and the share links' guests in consoles.
+ *
+ * @returns {Promise<{sessions: AdminSession[], guests: LinkGuestNow[]}>} sessions oldest first
+ * @throws {ApiError} 403 for anyone but an admin
+ */
+export async function fetchAdminSessions() {
+  const body = await json(await call("api/admin/sessions"), "list of sessions");
+  if (!body || !Array.isArray(body.sessions) || !Array.isArray(body.guests)
+      || !body.sessions.every((s) => s && typeof s.id === "string" && Array.isArray(s.consoles))) {
+    throw new ApiError("The Keyhole server sent an unexpected list of sessions.", 0);
+  }
+  return body;
+}
+
+/**
+ * Ends someone's session: their consoles close at once, saying an admin ended it.
+ *
+ * @param {string} id the session's id (AdminSession.id)
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 when it ended meanwhile; 409 for the admin's own session
+ */
+export async function endSession(id) {
+  await post(`api/admin/sessions/${encodeURIComponent(id)}/end`, {}, "answer");
+}
+
+/**
+ * Closes one person's view of a console (their session goes on; their page offers to reconnect).
+ *
+ * @param {string} tunnel the tunnel's id (OpenConsole.tunnel)
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 when it closed meanwhile
+ */
+export async function closeTunnel(tunnel) {
+  await post(`api/admin/tunnels/${encodeURIComponent(tunnel)}/close`, {}, "answer");
+}
+
+/**
+ * Every share link of every console, live or not (revoke one with revokeLink).
+ *
+ * @returns {Promise<ShareLink[]>} newest first
+ * @throws {ApiError} 403 for anyone but an admin
+ */
+export async function fetchAllLinks() {
+  const body = await json(await call("api/admin/links"), "list of links");
+  if (!body || !Array.isArray(body.links) || !body.links.every(shareLink)) {
+    throw new ApiError("The Keyhole server sent an unexpected list of links.", 0);
+  }
+  return body.links;
+}
