@@ -1,13 +1,15 @@
 /**
- * Who is signed in, in the header bar of the pages behind the sign-in (index.html, console.html, passkeys.html): the
- * user's name on a small button that opens a menu with their role, "Passkeys…", "Sign out" and "Sign out
- * everywhere". Signing out, or finding the session gone, goes to the sign-in page.
+ * Who is signed in, in the header bar of the pages behind the sign-in (index.html, console.html, passkeys.html,
+ * admin.html): the user's name on a small button that opens a menu with their role, "Passkeys…", for admins
+ * "Admin…", "Sign out" and "Sign out everywhere". Signing out, or finding the session gone, goes to the sign-in
+ * page.
  *
  * Each page's bar has an empty, hidden <div id="account" class="account">, which this module fills (and shows
  * once the session is known):
  *   #account > button#account-button[aria-expanded] > an icon, #signed-in-user (the name), #signed-in-role (wide
  *              screens), a caret
- *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), button#sign-out,
+ *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), a#admin-pages (admin.html,
+ *              admins only), button#sign-out,
  *              button#sign-out-everywhere, #account-message
  * #account carries data-state = loading | signed-in | guest | signing-out.
  *
@@ -48,6 +50,9 @@ function buildMenu(box) {
   const passkeys = element("a", { id: "manage-passkeys", class: "menu-item", href: "passkeys.html",
     text: "Passkeys…" });
   if (onPasskeysPage) passkeys.setAttribute("aria-current", "page");
+  const admin = element("a", { id: "admin-pages", class: "menu-item", href: "admin.html", text: "Admin…",
+    hidden: "" });
+  if (/(^|\/)admin\.html$/.test(location.pathname)) admin.setAttribute("aria-current", "page");
   box.append(
     element("button", { id: "account-button", class: "account-button", type: "button", "aria-expanded": "false",
       "aria-controls": "account-menu" }, accountIcon(),
@@ -57,6 +62,7 @@ function buildMenu(box) {
     element("div", { id: "account-menu", class: "account-menu", hidden: "" },
       element("p", { id: "account-summary", class: "account-summary" }),
       passkeys,
+      admin,
       element("button", { id: "sign-out", class: "menu-item", type: "button", text: "Sign out" }),
       element("button", { id: "sign-out-everywhere", class: "menu-item", type: "button",
         title: "Ends your sessions in every browser, this one too", text: "Sign out everywhere" }),
@@ -133,6 +139,7 @@ export async function showAccount() {
     byId("account-summary").textContent = `Signed in as ${session.user.name} (${role})`
       + (session.guest ? `. ${guestSummary(session.guest)}` : "");
     button.title = `Signed in as ${session.user.name}`;
+    byId("admin-pages").hidden = session.user.role !== "admin";
     // On a phone's console page the button shows an icon only: its name for screen readers says whose it is.
     button.setAttribute("aria-label", `${session.user.name}, ${role}: account menu`);
   }

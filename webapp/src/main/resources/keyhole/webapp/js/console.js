@@ -172,7 +172,9 @@ session.addEventListener("ended", ({ detail: { reason, status } }) => {
   if (reason === "disconnected") {
     render("disconnected", "Disconnected — the console session ended.", "Reconnect");
   } else {
-    render("error", sentence(status.message), "Try again");
+    // 0x0301 with the session still valid (an admin closed this view, or guacd refused the console's logon):
+    // nothing retries by itself, and the person may connect again.
+    render("error", sentence(status.message), status.code === 0x0301 ? "Reconnect" : "Try again");
     // 0x0301 is also guacd's refused console logon: only the server's session says which it was.
     if (status.code === 0x0301 && guestPage) {
       guestEnded = `${sentence(status.message)} Ask whoever sent it for a new one.`;

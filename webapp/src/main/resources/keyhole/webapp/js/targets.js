@@ -1,7 +1,8 @@
 /**
  * The targets page (index.html): lists the consoles the server offers, and the VirtualBox hosts' VMs with their
  * state and actions (machines.js).
- * #targets carries data-state = loading | loaded | empty | error.
+ * #targets carries data-state = loading | loaded | empty | error; #targets-notice says what another page sent
+ * this one here for (?notice=admins-only).
  */
 import { consoleUrl, fetchMachines, fetchTargets } from "./api.js";
 import { element, byId } from "./dom.js";
@@ -13,6 +14,21 @@ const page = byId("targets");
 const message = byId("targets-message");
 const list = byId("target-list");
 const machines = new MachineList(byId("machines"), byId("hosts"), byId("machine-list"));
+
+/** Sentences another page may send this one to say (?notice=KEY): only these, never the query's own text. */
+const NOTICES = { "admins-only": "The admin pages are for admins only." };
+
+/** Shows the notice another page sent (the admin page, to someone who is not an admin), once. */
+function showNotice() {
+  const params = new URLSearchParams(location.search);
+  const text = NOTICES[params.get("notice")];
+  if (!text) return;
+  const notice = byId("targets-notice");
+  notice.textContent = text;
+  notice.hidden = false;
+  params.delete("notice");
+  history.replaceState(null, "", location.pathname + (params.size > 0 ? `?${params}` : "") + location.hash);
+}
 
 /** Shows a state of the page with its message (or none). */
 function show(state, text) {
@@ -54,5 +70,6 @@ async function load() {
   }
 }
 
+showNotice();
 showAccount();
 load();
