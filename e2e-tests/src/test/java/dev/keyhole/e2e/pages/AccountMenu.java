@@ -9,7 +9,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Who is signed in, in the bar of the pages behind the sign-in (the targets page, the console page):
  * {@code #account} (data-state loading|signed-in|signing-out) with {@code #account-button}, which opens
- * {@code #account-menu}: {@code #manage-passkeys}, {@code #sign-out} and {@code #sign-out-everywhere}.
+ * {@code #account-menu}: {@code #manage-passkeys}, {@code #admin-pages} (admins only), {@code #sign-out} and
+ * {@code #sign-out-everywhere}.
  */
 public final class AccountMenu {
 
@@ -62,6 +63,18 @@ public final class AccountMenu {
     public PasskeysPage passkeys() {
         press("manage-passkeys");
         return PasskeysPage.attach(driver);
+    }
+
+    /** @return whether the open menu offers "Admin…" (to admins only): opens the menu to look */
+    public boolean offersAdmin() {
+        open();
+        return driver.findElement(By.id("admin-pages")).isDisplayed();
+    }
+
+    /** Opens the admin pages: opens the menu, presses "Admin…". */
+    public AdminPage admin() {
+        press("admin-pages");
+        return AdminPage.attach(driver);
     }
 
     /** Signs out: opens the menu, presses "Sign out" (the page goes to the sign-in page). */
