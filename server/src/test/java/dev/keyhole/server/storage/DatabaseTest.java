@@ -52,7 +52,8 @@ class DatabaseTest {
         Database database = databases.open(vendor);
 
         for (String table : SchemaParityTest.TABLES) {
-            assertEquals(0, count(database, table), table);
+            // audit_head holds the audit chain's end from the start: its one row, before the first event
+            assertEquals(table.equals("audit_head") ? 1 : 0, count(database, table), table);
         }
     }
 
