@@ -5,6 +5,7 @@ import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.accounts.UserExistsException;
 import dev.keyhole.server.auth.Token;
+import dev.keyhole.server.audit.Actor;
 import dev.keyhole.server.audit.AuditLog;
 import dev.keyhole.server.audit.JdbcAuditStore;
 import dev.keyhole.server.config.ConfigException;
@@ -127,26 +128,24 @@ final class UserCommand {
                 case "change" -> change(accounts, a);
                 case "disable" -> {
                     User user = user(accounts, a);
-                    accounts.users().setDisabled(user.id(), true);
-                    int ended = accounts.signOutEverywhere(user.id());
+                    int ended = accounts.disable(user, Actor.COMMAND_LINE);
                     out.println("Disabled " + user.name() + " (" + ended + " session(s) ended)");
                 }
                 case "enable" -> {
                     User user = user(accounts, a);
-                    accounts.users().setDisabled(user.id(), false);
+                    accounts.enable(user, Actor.COMMAND_LINE);
                     out.println("Enabled " + user.name());
                 }
                 case "reset-second-factor" -> {
                     User user = user(accounts, a);
-                    boolean had = accounts.resetSecondFactor(user.id());
-                    accounts.signOutEverywhere(user.id());
+                    boolean had = accounts.resetSecondFactor(user.id(), Actor.COMMAND_LINE);
                     out.println(had ? "Reset " + user.name() + "'s second factor (authenticator app, recovery codes "
                             + "and passkeys): they enrol a new one at their next sign-in"
                             : user.name() + " had no second factor to reset");
                 }
                 case "remove" -> {
                     User user = user(accounts, a);
-                    accounts.users().remove(user.id());
+                    accounts.remove(user, Actor.COMMAND_LINE);
                     out.println("Removed " + user.name() + " with their sessions, second factors and links");
                 }
                 case "link" -> {
@@ -176,7 +175,7 @@ final class UserCommand {
         }
         char[] password = a.passwordStdin ? passwordFromStdin() : passwordTwice();
         try {
-            User user = accounts.addUser(name, role, patterns, new String(password));
+            User user = accounts.addUser(name, role, patterns, new String(password), Actor.COMMAND_LINE);
             out.println("Added " + user.name() + " (" + user.role().id() + (patterns.isEmpty() ? ", every console"
                     : ", consoles " + String.join(",", patterns)) + ")"
                     + (accounts.config().requireSecondFactor() && role != Role.VIEWER
@@ -204,7 +203,7 @@ final class UserCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        int ended = accounts.change(user, role, patterns);
+        int ended = accounts.change(user, role, patterns, Actor.COMMAND_LINE);
         out.println("Changed " + user.name() + " to " + role.id() + ", " + (patterns.isEmpty() ? "every console"
                 : "consoles " + String.join(",", patterns)) + (ended > 0 ? " (" + ended + " session(s) ended)" : ""));
     }

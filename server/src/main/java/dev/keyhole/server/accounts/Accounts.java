@@ -1,6 +1,7 @@
 package dev.keyhole.server.accounts;
 
 import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.audit.Actor;
 import dev.keyhole.server.audit.AuditEvent;
 import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.audit.AuditTrail;
@@ -246,12 +247,48 @@ public final class Accounts {
      * @throws UserExistsException when the name is taken
      */
     public User addUser(String name, Role role, List<String> targetPatterns, CharSequence password) {
+        return addUser(name, role, targetPatterns, password, Actor.KEYHOLE);
+    }
+
+    /**
+     * Adds a user with a password, recorded as {@code by}'s doing.
+     *
+     * @throws IllegalArgumentException when the password is not good enough (the message says why)
+     * @throws UserExistsException when the name is taken
+     */
+    public User addUser(String name, Role role, List<String> targetPatterns, CharSequence password, Actor by) {
         passwordProblem(password).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
         User user = users.add(new NewUser(name, role, targetPatterns, hasher.hash(password)));
         log.info("Added the user {} ({})", user.name(), user.role().id());
+        audit.record(about(by.did(AuditKind.USER_ADDED), user).with("role", user.role().id())
+                .with("consoles", patternsText(user.targetPatterns())));
         return user;
+    }
+
+    /**
+     * Disables a user, which ends every session of theirs.
+     *
+     * @return how many sessions ended
+     */
+    public int disable(User user, Actor by) {
+        users.setDisabled(user.id(), true);
+        audit.record(about(by.did(AuditKind.USER_DISABLED), user));
+        return endSessions(user, by, "the account was disabled");
+    }
+
+    /** Enables a disabled user again. */
+    public void enable(User user, Actor by) {
+        users.setDisabled(user.id(), false);
+        audit.record(about(by.did(AuditKind.USER_ENABLED), user));
+    }
+
+    /** Removes a user, with their sessions, second factors and share links. */
+    public void remove(User user, Actor by) {
+        users.remove(user.id());
+        log.info("Removed the user {}", user.name());
+        audit.record(about(by.did(AuditKind.USER_REMOVED), user));
     }
 
     /**
@@ -261,9 +298,10 @@ public final class Accounts {
      * @param user     who
      * @param role     their role from now on
      * @param patterns their target-name patterns from now on; empty: every target
+     * @param by       who changes it
      * @return how many sessions ended
      */
-    public int change(User user, Role role, List<String> patterns) {
+    public int change(User user, Role role, List<String> patterns, Actor by) {
         List<String> checked = User.checkPatterns(patterns);
         boolean lowered = role.compareTo(user.role()) < 0
                 || !checked.isEmpty() && !Set.copyOf(checked).equals(Set.copyOf(user.targetPatterns()));
@@ -271,7 +309,20 @@ public final class Accounts {
         users.setTargetPatterns(user.id(), checked);
         log.info("Changed {}: {} → {}, consoles {} → {}", user.name(), user.role().id(), role.id(),
                 user.targetPatterns().isEmpty() ? "*" : user.targetPatterns(), checked.isEmpty() ? "*" : checked);
-        return lowered ? signOutEverywhere(user.id()) : 0;
+        audit.record(about(by.did(AuditKind.USER_CHANGED), user).with("role", role.id())
+                .with("consoles", patternsText(checked)).with("fromRole", user.role().id())
+                .with("fromConsoles", patternsText(user.targetPatterns())));
+        return lowered ? endSessions(user, by, "what they may do was changed") : 0;
+    }
+
+    /** Ends every session of a user because of what {@code by} did to their account, and records it. */
+    private int endSessions(User user, Actor by, String why) {
+        int ended = sessions.endAll(user.id());
+        if (ended > 0) {
+            audit.record(AuditEvent.of(AuditKind.SESSION_ENDED, user.name(), "").with("sessions", ended)
+                    .with("why", why).with("by", by.name()));
+        }
+        return ended;
     }
 
     /** @return the users */
@@ -569,12 +620,17 @@ public final class Accounts {
 
     /**
      * Forgets a user's second factors: their TOTP secret, recovery codes and passkeys (an admin's reset, which also
-     * unlocks them). They enrol anew at their next sign-in.
+     * unlocks them), and ends their sessions. They enrol anew at their next sign-in.
      *
+     * @param by who resets them
      * @return whether there was anything to forget
      */
-    public boolean resetSecondFactor(String userId) {
+    public boolean resetSecondFactor(String userId, Actor by) {
         boolean totp = factors.reset(userId);
+        users.byId(userId).ifPresent(user -> {
+            audit.record(about(by.did(AuditKind.SECOND_FACTOR_RESET), user));
+            endSessions(user, by, "the second factor was reset");
+        });
         int removed = passkeys.removeAll(userId);
         if (removed > 0) {
             log.info("Removed the {} passkey(s) of user {} with their second factor",
@@ -663,6 +719,8 @@ public final class Accounts {
         }
         User admin = users.add(new NewUser(name, Role.ADMIN, List.of(), hasher.hash(password)));
         log.info("{} set up the first admin, {}", address, admin.name());
+        audit.record(about(new Actor(admin.name(), address).did(AuditKind.USER_ADDED), admin)
+                .with("role", admin.role().id()).with("consoles", "*").with("firstAdmin", true));
         return begin(admin, null, address, userAgent);
     }
 
@@ -733,6 +791,15 @@ public final class Accounts {
 
     private static String recordId(String userId) {
         return "user:" + userId + ":totp";
+    }
+
+    /** @return an event about a user: who it was done to */
+    private static AuditEvent about(AuditEvent event, User user) {
+        return event.with("user", user.name());
+    }
+
+    private static String patternsText(List<String> patterns) {
+        return patterns.isEmpty() ? "*" : String.join(",", patterns);
     }
 
     private static AuditEvent signedIn(Resolved resolved, String factor) {

@@ -6,6 +6,7 @@ import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.audit.Actor;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.SecondFactor;
 import dev.keyhole.server.accounts.Session;
@@ -172,7 +173,8 @@ final class AdminApi {
             // The name, role and consoles are checked before the password is hashed, which takes a while.
             Role role = role(body);
             List<String> patterns = User.checkPatterns(targets(body));
-            User added = accounts.addUser(name, role, patterns, body.path("password").asText(""));
+            User added = accounts.addUser(name, role, patterns, body.path("password").asText(""),
+                    Actor.of(call.caller()));
             return ApiServlet.Json.ok(Map.of("user", view(added, admin, List.of())));
         } catch (UserExistsException e) {
             throw new GuacamoleResourceConflictException("There is a user called " + name + " already");
@@ -197,7 +199,7 @@ final class AdminApi {
                     + "can");
         }
         List<TokenHash> before = sessionsOf(user);
-        int ended = accounts.change(user, role, patterns);
+        int ended = accounts.change(user, role, patterns, Actor.of(call.caller()));
         if (ended > 0) {
             closeConsoles(before, "What you may do was changed");
         }
@@ -209,15 +211,14 @@ final class AdminApi {
         User user = user(call);
         refuseSelf(admin, user, "You cannot disable yourself: another admin can");
         List<TokenHash> before = sessionsOf(user);
-        accounts.users().setDisabled(user.id(), true);
-        int ended = accounts.signOutEverywhere(user.id());
+        int ended = accounts.disable(user, Actor.of(call.caller()));
         closeConsoles(before, "Your account was disabled");
         return ApiServlet.Json.ok(Map.of("ok", true, "sessionsEnded", ended));
     }
 
     private ApiServlet.Answer enable(Identity admin, ApiServlet.Call call) throws GuacamoleException {
         User user = user(call);
-        accounts.users().setDisabled(user.id(), false);
+        accounts.enable(user, Actor.of(call.caller()));
         return ApiServlet.Json.ok(Map.of("ok", true));
     }
 
@@ -226,8 +227,7 @@ final class AdminApi {
         refuseSelf(admin, user, "You cannot reset your own second factor here: remove a passkey on the Passkeys "
                 + "page, or ask another admin");
         List<TokenHash> before = sessionsOf(user);
-        boolean had = accounts.resetSecondFactor(user.id());
-        accounts.signOutEverywhere(user.id());
+        boolean had = accounts.resetSecondFactor(user.id(), Actor.of(call.caller()));
         closeConsoles(before, "Your second factor was reset");
         return ApiServlet.Json.ok(Map.of("ok", true, "had", had));
     }
@@ -236,7 +236,7 @@ final class AdminApi {
         User user = user(call);
         refuseSelf(admin, user, "You cannot remove yourself: another admin can");
         List<TokenHash> before = sessionsOf(user);
-        accounts.users().remove(user.id());
+        accounts.remove(user, Actor.of(call.caller()));
         closeConsoles(before, "Your account was removed");
         return ApiServlet.Json.ok(Map.of("ok", true));
     }

@@ -17,6 +17,7 @@ import dev.keyhole.server.storage.Database.Vendor;
 import dev.keyhole.server.storage.TestDatabases;
 import dev.keyhole.testsupport.LeakNeedles;
 import dev.keyhole.testsupport.TotpCodes;
+import dev.keyhole.server.audit.Actor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -100,6 +101,7 @@ class AccountsTest {
         accounts.signIn(PASSWORD, "a name typed as a password", ADDRESS, "");
         Accounts.Begun begun = signIn("vera", PASSWORD);
         accounts.signOut(begun.resolved());
+        recorded.removeIf(e -> e.kind() == dev.keyhole.server.audit.AuditKind.USER_ADDED);
 
         assertEquals(List.of("sign-in-failed vera: wrong name or password",
                 "sign-in-failed an unknown name: wrong name or password", "sign-in vera: ok password",
@@ -110,6 +112,28 @@ class AccountsTest {
             assertFalse(event.toString().contains("not her password"), event::toString);
             assertEquals(ADDRESS, event.address(), event::toString);
         }
+    }
+
+    @Test
+    void whatIsDoneToUsersIsRecordedAsWhoeverDidIt() {
+        Actor admin = new Actor("root", "192.0.2.99");
+        User olga = accounts.addUser("olga", Role.VIEWER, List.of(), PASSWORD, admin);
+        signIn("olga", PASSWORD);
+        accounts.change(olga, Role.VIEWER, List.of("web-*"), admin);
+        accounts.disable(olga, Actor.COMMAND_LINE);
+        accounts.enable(olga, Actor.COMMAND_LINE);
+        accounts.resetSecondFactor(olga.id(), admin);
+        accounts.remove(olga, admin);
+
+        assertEquals(List.of("user-added root olga", "user-changed root olga", "session-ended olga by root",
+                "user-disabled keyhole-server user olga", "user-enabled keyhole-server user olga",
+                "second-factor-reset root olga", "user-removed root olga"), recorded.stream()
+                .filter(e -> e.kind() != dev.keyhole.server.audit.AuditKind.SIGN_IN)
+                .map(e -> e.kind().id() + " " + e.actor() + " " + (e.detail().containsKey("by")
+                        ? "by " + e.detail().get("by") : e.detail().get("user"))).toList());
+        assertEquals("web-*", recorded.get(2).detail().get("consoles"));
+        assertEquals("viewer", recorded.get(2).detail().get("role"));
+        assertEquals("192.0.2.99", recorded.get(0).address());
     }
 
     @Test
@@ -201,7 +225,7 @@ class AccountsTest {
                 TotpCodes.at(enrolment.secret(), clock.instant())), "locked: even the right code");
 
         User otto = accounts.users().byName("otto").orElseThrow();
-        assertTrue(accounts.resetSecondFactor(otto.id()));
+        assertTrue(accounts.resetSecondFactor(otto.id(), Actor.KEYHOLE));
         assertEquals(Accounts.State.ENROL, signIn("otto", PASSWORD).resolved().state(), "enrols anew");
     }
 
@@ -264,20 +288,20 @@ class AccountsTest {
         User olga = accounts.addUser("olga", Role.VIEWER, List.of(), PASSWORD);
         Accounts.Begun begun = signIn("olga", PASSWORD);
 
-        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of()));
+        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of(), Actor.KEYHOLE));
         olga = accounts.users().byId(olga.id()).orElseThrow();
-        assertEquals(1, accounts.change(olga, Role.VIEWER, List.of("web-*")), "narrowed to web-*");
+        assertEquals(1, accounts.change(olga, Role.VIEWER, List.of("web-*"), Actor.KEYHOLE), "narrowed to web-*");
         assertTrue(accounts.resolve(begun.tokens().session().value()).isEmpty());
         assertEquals(List.of("web-*"), accounts.users().byId(olga.id()).orElseThrow().targetPatterns());
 
         Accounts.Begun again = signIn("olga", PASSWORD);
         olga = accounts.users().byId(olga.id()).orElseThrow();
-        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of()), "widened to every console");
+        assertEquals(0, accounts.change(olga, Role.VIEWER, List.of(), Actor.KEYHOLE), "widened to every console");
         olga = accounts.users().byId(olga.id()).orElseThrow();
-        assertEquals(0, accounts.change(olga, Role.ADMIN, List.of()), "raised");
+        assertEquals(0, accounts.change(olga, Role.ADMIN, List.of(), Actor.KEYHOLE), "raised");
         assertTrue(accounts.resolve(again.tokens().session().value()).isPresent());
         olga = accounts.users().byId(olga.id()).orElseThrow();
-        assertEquals(1, accounts.change(olga, Role.OPERATOR, List.of()), "lowered");
+        assertEquals(1, accounts.change(olga, Role.OPERATOR, List.of(), Actor.KEYHOLE), "lowered");
     }
 
     @Test

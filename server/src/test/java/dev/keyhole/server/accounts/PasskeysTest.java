@@ -14,6 +14,7 @@ import dev.keyhole.server.config.AuthConfig;
 import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.storage.Database.Vendor;
 import dev.keyhole.server.storage.TestDatabases;
+import dev.keyhole.server.audit.Actor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -354,7 +355,7 @@ class PasskeysTest {
         SoftAuthenticator phone = operatorWithPasskey("olga");
         User olga = accounts.users().byName("olga").orElseThrow();
 
-        assertTrue(accounts.resetSecondFactor(olga.id()));
+        assertTrue(accounts.resetSecondFactor(olga.id(), Actor.KEYHOLE));
         assertTrue(passkeys.of(olga).isEmpty());
         assertInstanceOf(Passkeys.Refused.class, signInWith(phone));
         assertEquals(Accounts.State.ENROL, signInWithPassword("olga").state());
