@@ -8,12 +8,10 @@ import dev.keyhole.server.UserCommand.UsageException;
 import dev.keyhole.server.audit.AuditChain;
 import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.audit.JdbcAuditStore;
-import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.ConfigLoader;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.storage.DataDirectory;
 import dev.keyhole.server.storage.Database;
-import dev.keyhole.server.storage.StorageException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -63,19 +61,7 @@ final class AuditCommand {
      * @return the exit status
      */
     static int main(List<String> args) {
-        try {
-            return new AuditCommand(System.out, Clock.systemUTC()).run(args);
-        } catch (UsageException e) {
-            System.err.println("keyhole-server audit: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        } catch (Failure | StorageException e) {
-            System.err.println("keyhole-server audit: " + e.getMessage());
-            return 1;
-        }
+        return Commands.run("audit", USAGE, () -> new AuditCommand(System.out, Clock.systemUTC()).run(args));
     }
 
     int run(List<String> args) throws UsageException, Failure {

@@ -8,12 +8,10 @@ import dev.keyhole.server.auth.Token;
 import dev.keyhole.server.audit.Actor;
 import dev.keyhole.server.audit.AuditLog;
 import dev.keyhole.server.audit.JdbcAuditStore;
-import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.ConfigLoader;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.storage.DataDirectory;
 import dev.keyhole.server.storage.Database;
-import dev.keyhole.server.storage.StorageException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -94,20 +92,10 @@ final class UserCommand {
      * @return the exit status
      */
     static int main(List<String> args) {
-        try {
+        return Commands.run("user", USAGE, () -> {
             new UserCommand(System.out, System.in, System.console()).run(args);
             return 0;
-        } catch (UsageException e) {
-            System.err.println("keyhole-server user: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        } catch (Failure | StorageException e) {
-            System.err.println("keyhole-server user: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     void run(List<String> args) throws UsageException, Failure {
