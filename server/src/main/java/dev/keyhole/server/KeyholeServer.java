@@ -91,7 +91,10 @@ public final class KeyholeServer implements AutoCloseable {
     private final URI uri;
     /** The URL people open Keyhole at: the first allowed origin, else {@link #uri}. */
     private final URI publicUri;
-    /** What runs on the timer: the {@link SessionSweep}'s turns, the audit trail's daily retention. */
+    /**
+     * What runs on the timer: the {@link SessionSweep}'s turns, the audit trail's daily retention, ending the
+     * sessions that timed out every minute.
+     */
     private final List<ScheduledFuture<?>> timed;
 
     private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
@@ -186,6 +189,13 @@ public final class KeyholeServer implements AutoCloseable {
                 log.warn("Deleting old audit events failed (tried again tomorrow): {}", e.getMessage());
             }
         }), 0, 1, TimeUnit.DAYS);
+        ScheduledFuture<?> expiring = threads.timers().scheduleWithFixedDelay(() -> threads.work().execute(() -> {
+            try {
+                accounts.endExpiredSessions();
+            } catch (RuntimeException e) {
+                log.warn("Ending the sessions that timed out failed (tried again in a minute): {}", e.getMessage());
+            }
+        }), 1, 1, TimeUnit.MINUTES);
         audit.record(AuditEvent.of(AuditKind.CONFIGURATION_LOADED, AuditEvent.KEYHOLE, "")
                 .with("targets", targets.list().size()).with("virtualboxHosts", config.virtualboxHosts().size())
                 .with("tls", config.tls().mode().name().toLowerCase(java.util.Locale.ROOT))
@@ -204,7 +214,7 @@ public final class KeyholeServer implements AutoCloseable {
         URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
                 : config.http().allowedOrigins().get(0).resolve("/");
         KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, audit, accounts, threads, uri,
-                publicUri, List.of(sweeping, retaining));
+                publicUri, List.of(sweeping, retaining, expiring));
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));

@@ -440,6 +440,29 @@ public final class Accounts {
         return Optional.empty();
     }
 
+    /**
+     * Ends the sessions that timed out (idle too long, or past their absolute limit), each recorded with why: run
+     * now and then, so that a session nobody comes back to is ended (and its end known) too.
+     *
+     * @return how many ended
+     */
+    public int endExpiredSessions() {
+        Instant now = clock.instant();
+        int ended = 0;
+        for (Session session : sessions.list()) {
+            if (!session.isLive(now, config.idleTimeout()) && sessions.end(session.tokenHash())) {
+                ended++;
+                String why = now.isBefore(session.absoluteExpiry())
+                        ? "signed out after " + config.idleTimeout().toMinutes() + " minutes without activity"
+                        : "reached its " + config.absoluteTimeout().toHours() + "-hour limit";
+                audit.record(AuditEvent.of(AuditKind.SESSION_ENDED, users.byId(session.userId()).map(User::name)
+                        .orElse(session.userId()), session.address()).with("session", session.tokenHash()
+                        .fingerprint()).with("why", why));
+            }
+        }
+        return ended;
+    }
+
     /** Ends a session (sign-out). */
     public void signOut(Resolved resolved) {
         sessions.end(resolved.session().tokenHash());

@@ -119,19 +119,6 @@ public final class JdbcSessionStore implements SessionStore {
         return select("list the sessions", "ORDER BY created_at, token_hash");
     }
 
-    @Override
-    public int removeExpired(Duration idleTimeout) {
-        long now = clock.millis();
-        return database.withConnection("forget the expired sessions", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?")) {
-                delete.setLong(1, now);
-                delete.setLong(2, now - idleTimeout.toMillis());
-                return delete.executeUpdate();
-            }
-        });
-    }
-
     private int delete(String what, String condition, String value) {
         return database.withConnection(what, connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sessions WHERE " + condition)) {

@@ -68,12 +68,4 @@ public interface SessionStore {
 
     /** @return every session, oldest first, live or not */
     List<Session> list();
-
-    /**
-     * Forgets the sessions that are no longer live now.
-     *
-     * @param idleTimeout how long a session may go unused
-     * @return how many were forgotten
-     */
-    int removeExpired(Duration idleTimeout);
 }

@@ -115,6 +115,23 @@ class AccountsTest {
     }
 
     @Test
+    void aSessionNobodyCameBackToIsEndedAndItsEndRecorded() {
+        accounts.addUser("vera", Role.VIEWER, List.of(), PASSWORD);
+        Accounts.Begun begun = signIn("vera", PASSWORD);
+        clock.advance(AuthConfig.DEFAULT.idleTimeout().minusMinutes(1));
+        assertEquals(0, accounts.endExpiredSessions(), "still live");
+        clock.advance(Duration.ofMinutes(2));
+
+        assertEquals(1, accounts.endExpiredSessions());
+        assertEquals(0, accounts.endExpiredSessions(), "once");
+        assertTrue(accounts.resolve(begun.tokens().session().value()).isEmpty());
+        dev.keyhole.server.audit.AuditEvent ended = recorded.get(recorded.size() - 1);
+        assertEquals("session-ended", ended.kind().id());
+        assertEquals("vera", ended.actor());
+        assertEquals("signed out after 30 minutes without activity", ended.detail().get("why"));
+    }
+
+    @Test
     void whatIsDoneToUsersIsRecordedAsWhoeverDidIt() {
         Actor admin = new Actor("root", "192.0.2.99");
         User olga = accounts.addUser("olga", Role.VIEWER, List.of(), PASSWORD, admin);

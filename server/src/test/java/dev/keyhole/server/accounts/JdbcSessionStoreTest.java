@@ -184,16 +184,4 @@ class JdbcSessionStoreTest {
         assertEquals(List.of(TokenHash.of("second"), TokenHash.of("third")),
                 sessions.ofUser(alice.id()).stream().map(Session::tokenHash).toList());
     }
-
-    @Test
-    void removingExpiredSessionsKeepsTheLiveOnes() {
-        begin("idle", alice);
-        clock.advance(Duration.ofMinutes(20));
-        begin("busy", bob);
-        clock.advance(Duration.ofMinutes(15));
-
-        assertEquals(1, sessions.removeExpired(IDLE));
-
-        assertEquals(List.of(TokenHash.of("busy")), sessions.list().stream().map(Session::tokenHash).toList());
-    }
 }
