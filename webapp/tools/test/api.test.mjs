@@ -2,8 +2,8 @@
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ApiError, addUser, changeUser, closeTunnel, confirmTotp, createLink, endSession, fetchAdminSessions,
-  fetchAdminUsers, fetchAllLinks, issueUserLink, userAction, csrfToken, fetchLinks, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
+  ApiError, addUser, auditEvent, changeUser, closeTunnel, confirmTotp, createLink, endSession, fetchAdminSessions,
+  fetchAdminUsers, fetchAllLinks, fetchAudit, issueUserLink, userAction, csrfToken, fetchLinks, fetchMachines, fetchPasskeys, fetchSession, fetchTargets,
   finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, performAction, redeemLink,
   removePasskey, revokeLink, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
   startPasskeySecondFactor, startPasskeySignIn, startTotpEnrolment, submitCode, switchKeyboardStage,
@@ -344,4 +344,47 @@ test("admin answers of the wrong shape, and a caller who is no admin", async () 
   serve(() => json(409, { error: "You cannot disable yourself: another admin can" }));
   await assert.rejects(userAction("u1", "disable"), { status: 409,
     message: "You cannot disable yourself: another admin can." });
+});
+
+const AUDIT_EVENT = { seq: 12, id: "Ab3", occurredAt: "2031-05-06T10:00:00.123Z", kind: "console-opened",
+  actor: "olga", address: "192.0.2.5", target: "locked", result: "ok",
+  detail: { tunnel: "t1", mode: "watch", by: "account" } };
+
+test("the audit trail: only the filters given, in the query; its events, next page and kinds", async () => {
+  const answer = { events: [AUDIT_EVENT], next: 12, kinds: ["sign-in", "console-opened"] };
+  const calls = serve(() => json(200, answer));
+  assert.deepEqual(await fetchAudit(), answer);
+  assert.deepEqual(await fetchAudit({ actor: "link abcd1234", target: " locked ", kind: "console-opened",
+    from: "2031-05-06T08:00:00.000Z", to: "2031-05-06T09:00:00.000Z", before: 40, limit: 5 }), answer);
+  assert.deepEqual(await fetchAudit({ actor: "", target: "  ", kind: undefined, before: null, limit: null }), answer);
+  assert.deepEqual(calls.map((c) => c.url), ["api/admin/audit",
+    "api/admin/audit?actor=link+abcd1234&target=locked&kind=console-opened&from=2031-05-06T08%3A00%3A00.000Z"
+      + "&to=2031-05-06T09%3A00%3A00.000Z&before=40&limit=5",
+    "api/admin/audit"]);
+  assert.equal(calls[0].init.method, undefined, "a GET");
+  assert.equal(calls[0].init.cache, "no-store");
+  serve(() => json(200, { events: [], next: null, kinds: ["sign-in"] }));
+  assert.deepEqual(await fetchAudit({}), { events: [], next: null, kinds: ["sign-in"] }, "the last page");
+  serve(() => json(200, { events: [], kinds: [] }));
+  assert.equal((await fetchAudit()).next, null, "no next: the last page");
+});
+
+test("audit answers of the wrong shape, a filter the server refuses, a caller who is no admin", async () => {
+  for (const body of [{ events: [{ seq: "1", kind: "sign-in", occurredAt: "x", actor: "a" }], next: null, kinds: [] },
+    { events: [AUDIT_EVENT], next: "12", kinds: [] }, { events: [AUDIT_EVENT], next: null },
+    { events: null, next: null, kinds: [] }, null]) {
+    serve(() => json(200, body));
+    await assert.rejects(fetchAudit(), { status: 0, message: "The Keyhole server sent an unexpected audit trail." },
+      JSON.stringify(body));
+  }
+  serve(() => json(400, { error: "from is a time like 2026-12-03T03:12:00Z" }));
+  await assert.rejects(fetchAudit({ from: "yesterday" }), { status: 400,
+    message: "from is a time like 2026-12-03T03:12:00Z." });
+  serve(() => json(403, { error: "The audit trail is for admins only" }));
+  await assert.rejects(fetchAudit(), { status: 403, message: "The audit trail is for admins only." });
+  assert.ok(auditEvent(AUDIT_EVENT));
+  assert.ok(auditEvent({ ...AUDIT_EVENT, detail: undefined }));
+  assert.ok(!auditEvent({ ...AUDIT_EVENT, seq: 1.5 }));
+  assert.ok(!auditEvent({ ...AUDIT_EVENT, kind: 3 }));
+  assert.ok(!auditEvent(null));
 });

@@ -614,7 +614,8 @@ export async function fetchScreenshot(target) {
 }
 
 /**
- * Opens the server's event stream (server-sent events: machine, removed, host).
+ * Opens the server's event stream (server-sent events: machine, removed, host; and, to admins, audit: each new
+ * AuditEvent as soon as the trail has written it).
  *
  * @returns {EventSource} the stream; it reconnects by itself
  */
@@ -802,4 +803,60 @@ export async function fetchAllLinks() {
     throw new ApiError("The Keyhole server sent an unexpected list of links.", 0);
   }
   return body.links;
+}
+
+/**
+ * An event of the audit trail. seq: its place in the chain (later events have greater ones); occurredAt: an ISO
+ * instant; kind: e.g. "console-opened" (README "The audit trail"); actor: a user's name, "link FINGERPRINT" for a
+ * share link's guest, "keyhole" for the server itself, "an unknown name" for a refused name nobody has; address: ""
+ * when from nowhere on the network; target: the console, null for none; result: "ok" or why not; detail: names,
+ * numbers and flags (factor, mode, by, link, maker, why, seconds, action, from, to, …), never a secret.
+ * @typedef {{seq: number, id: string, occurredAt: string, kind: string, actor: string, address: string,
+ *     target: (string|null), result: string, detail: Object<string, (string|number|boolean|null)>}} AuditEvent
+ */
+
+/**
+ * What the audit view asks for; every field may be missing or "" (no filter). actor, target: exact; kind: one
+ * kind's id; from, to: ISO instants (to exclusive); before: the `next` of the page before; limit: 1 to 200.
+ * @typedef {{actor?: string, target?: string, kind?: string, from?: string, to?: string,
+ *     before?: (number|string|null), limit?: (number|string|null)}} AuditFilters
+ */
+
+/** The order of the audit route's query parameters. */
+const AUDIT_PARAMETERS = ["actor", "target", "kind", "from", "to", "before", "limit"];
+
+/**
+ * Whether a value has what the audit view reads of an AuditEvent (the view checks the event stream's with it too).
+ *
+ * @param {unknown} event a parsed answer
+ * @returns {boolean} true for an AuditEvent
+ */
+export function auditEvent(event) {
+  return !!event && Number.isInteger(event.seq) && typeof event.kind === "string"
+    && typeof event.occurredAt === "string" && typeof event.actor === "string"
+    && (event.detail === undefined || event.detail === null || typeof event.detail === "object");
+}
+
+/**
+ * A page of the audit trail: the events that match every filter given, newest first.
+ *
+ * @param {AuditFilters} [filters] which events, and which page
+ * @returns {Promise<{events: AuditEvent[], next: (number|null), kinds: string[]}>} the events; next: the `before`
+ *     of the page after this one, null on the last; kinds: the id of every kind
+ * @throws {ApiError} 400 for a filter the server refuses (the message says why); 403 for anyone but an admin
+ */
+export async function fetchAudit(filters = {}) {
+  const query = new URLSearchParams();
+  for (const name of AUDIT_PARAMETERS) {
+    const value = filters[name];
+    if (value !== undefined && value !== null && String(value).trim() !== "") query.set(name, String(value).trim());
+  }
+  const asked = query.toString();
+  const body = await json(await call(asked ? `api/admin/audit?${asked}` : "api/admin/audit"), "audit trail");
+  if (!body || !Array.isArray(body.events) || !body.events.every(auditEvent)
+      || !(body.next === null || body.next === undefined || Number.isInteger(body.next))
+      || !Array.isArray(body.kinds) || !body.kinds.every((k) => typeof k === "string")) {
+    throw new ApiError("The Keyhole server sent an unexpected audit trail.", 0);
+  }
+  return { events: body.events, next: body.next ?? null, kinds: body.kinds };
 }
