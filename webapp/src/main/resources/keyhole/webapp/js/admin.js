@@ -4,13 +4,15 @@
  *   users     js/admin-users.js     add, change, disable, reset, remove users; one-time sign-in links
  *   sessions  js/admin-sessions.js  who is signed in and which consoles they hold; end a session, close a view
  *   links     js/admin-links.js     every share link; revoke
+ *   audit     js/admin-audit.js     the audit trail: filters, paging, new events live
  *
  * A section is an object {id, show(root, page), hide()}: show() when its tab is chosen (the address's fragment
- * names it, admin.html#sessions, so a reload or a bookmark comes back to it) or chosen again (it reads what it
- * shows again, with data-state loading until then), hide() when another is chosen; a section
- * that reads again now and then does so only while shown. `page` is what the sections share: failed(error), which
- * handles what no section can (a 401: to the sign-in page; a 403: to the consoles), and confirm(question), the
- * page's question dialog (confirm.js). Adding a section: its module, its <section>, one entry in SECTIONS.
+ * names it, admin.html#sessions, so a reload or a bookmark comes back to it; what follows a "?" there is the
+ * section's own, admin.html#audit?actor=olga, and a change of it shows the section again) or chosen again (it reads
+ * what it shows again, with data-state loading until then), hide() when another is chosen; a section that reads
+ * again now and then, or follows the event stream, does so only while shown. `page` is what the sections share:
+ * failed(error), which handles what no section can (a 401: to the sign-in page; a 403: to the consoles), and
+ * confirm(question), the page's question dialog (confirm.js). Adding a section: its module, its <section>, one entry in SECTIONS.
  *
  * Someone signed in who is not an admin is sent to the consoles page, which says why (?notice=admins-only); so is
  * an admin whose call answers 403 because their role was lowered meanwhile.
@@ -23,9 +25,10 @@ import { askToConfirm } from "./confirm.js";
 import { usersSection } from "./admin-users.js";
 import { sessionsSection } from "./admin-sessions.js";
 import { linksSection } from "./admin-links.js";
+import { auditSection } from "./admin-audit.js";
 
 /** The sections, in the tabs' order. */
-const SECTIONS = [usersSection, sessionsSection, linksSection];
+const SECTIONS = [usersSection, sessionsSection, linksSection, auditSection];
 
 /** Where a non-admin goes: the consoles page, which says that these pages are for admins only. */
 const NOT_FOR_YOU = "./?notice=admins-only";
@@ -59,9 +62,14 @@ const page = {
 /** The section shown now; null before the first. */
 let current = null;
 
+/** @returns {string} the section's id the address's fragment names: "audit" of "#audit?actor=olga" */
+function chosenId() {
+  return location.hash.replace(/^#/, "").split("?")[0];
+}
+
 /** @returns {object} the section the address's fragment names, else the first */
 function chosen() {
-  const id = location.hash.replace(/^#/, "");
+  const id = chosenId();
   return SECTIONS.find((section) => section.id === id) || SECTIONS[0];
 }
 
@@ -93,8 +101,9 @@ function buildTabs() {
       "aria-controls": `admin-${section.id}`, "aria-selected": "false", "data-section": section.id,
       text: byId(`admin-${section.id}`).dataset.title });
     tab.addEventListener("click", () => {
-      // The fragment names the section: a reload, or the browser's Back, comes back to it.
-      if (location.hash !== `#${section.id}`) location.hash = section.id;
+      // The fragment names the section: a reload, or the browser's Back, comes back to it. Chosen again, the
+      // section keeps what its fragment says beyond its id (the audit's filters).
+      if (chosenId() !== section.id) location.hash = section.id;
       else show(section);
     });
     return tab;
