@@ -90,7 +90,7 @@ class AdminPagesTest {
         AccountMenu menu = new AccountMenu(browser.driver());
         assertTrue(menu.offersAdmin(), "an admin's menu offers Admin…");
         AdminPage admin = menu.admin();
-        assertEquals(List.of("Users", "Sessions", "Links"), admin.tabs());
+        assertEquals(List.of("Users", "Sessions", "Links", "Audit"), admin.tabs());
         admin.section(Section.USERS);
 
         AdminPage.Row added = admin.addUser("opal", "operator", "", RunningKeyhole.TEST_PASSWORD);

@@ -3,6 +3,7 @@ package dev.keyhole.e2e.pages;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.openqa.selenium.By;
@@ -16,11 +17,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin pages ({@code /admin.html}; js/admin.js and a module per section): {@code #admin} (data-state
- * loading|ready|error), a tab per section ({@code #tab-users}, {@code #tab-sessions}, {@code #tab-links}), and each
- * section {@code #admin-ID} with its own data-state. Rows: {@code tr[data-user=NAME]} (users),
- * {@code tr[data-session=ID][data-user=NAME]} with {@code li[data-tunnel=ID]} per open console (sessions),
- * {@code tr[data-tunnel=ID][data-link=…]} (guests), {@code tr[data-link=ID][data-state=…]} (links). Destructive
- * actions ask first in {@code #admin-confirm}.
+ * loading|ready|error), a tab per section ({@code #tab-users}, {@code #tab-sessions}, {@code #tab-links},
+ * {@code #tab-audit}), and each section {@code #admin-ID} with its own data-state. Rows: {@code tr[data-user=NAME]}
+ * (users), {@code tr[data-session=ID][data-user=NAME]} with {@code li[data-tunnel=ID]} per open console (sessions),
+ * {@code tr[data-tunnel=ID][data-link=…]} (guests), {@code tr[data-link=ID][data-state=…]} (links),
+ * {@code tr[data-seq=SEQ][data-kind=KIND][data-result=ok|not-ok]}, {@code [data-new]} once arrived live (audit,
+ * whose filters live in the fragment: {@code admin.html#audit?actor=olga&limit=3}). Destructive actions ask first in
+ * {@code #admin-confirm}.
  *
  * <p>The sessions section draws itself anew when what it reads changes (every few seconds): every action here finds
  * its element afresh, and tries again if it was replaced between finding and clicking.
@@ -31,7 +34,7 @@ public final class AdminPage {
 
     /** The sections, as their tabs and ids name them. */
     public enum Section {
-        USERS, SESSIONS, LINKS;
+        USERS, SESSIONS, LINKS, AUDIT;
 
         /** @return the section's id ({@code users}) */
         public String id() {
@@ -61,6 +64,17 @@ public final class AdminPage {
         return attach(driver);
     }
 
+    /**
+     * Opens {@code /admin.html#FRAGMENT} ({@code audit?kind=sign-in}) in a browser signed in as an admin, and waits
+     * until the section the fragment names is shown and ready.
+     */
+    public static AdminPage open(WebDriver driver, URI server, String fragment) {
+        driver.get(server.resolve("/admin.html").toString() + "#" + fragment);
+        AdminPage page = attach(driver);
+        page.awaitShown(fragment.split("\\?")[0]);
+        return page;
+    }
+
     /** The admin page a browser shows or is on its way to (from the account menu, say), once ready. */
     public static AdminPage attach(WebDriver driver) {
         AdminPage page = new AdminPage(driver);
@@ -73,10 +87,14 @@ public final class AdminPage {
     /** Chooses a section's tab and waits until the section has read what it shows. */
     public AdminPage section(Section section) {
         click(By.id("tab-" + section.id()));
-        new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for the " + section.id() + " section to be shown "
-                + "and ready; " + describe())
-                .until(d -> d.findElement(By.id("admin-" + section.id())).isDisplayed()
-                        && "ready".equals(attribute(By.id("admin-" + section.id()), "data-state")));
+        return awaitShown(section.id());
+    }
+
+    private AdminPage awaitShown(String id) {
+        new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for the " + id + " section to be shown and ready; "
+                + describe())
+                .until(d -> d.findElement(By.id("admin-" + id)).isDisplayed()
+                        && "ready".equals(attribute(By.id("admin-" + id), "data-state")));
         return this;
     }
 
@@ -255,6 +273,149 @@ public final class AdminPage {
         click(By.cssSelector("#link-rows tr[data-link='" + id + "'] [data-revoke]"));
     }
 
+    // --- audit ---------------------------------------------------------------------------------------------------
+
+    /**
+     * One event as the audit section shows it: its place in the chain, its kind's id, whether it arrived live, and
+     * the text of each column.
+     */
+    public record AuditRow(long seq, String kind, boolean fresh, String time, String what, String who, String from,
+            String console, String result, String details) {
+    }
+
+    /** @return the events the audit section shows, top first */
+    @SuppressWarnings("unchecked")
+    public List<AuditRow> auditRows() {
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((JavascriptExecutor) driver).executeScript("""
+                return [...document.querySelectorAll('#audit-rows tr')].map((tr) => ({seq: Number(tr.dataset.seq),
+                    kind: tr.dataset.kind, fresh: tr.hasAttribute('data-new'),
+                    cells: [...tr.cells].map((td) => td.textContent.trim())}));""");
+        return rows.stream().map(row -> {
+            List<String> cells = (List<String>) row.get("cells");
+            return new AuditRow(((Number) row.get("seq")).longValue(), (String) row.get("kind"),
+                    Boolean.TRUE.equals(row.get("fresh")), cells.get(0), cells.get(1), cells.get(2), cells.get(3),
+                    cells.get(4), cells.get(5), cells.get(6));
+        }).toList();
+    }
+
+    /** Waits until the audit section shows events that {@code shown} accepts. @return them */
+    public List<AuditRow> waitForAudit(String what, Duration timeout, Predicate<List<AuditRow>> shown) {
+        Object[] seen = new Object[1];
+        new WebDriverWait(driver, timeout).withMessage(() -> "waiting " + timeout.toSeconds() + " s for " + what
+                + "; the audit section shows " + seen[0] + "; " + describe() + ", " + text(By.id("audit-message")))
+                .until(d -> {
+                    if (!"ready".equals(attribute(By.id("admin-audit"), "data-state"))) {
+                        seen[0] = "(reading)";
+                        return false;
+                    }
+                    List<AuditRow> rows = auditRows();
+                    seen[0] = rows;
+                    return shown.test(rows) ? rows : null;
+                });
+        return auditRows();
+    }
+
+    /** Waits until the audit section shows events that {@code shown} accepts. @return them */
+    public List<AuditRow> waitForAudit(String what, Predicate<List<AuditRow>> shown) {
+        return waitForAudit(what, WAIT, shown);
+    }
+
+    /**
+     * Fills the audit section's filters and presses Apply, then waits until it has read the events they let
+     * through. A null leaves a field as it is, "" empties it; {@code from} and {@code to} as a datetime-local field
+     * takes them ({@code 2000-01-01T00:00}, this browser's time).
+     */
+    public AdminPage filterAudit(String who, String console, String kind, String from, String to) {
+        openAuditFilters();
+        if (who != null) {
+            type(By.id("audit-actor"), who);
+        }
+        if (console != null) {
+            type(By.id("audit-target"), console);
+        }
+        if (kind != null) {
+            new Select(driver.findElement(By.id("audit-kind"))).selectByValue(kind);
+        }
+        setValue("audit-from", from);
+        setValue("audit-to", to);
+        click(By.id("audit-apply"));
+        return awaitShown("audit");
+    }
+
+    /** Opens the audit's filters where they are closed (a phone's are, until asked for). */
+    public AdminPage openAuditFilters() {
+        if (!auditFiltersOpen()) {
+            click(By.cssSelector("#audit-filter-box > summary"));
+        }
+        return this;
+    }
+
+    /** @return whether the audit's filters are open */
+    public boolean auditFiltersOpen() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "return document.getElementById('audit-filter-box').open"));
+    }
+
+    /** @return what the audit's filters' summary says of those in effect ("none", "olga · Sign-in refused") */
+    public String auditFiltersSummary() {
+        return text(By.id("audit-summary"));
+    }
+
+    /** Presses the audit's Clear: no filters. */
+    public AdminPage clearAuditFilters() {
+        click(By.id("audit-clear"));
+        return awaitShown("audit");
+    }
+
+    /** @return the audit filters' values as the form shows them: who, console, kind, from, until */
+    public List<String> auditFilters() {
+        return List.of("audit-actor", "audit-target", "audit-kind", "audit-from", "audit-to").stream()
+                .map(id -> String.valueOf(driver.findElement(By.id(id)).getDomProperty("value"))).toList();
+    }
+
+    /** @return whether the audit offers "Older events" */
+    public boolean offersOlderEvents() {
+        return driver.findElement(By.id("audit-older")).isDisplayed();
+    }
+
+    /** Presses "Older events" and waits until the next page is shown. */
+    public AdminPage olderEvents() {
+        click(By.id("audit-older"));
+        return awaitShown("audit");
+    }
+
+    /** Presses "Newer events" and waits until the page before is shown. */
+    public AdminPage newerEvents() {
+        click(By.id("audit-newer"));
+        return awaitShown("audit");
+    }
+
+    /** @return what the bar of new events on an older page says; "" while it is hidden */
+    public String newEventsBar() {
+        WebElement bar = driver.findElement(By.id("audit-new"));
+        return bar.isDisplayed() ? bar.getText() : "";
+    }
+
+    /** Presses the bar of new events: back to the newest page. */
+    public AdminPage showNewEvents() {
+        click(By.id("audit-new"));
+        return awaitShown("audit");
+    }
+
+    /** @return "No events match." when the audit says so; "" while it shows events */
+    public String auditEmpty() {
+        WebElement empty = driver.findElement(By.id("audit-empty"));
+        return empty.isDisplayed() ? empty.getText() : "";
+    }
+
+    /** Waits until the audit's event stream is open (#audit-live data-stream=open). */
+    public AdminPage awaitLive() {
+        new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for the audit's event stream to open; it is "
+                + attribute(By.id("audit-live"), "data-stream"))
+                .until(d -> "open".equals(attribute(By.id("audit-live"), "data-stream")));
+        return this;
+    }
+
     // --- the page ------------------------------------------------------------------------------------------------
 
     /** @return what the section's alert says (empty when nothing went wrong) */
@@ -314,6 +475,15 @@ public final class AdminPage {
     private boolean dialogOpen(String id) {
         return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
                 "const d = document.getElementById(arguments[0]); return !!d && d.open", id));
+    }
+
+    /** Sets a field's value as a picker would (a datetime-local field takes no typing alike in every locale). */
+    private void setValue(String id, String value) {
+        if (value != null) {
+            ((JavascriptExecutor) driver).executeScript("const f = document.getElementById(arguments[0]);"
+                    + " f.value = arguments[1]; f.dispatchEvent(new Event('input', {bubbles: true}));"
+                    + " f.dispatchEvent(new Event('change', {bubbles: true}))", id, value);
+        }
     }
 
     private void type(By by, String text) {
