@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.e2e.fixtures.AuthenticatorApp;
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.Fixtures;
 import dev.keyhole.e2e.fixtures.InjectKeyhole;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
@@ -32,8 +31,6 @@ import dev.keyhole.server.targets.KeyboardStage;
 import dev.keyhole.testsupport.LeakNeedles;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,9 +104,9 @@ class AdminPagesTest {
         admin.section(Section.USERS);
         AdminPage.Row enrolled = admin.waitForUser("opal", "opal's authenticator app and session",
                 row -> row.text().contains("Authenticator app") && row.text().contains("1 session"));
-        keep(browser, "desktop-users");
+        browser.keepScreenshot("admin/desktop-users");
         admin.manage("opal");
-        keep(browser, "desktop-user-dialog");
+        browser.keepScreenshot("admin/desktop-user-dialog");
         assertTrue(enrolled.text().contains("Authenticator app"), enrolled.text());
 
         String changed = admin.changeUser("opal", "viewer", "web-*");
@@ -141,7 +138,7 @@ class AdminPagesTest {
         Matcher link = SIGN_IN_LINK.matcher(admin.signInLink("opal"));
         assertTrue(link.matches(), "a sign-in page's link with the token in its fragment");
         LeakNeedles.add(link.group(1));
-        keep(browser, "desktop-user-link");
+        browser.keepScreenshot("admin/desktop-user-link");
         SignedIn byLink = SignedIn.redeem(keyhole.uri(), URI.create(link.group()));
         RawHttp.Answer who = RawHttp.send(keyhole.uri(), "GET", "/api/session", null, byLink.headers(), null);
         assertTrue(who.body().contains("\"name\":\"opal\"") && who.body().contains("\"role\":\"viewer\""),
@@ -193,7 +190,7 @@ class AdminPagesTest {
             @SecondBrowser Browser otherDesk) throws Exception {
         RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
         User otis = user(keyhole, "otis", Role.OPERATOR);
-        desktop(otherDesk);
+        otherDesk.viewport(DESKTOP.width, DESKTOP.height);
         otherDesk.signIn(keyhole.signInLink(otis));
         ConsolePage console = ConsolePage.openSignedIn(otherDesk, keyhole.uri(), RunningKeyhole.TARGET)
                 .waitForState(ConsolePage.State.CONNECTED);
@@ -208,7 +205,7 @@ class AdminPagesTest {
         assertTrue(browser.driver().findElements(By.cssSelector("#session-rows tr[data-user='"
                 + RunningKeyhole.TEST_USER + "'] .badge")).stream().anyMatch(b -> b.getText().equals("you")),
                 "the admin's own session is marked");
-        keep(browser, "desktop-sessions");
+        browser.keepScreenshot("admin/desktop-sessions");
 
         // The API agrees, and names no session by more than its fingerprint.
         RawHttp.Answer listed = RawHttp.send(keyhole.uri(), "GET", "/api/admin/sessions", null,
@@ -228,7 +225,7 @@ class AdminPagesTest {
 
         admin.askToEnd(row.key());
         assertTrue(admin.question().startsWith("End otis's session?"), admin.question());
-        keep(browser, "desktop-end-question");
+        browser.keepScreenshot("admin/desktop-end-question");
         long before = System.nanoTime();
         admin.confirm();
         awaitConsoleMessage(otherDesk, console, "An admin ended your session. Sign in again to open this console.",
@@ -240,7 +237,7 @@ class AdminPagesTest {
         new WebDriverWait(browser.driver(), WAIT).withMessage("waiting for the ended session to leave the list")
                 .until(d -> d.findElements(By.cssSelector("#session-rows tr[data-session='" + row.key() + "']"))
                         .isEmpty());
-        keep(otherDesk, "desktop-console-session-ended");
+        otherDesk.keepScreenshot("admin/desktop-console-session-ended");
     }
 
     @Test
@@ -248,7 +245,7 @@ class AdminPagesTest {
             @InjectKeyhole(TwoConsoles.class) RunningKeyhole keyhole, Browser browser,
             @SecondBrowser Browser otherDesk) throws Exception {
         RawTunnel.awaitConsole(keyhole.tunnel(RunningKeyhole.TARGET));
-        desktop(otherDesk);
+        otherDesk.viewport(DESKTOP.width, DESKTOP.height);
         otherDesk.signIn(keyhole.signInLink(user(keyhole, "kim", Role.OPERATOR)));
         ConsolePage kim = ConsolePage.openSignedIn(otherDesk, keyhole.uri(), RunningKeyhole.TARGET)
                 .waitForState(ConsolePage.State.CONNECTED);
@@ -278,7 +275,7 @@ class AdminPagesTest {
             assertEquals("Reconnect", kimsDriver.findElement(By.id("reconnect-button")).getText());
             assertFalse(kimsDriver.findElement(By.id("sign-in-again")).isDisplayed(), "kim is still signed in");
             assertEquals("error", kim.state(), "no retry by itself");
-            keep(otherDesk, "desktop-console-view-closed");
+            otherDesk.keepScreenshot("admin/desktop-console-view-closed");
             assertNull(watching.closeStatus(), "val's console stays open");
             new WebDriverWait(browser.driver(), WAIT).withMessage("waiting for kim's closed view to leave the list")
                     .until(d -> !admin.listsTunnel(kimsTunnels.get(0)));
@@ -314,7 +311,7 @@ class AdminPagesTest {
             admin.section(Section.SESSIONS).waitForGuest(lenasLink, "lena's guest in the locked console",
                     r -> r.text().contains("lena's link") && r.text().contains("locked")
                             && r.text().contains("watching"));
-            keep(browser, "desktop-sessions-guest");
+            browser.keepScreenshot("admin/desktop-sessions-guest");
 
             admin.section(Section.LINKS);
             AdminPage.Row lenasRow = admin.waitForLink(lenasLink, "lena's link to the locked console",
@@ -326,7 +323,7 @@ class AdminPagesTest {
                     && r.text().contains("disk of web-1") && r.text().contains(RunningKeyhole.TEST_USER));
             List<String> order = admin.linkIds();
             assertTrue(order.indexOf(web.id()) < order.indexOf(lenasLink), "newest first: " + order);
-            keep(browser, "desktop-links");
+            browser.keepScreenshot("admin/desktop-links");
 
             long before = System.nanoTime();
             admin.revoke(lenasLink);
@@ -388,7 +385,7 @@ class AdminPagesTest {
                 .until(d -> d.findElements(By.cssSelector("body[data-page=targets] #targets-notice")).stream()
                         .anyMatch(n -> n.isDisplayed() && n.getText().equals("The admin pages are for admins only.")));
         assertFalse(browser.driver().getCurrentUrl().contains("notice="), "the notice leaves the address once shown");
-        keep(browser, "desktop-not-an-admin");
+        browser.keepScreenshot("admin/desktop-not-an-admin");
     }
 
     // --- a phone -------------------------------------------------------------------------------------------------
@@ -417,16 +414,16 @@ class AdminPagesTest {
                             + ".scrollIntoView()", "maximilian.longname@example.org");
                 }
                 assertNoSidewaysScroll(phone, section.id());
-                keep(phone, "phone-" + section.id());
+                phone.keepScreenshot("admin/phone-" + section.id());
             }
             admin.section(Section.USERS).manage("maximilian.longname@example.org");
             assertNoSidewaysScroll(phone, "the user dialog");
             assertDialogFits(phone, "user-dialog");
-            keep(phone, "phone-user-dialog");
+            phone.keepScreenshot("admin/phone-user-dialog");
             admin.closeDialog();
             phone.driver().findElement(By.id("user-add-button")).click();
             assertDialogFits(phone, "user-add-dialog");
-            keep(phone, "phone-add-dialog");
+            phone.keepScreenshot("admin/phone-add-dialog");
         }
     }
 
@@ -507,31 +504,14 @@ class AdminPagesTest {
     /** Makes the shared browser's viewport 1280x800 for this test (restored after it). */
     private void useDesktop(Browser browser) {
         resized = browser;
-        sizeBefore = browser.driver().manage().window().getSize();
-        desktop(browser);
+        sizeBefore = browser.viewport(DESKTOP.width, DESKTOP.height);
     }
 
-    /** Makes a browser's viewport 1280x800. */
-    private static void desktop(Browser browser) {
-        browser.driver().manage().window().setSize(DESKTOP);
-        // The window's size is the viewport's and the window's frame: make the viewport itself 1280x800.
-        @SuppressWarnings("unchecked")
-        List<Number> inner = (List<Number>) browser.script("return [window.innerWidth, window.innerHeight]");
-        browser.driver().manage().window().setSize(new Dimension(2 * DESKTOP.width - inner.get(0).intValue(),
-                2 * DESKTOP.height - inner.get(1).intValue()));
-    }
 
     @AfterEach
     void restoreWindow() {
         if (resized != null && sizeBefore != null) {
             resized.driver().manage().window().setSize(sizeBefore);
         }
-    }
-
-    /** Keeps a screenshot to look at: {@code target/screenshots/admin/NAME.png}. */
-    private static void keep(Browser browser, String name) throws IOException {
-        Path file = E2ePaths.target().resolve("screenshots/admin/" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, browser.screenshot());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LinkGuest;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
@@ -21,9 +20,6 @@ import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.audit.JdbcAuditStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -126,7 +122,7 @@ class AuditViewTest {
         assertEquals(Boolean.TRUE, browser.script("return window.auditViewNotReloaded === true"), "not reloaded");
         assertEquals("not-ok", browser.driver().findElement(By.cssSelector("#audit-rows tr[data-seq='"
                 + failed.seq() + "']")).getDomAttribute("data-result"));
-        keep(browser, "desktop-audit");
+        browser.keepScreenshot("admin/desktop-audit");
 
         // Another section closes the stream; back on the audit, it opens again.
         admin.section(Section.USERS);
@@ -159,7 +155,7 @@ class AuditViewTest {
                 .waitForAudit("the failed sign-ins", rows -> rows.size() >= 7);
         assertTrue(failures.stream().allMatch(r -> r.kind().equals("sign-in-failed")
                 && r.what().equals("Sign-in refused") && r.result().startsWith("✕ ")), failures::toString);
-        keep(browser, "desktop-audit-filtered");
+        browser.keepScreenshot("admin/desktop-audit-filtered");
 
         // A reload keeps the filters.
         browser.driver().navigate().refresh();
@@ -173,7 +169,7 @@ class AuditViewTest {
         assertEquals("No events match.", admin.auditEmpty());
         assertEquals(List.of(), admin.auditRows());
         assertFalse(admin.offersOlderEvents());
-        keep(browser, "desktop-audit-empty");
+        browser.keepScreenshot("admin/desktop-audit-empty");
 
         // A filter the server refuses: its words, and nothing else.
         browser.driver().get(keyhole.uri().resolve("/admin.html") + "#audit?from=yesterday");
@@ -218,7 +214,7 @@ class AuditViewTest {
                 .until(d -> paged.newEventsBar().equals("1 new event — show"));
         assertEquals(pages.get(pages.size() - 2), paged.auditRows().stream().map(AuditRow::seq).toList(),
                 "the older page stays as it was");
-        keep(browser, "desktop-audit-older-page");
+        browser.keepScreenshot("admin/desktop-audit-older-page");
         paged.showNewEvents();
         List<AuditRow> newest = paged.auditRows();
         assertTrue(newest.get(0).seq() > all.get(0) && newest.get(0).kind().equals("sign-in-failed"),
@@ -262,21 +258,21 @@ class AuditViewTest {
         admin.waitForAudit("a few events", rows -> rows.size() >= 3);
         assertFalse(admin.auditFiltersOpen(), "a phone shows the events first, the filters when asked for");
         assertNoSidewaysScroll(phone, "the audit section");
-        keep(phone, "phone-audit-top");
+        phone.keepScreenshot("admin/phone-audit-top");
         phone.script("document.getElementById('audit-box').scrollIntoView()");
         assertNoSidewaysScroll(phone, "the audit's events");
-        keep(phone, "phone-audit-events");
+        phone.keepScreenshot("admin/phone-audit-events");
         phone.script("window.scrollTo(0, 0)");
         admin.openAuditFilters();
         assertNoSidewaysScroll(phone, "the audit's filters");
-        keep(phone, "phone-audit-filters");
+        phone.keepScreenshot("admin/phone-audit-filters");
         admin.filterAudit("", "", "sign-in-failed", "2000-01-01T00:00", "2000-01-02T00:00");
         assertEquals("No events match.", admin.auditEmpty());
         assertFalse(admin.auditFiltersOpen(), "applied, the filters close on a phone");
         assertTrue(admin.auditFiltersSummary().matches("Sign-in refused · from 1 Jan 2000 00:00 · until 2 Jan 2000 "
                 + "00:00"), admin.auditFiltersSummary());
         assertNoSidewaysScroll(phone, "the audit, empty");
-        keep(phone, "phone-audit-empty");
+        phone.keepScreenshot("admin/phone-audit-empty");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
@@ -313,12 +309,7 @@ class AuditViewTest {
     /** Makes the shared browser's viewport 1280x800 for this test (restored after it). */
     private void useDesktop(Browser browser) {
         resized = browser;
-        sizeBefore = browser.driver().manage().window().getSize();
-        browser.driver().manage().window().setSize(DESKTOP);
-        @SuppressWarnings("unchecked")
-        List<Number> inner = (List<Number>) browser.script("return [window.innerWidth, window.innerHeight]");
-        browser.driver().manage().window().setSize(new Dimension(2 * DESKTOP.width - inner.get(0).intValue(),
-                2 * DESKTOP.height - inner.get(1).intValue()));
+        sizeBefore = browser.viewport(DESKTOP.width, DESKTOP.height);
     }
 
     @AfterEach
@@ -326,12 +317,5 @@ class AuditViewTest {
         if (resized != null && sizeBefore != null) {
             resized.driver().manage().window().setSize(sizeBefore);
         }
-    }
-
-    /** Keeps a screenshot to look at: {@code target/screenshots/admin/NAME.png}. */
-    private static void keep(Browser browser, String name) throws IOException {
-        Path file = E2ePaths.target().resolve("screenshots/admin/" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, browser.screenshot());
     }
 }

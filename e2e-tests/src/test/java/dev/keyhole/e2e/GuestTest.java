@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LinkGuest;
 import dev.keyhole.e2e.fixtures.LockedConsole;
@@ -123,7 +122,7 @@ class GuestTest {
         awaitPresence(phone, "the owner beside the guest", WITHIN,
                 text -> text.equals(RunningKeyhole.TEST_USER + " (admin)|you"));
         ConsolePage.attach(phone.driver()).waitForPicture();
-        keep(phone, "guest-phone");
+        phone.keepScreenshot("guest/guest-phone");
 
         owner.sendPassphraseThroughBox(Passphrases.wrong());
         awaitPresence(phone, "the owner's typing mark", Duration.ofSeconds(5),
@@ -287,13 +286,6 @@ class GuestTest {
                 .withMessage(() -> "waiting " + within.toMillis() + " ms on " + browser.name() + " for " + what
                         + "; the strip says: " + presence(browser))
                 .until(d -> says.test(presence(browser)));
-    }
-
-    /** Keeps a screenshot to look at: {@code target/screenshots/guest/NAME.png}. */
-    private static void keep(Browser browser, String name) throws java.io.IOException {
-        java.nio.file.Path file = E2ePaths.target().resolve("screenshots/guest/" + name + ".png");
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.write(file, browser.screenshot());
     }
 
     private static String presence(Browser browser) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.e2e.fixtures.Browser;
-import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.Passphrases;
@@ -20,9 +19,6 @@ import dev.keyhole.e2e.pages.ShareDialog;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.testsupport.LeakNeedles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +105,7 @@ class ShareDialogTest {
         assertEquals(List.of("15 minutes", "1 hour", "4 hours", "8 hours", "24 hours"),
                 dialog.expiry().getOptions().stream().map(o -> o.getText()).toList(), "up to the server's day");
         assertFalse(dialog.stagesBox().isEnabled(), "a link to watch switches no stage");
-        keep(browser, "desktop-form");
+        browser.keepScreenshot("share/desktop-form");
 
         dialog.mode("type");
         assertTrue(dialog.stagesBox().isEnabled(), "a link to type may switch the stage");
@@ -129,7 +125,7 @@ class ShareDialogTest {
                 && made.matches("(?s).*Expires \\d\\d:\\d\\d.*|(?s).*Expires tomorrow \\d\\d:\\d\\d.*"), made);
         String copied = dialog.copy();
         assertTrue(copied.equals("Copied.") || copied.contains("press Ctrl-C"), copied);
-        keep(browser, "desktop-made");
+        browser.keepScreenshot("share/desktop-made");
 
         assertFalse(driver.getCurrentUrl().contains(token), "the page's own address never holds the token");
         assertEquals(0L, browser.script("return window.localStorage.length + window.sessionStorage.length"),
@@ -164,13 +160,13 @@ class ShareDialogTest {
         assertFalse(revoked.revocable(), "nothing more to revoke");
         assertTrue(byId(listed(keyhole, as(keyhole, "olga", Role.OPERATOR)), listed.id()).path("revoked").asBoolean(),
                 "the API's list agrees");
-        keep(browser, "desktop-list");
+        browser.keepScreenshot("share/desktop-list");
 
         // What the server refuses, the dialog says readably.
         browser.script("document.querySelector('#share-expiry option:checked').value = '99999'");
         String refused = dialog.createRefused();
         assertTrue(refused.startsWith("Could not make the link: ") && refused.contains("links.max-lifetime"), refused);
-        keep(browser, "desktop-refused");
+        browser.keepScreenshot("share/desktop-refused");
         dialog.close();
         assertEquals(0L, browser.script("return window.localStorage.length + window.sessionStorage.length"),
                 "still nothing in the page's storage");
@@ -233,17 +229,17 @@ class ShareDialogTest {
         console(phone, keyhole, keyhole.testUser()).waitForState(ConsolePage.State.CONNECTED);
         new WebDriverWait(driver, WAIT).withMessage("waiting for the console page to offer the Share button")
                 .until(d -> ShareDialog.offered(d));
-        keep(phone, "phone-console");
+        phone.keepScreenshot("share/phone-console");
         ShareDialog dialog = ShareDialog.open(driver);
         assertFits(phone, "the form");
-        keep(phone, "phone-form");
+        phone.keepScreenshot("share/phone-form");
         dialog.mode("type").upToDevices(2).note("phone check").create();
         Matcher url = JOIN_URL.matcher(dialog.url());
         assertTrue(url.matches(), "the join page's URL");
         LeakNeedles.add(url.group(1));
         assertTrue(dialog.qrShown(), "the QR code is shown");
         assertFits(phone, "the new link");
-        keep(phone, "phone-made");
+        phone.keepScreenshot("share/phone-made");
         // Where the browser refuses the clipboard, Copy selects the link and says how to copy it.
         phone.script("Object.defineProperty(navigator, 'clipboard', {configurable: true,"
                 + " value: {writeText: () => Promise.reject(new DOMException('refused', 'NotAllowedError'))}})");
@@ -254,7 +250,7 @@ class ShareDialogTest {
                 + " && f.selectionEnd === f.value.length && f.value.length > 0"), "the whole link is selected");
         phone.script("document.getElementById('share-links').scrollIntoView()");
         dialog.waitForLink("the phone's link", l -> l.text().contains("phone check"));
-        keep(phone, "phone-list");
+        phone.keepScreenshot("share/phone-list");
         dialog.revoke(dialog.waitForLink("the phone's link", l -> l.text().contains("phone check")).id());
         dialog.waitForLink("the phone's link revoked", l -> l.text().contains("phone check")
                 && "revoked".equals(l.state()));
@@ -296,13 +292,7 @@ class ShareDialogTest {
 
     private void useDesktop(Browser browser) {
         this.browser = browser;
-        sizeBefore = browser.driver().manage().window().getSize();
-        browser.driver().manage().window().setSize(DESKTOP);
-        // The window's size is the viewport's and the window's frame: make the viewport itself 1280x800.
-        @SuppressWarnings("unchecked")
-        List<Number> inner = (List<Number>) browser.script("return [window.innerWidth, window.innerHeight]");
-        browser.driver().manage().window().setSize(new Dimension(2 * DESKTOP.width - inner.get(0).intValue(),
-                2 * DESKTOP.height - inner.get(1).intValue()));
+        sizeBefore = browser.viewport(DESKTOP.width, DESKTOP.height);
     }
 
     @AfterEach
@@ -310,12 +300,5 @@ class ShareDialogTest {
         if (browser != null && sizeBefore != null) {
             browser.driver().manage().window().setSize(sizeBefore);
         }
-    }
-
-    /** Keeps a screenshot to look at: {@code target/screenshots/share/NAME.png}. */
-    private static void keep(Browser browser, String name) throws IOException {
-        Path file = E2ePaths.target().resolve("screenshots/share/" + name + ".png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, browser.screenshot());
     }
 }
