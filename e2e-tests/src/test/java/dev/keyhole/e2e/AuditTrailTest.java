@@ -15,6 +15,7 @@ import dev.keyhole.e2e.fixtures.Passphrases;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.e2e.pages.AdminPage;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
@@ -88,6 +89,23 @@ class AuditTrailTest {
             assertFalse(line.contains(RunningKeyhole.TEST_PASSWORD), "a password is in " + line);
         }
         assertEquals(Optional.empty(), AuditChain.verify(events, store.head().seq(), store.head().hash()));
+
+        // The admin's audit view shows the same, newest first: read bottom up, in the order it happened.
+        keyhole.signIn(desk);
+        AdminPage admin = AdminPage.open(desk.driver(), keyhole.uri(), "audit?target=" + RunningKeyhole.TARGET);
+        List<String> shown = new ArrayList<>(admin.waitForAudit("both consoles closed", rows -> rows.stream()
+                .filter(row -> row.kind().equals("console-closed")).count() == 2).stream()
+                .map(row -> row.kind() + " " + row.who()).toList());
+        java.util.Collections.reverse(shown);
+        List<String> inView = List.of("console-opened olga", "link-redeemed", "console-opened guest via",
+                "typed olga", "passphrase-box-used olga", "console-closed");
+        int found = 0;
+        for (String row : shown) {
+            if (found < inView.size() && row.startsWith(inView.get(found))) {
+                found++;
+            }
+        }
+        assertEquals(inView.size(), found, () -> "in order, in the view: " + shown);
     }
 
     @Test
