@@ -21,7 +21,6 @@ import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.LinksConfig;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

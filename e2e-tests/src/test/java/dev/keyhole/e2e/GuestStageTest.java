@@ -13,6 +13,7 @@ import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.pages.ConsolePage;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -35,7 +36,12 @@ class GuestStageTest {
 
         assertEquals(403, stage(keyhole, LinkGuest.join(keyhole.uri(), plain.token()).guest(), "initramfs"),
                 "a link to type that does not say so");
-        assertEquals(200, stage(keyhole, LinkGuest.join(keyhole.uri(), switching.token()).guest(), "grub"));
+        LinkGuest guest = LinkGuest.join(keyhole.uri(), switching.token()).guest();
+        for (LinkGuest forged : List.of(new LinkGuest(guest.device(), null), new LinkGuest(guest.device(),
+                "x".repeat(43)), new LinkGuest(guest.device(), guest.device()))) {
+            assertEquals(403, stage(keyhole, forged, "grub"), "a guest's POST without their page's CSRF token");
+        }
+        assertEquals(200, stage(keyhole, guest, "grub"));
 
         LinkGuest.Shared onThePhone = LinkGuest.share(keyhole, StagedTarget.TARGET,
                 "{\"mode\":\"type\",\"stages\":true}");

@@ -16,7 +16,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
-import java.net.URI;
 import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -2,7 +2,6 @@ package dev.keyhole.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Accounts;

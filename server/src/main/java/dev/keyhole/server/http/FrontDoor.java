@@ -4,6 +4,7 @@ import dev.keyhole.server.access.Caller;
 import dev.keyhole.server.access.Guest;
 import dev.keyhole.server.access.Identity;
 import dev.keyhole.server.accounts.Accounts;
+import dev.keyhole.server.auth.TokenHash;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.links.ShareLinks;
@@ -179,7 +180,8 @@ final class FrontDoor extends Handler.Wrapper {
         }
         String csrf = request.getHeaders().get(Cookies.CSRF_HEADER);
         if (method.equals("POST") && door != Doorway.Door.PUBLIC && !(session.isPresent()
-                ? session.get().csrfMatches(csrf) : csrf != null && ShareLinks.csrfOf(device).equals(csrf))) {
+                ? session.get().csrfMatches(csrf) : csrf != null
+                        && new TokenHash(ShareLinks.csrfOf(device)).matches(new TokenHash(csrf)))) {
             return refuse(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "This request lacks the page's CSRF token (" + Cookies.CSRF_HEADER + "): reload the page");
         }

@@ -2,7 +2,6 @@ package dev.keyhole.server.tunnel;
 
 import dev.keyhole.server.targets.Target;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
