@@ -15,7 +15,6 @@ import dev.keyhole.server.auth.Tokens;
 import dev.keyhole.server.config.LinksConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -235,14 +234,10 @@ public final class ShareLinks {
      */
     public Optional<String> whyEnded(TokenHash device) {
         Optional<ShareLink> link = links.device(device).flatMap(d -> links.byId(d.linkId()));
-        Instant now = clock.instant();
-        if (link.isEmpty() || link.get().revokedAt() != null || !makerEnabled(link.get())) {
+        if (link.isEmpty()) {
             return Optional.of("This link was revoked");
         }
-        if (!now.isBefore(link.get().expiresAt())) {
-            return Optional.of(EXPIRED);
-        }
-        return Optional.empty();
+        return whyUnusable(link.get()).map(why -> why.equals("expired") ? EXPIRED : "This link was revoked");
     }
 
     /**
@@ -310,10 +305,10 @@ public final class ShareLinks {
         if (link.revokedAt() != null) {
             return Optional.of("revoked");
         }
-        if (!clock.instant().isBefore(link.expiresAt())) {
-            return Optional.of("expired");
+        if (!makerEnabled(link)) {
+            return Optional.of("its maker is disabled or removed");
         }
-        return makerEnabled(link) ? Optional.empty() : Optional.of("its maker is disabled or removed");
+        return clock.instant().isBefore(link.expiresAt()) ? Optional.empty() : Optional.of("expired");
     }
 
     /** A disabled maker's links stop working (a removed maker's went with them). */
