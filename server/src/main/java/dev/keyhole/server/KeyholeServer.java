@@ -13,6 +13,7 @@ import dev.keyhole.server.config.ConfigException;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.TlsConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
+import dev.keyhole.server.config.WatchConfig;
 import dev.keyhole.server.http.HttpEdge;
 import dev.keyhole.server.links.JdbcShareLinkStore;
 import dev.keyhole.server.links.ShareLinks;
@@ -26,7 +27,12 @@ import dev.keyhole.server.tls.CertificateProblem;
 import dev.keyhole.server.tls.CertificateSource;
 import dev.keyhole.server.tls.PemFiles;
 import dev.keyhole.server.tls.SelfSignedCertificate;
+import dev.keyhole.server.targets.WatchPolicy;
 import dev.keyhole.server.tunnel.TunnelService;
+import dev.keyhole.server.watch.ConsoleState;
+import dev.keyhole.server.watch.ScreenPatterns;
+import dev.keyhole.server.watch.TesseractReader;
+import dev.keyhole.server.watch.Watching;
 import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
 import dev.keyhole.server.virtualbox.VirtualMachines;
@@ -82,6 +88,7 @@ public final class KeyholeServer implements AutoCloseable {
 
     private final Server jetty;
     private final TunnelService tunnels;
+    private final Watching watching;
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
     private final Database database;
@@ -97,9 +104,11 @@ public final class KeyholeServer implements AutoCloseable {
      */
     private final List<ScheduledFuture<?>> timed;
 
-    private KeyholeServer(Server jetty, TunnelService tunnels, VirtualBoxTargetDirectory machines, Database database,
-            AuditLog audit, Accounts accounts, Threads threads, URI uri, URI publicUri, List<ScheduledFuture<?>> timed) {
+    private KeyholeServer(Server jetty, TunnelService tunnels, Watching watching, VirtualBoxTargetDirectory machines,
+            Database database, AuditLog audit, Accounts accounts, Threads threads, URI uri, URI publicUri,
+            List<ScheduledFuture<?>> timed) {
         this.jetty = jetty;
+        this.watching = watching;
         this.tunnels = tunnels;
         this.machines = machines;
         this.database = database;
@@ -150,7 +159,11 @@ public final class KeyholeServer implements AutoCloseable {
                 : new CompositeTargetDirectory(List.of(configured, machines));
         KeyboardStages keyboards = new KeyboardStages(targets);
         TunnelService tunnels = new TunnelService(targets, keyboards, config.guacd(), config.limits(),
-                GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay(), audit);
+                GUACD_TIMEOUT, CONSOLE_LINGER, threads.work(), threads.timers(), threads.relay(), audit,
+                target -> target.console().watch() != WatchPolicy.NEVER);
+        Watching watching = new Watching(tunnels, targets, target -> target.console().watch(),
+                new TesseractReader(config.watch().tesseract()), patterns(config.watch()),
+                config.watch().whileBootingFor(), Clock.systemUTC(), threads.timers(), threads.work());
         Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
         ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
                 accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC(), audit);
@@ -158,7 +171,7 @@ public final class KeyholeServer implements AutoCloseable {
         try {
             jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links, targets,
                     keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines, config.limits(),
-                    new ObjectMapper(), threads.timers(), audit);
+                    new ObjectMapper(), threads.timers(), audit, watching);
             jetty.start();
         } catch (Exception e) {
             tunnels.close();
@@ -178,6 +191,7 @@ public final class KeyholeServer implements AutoCloseable {
         if (machines != null) {
             machines.start();
         }
+        watching.start(machines == null ? VirtualMachines.NONE : machines);
         SessionSweep sweep = new SessionSweep(accounts, links, List.of(tunnels, HttpEdge.eventStreams(jetty)),
                 threads.work());
         ScheduledFuture<?> sweeping = threads.timers().scheduleWithFixedDelay(sweep::run,
@@ -213,8 +227,8 @@ public final class KeyholeServer implements AutoCloseable {
         }
         URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
                 : config.http().allowedOrigins().get(0).resolve("/");
-        KeyholeServer server = new KeyholeServer(jetty, tunnels, machines, database, audit, accounts, threads, uri,
-                publicUri, List.of(sweeping, retaining, expiring));
+        KeyholeServer server = new KeyholeServer(jetty, tunnels, watching, machines, database, audit, accounts,
+                threads, uri, publicUri, List.of(sweeping, retaining, expiring));
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
@@ -233,6 +247,17 @@ public final class KeyholeServer implements AutoCloseable {
     /** @return every route the web server answers, and which are open without a session */
     public HttpEdge.Routes routes() {
         return HttpEdge.routes(jetty);
+    }
+
+    /** @return what Keyhole reads on its consoles' screens */
+    public Watching watching() {
+        return watching;
+    }
+
+    /** The built-in screen patterns with the configuration's added. */
+    private static ScreenPatterns patterns(WatchConfig watch) {
+        return ScreenPatterns.builtIn().with(Map.of(ConsoleState.WAITING_FOR_PASSPHRASE, watch.waitingPatterns(),
+                ConsoleState.WRONG_PASSPHRASE, watch.wrongPatterns(), ConsoleState.GRUB_MENU, watch.grubPatterns()));
     }
 
     /** @return the audit trail */
@@ -329,6 +354,7 @@ public final class KeyholeServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         timed.forEach(task -> task.cancel(false));
+        watching.close();
         try {
             tunnels.stopTunnels("Keyhole is restarting");
             jetty.stop();

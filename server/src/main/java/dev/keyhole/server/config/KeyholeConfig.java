@@ -18,13 +18,14 @@ import java.util.Objects;
  * @param auth            how people sign in and how long they stay signed in
  * @param links           what share links may be
  * @param audit           how long the audit trail keeps its events
+ * @param watch           how Keyhole reads its consoles' screens
  * @param guacd           where guacd listens
  * @param targets         the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
  */
 public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, AuthConfig auth,
-        LinksConfig links, AuditConfig audit, GuacdConfig guacd,
+        LinksConfig links, AuditConfig audit, WatchConfig watch, GuacdConfig guacd,
         List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
 
     /** The data directory of a server whose configuration names none. */
@@ -42,6 +43,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(links, "links");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(watch, "watch");
         Objects.requireNonNull(guacd, "guacd");
         Objects.requireNonNull(limits, "limits");
         targets = List.copyOf(targets);
@@ -59,7 +61,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
 
     /** @return a builder starting from this configuration */
     public Builder toBuilder() {
-        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).links(links).audit(audit)
+        return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).links(links).audit(audit).watch(watch)
                 .guacd(guacd).targets(targets)
                 .virtualBoxHosts(virtualboxHosts).limits(limits);
     }
@@ -73,6 +75,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         private AuthConfig auth = AuthConfig.DEFAULT;
         private LinksConfig links = LinksConfig.DEFAULT;
         private AuditConfig audit = AuditConfig.DEFAULT;
+        private WatchConfig watch = WatchConfig.DEFAULT;
         private GuacdConfig guacd = GuacdConfig.DEFAULT;
         private final List<Target> targets = new ArrayList<>();
         private final List<VirtualBoxHostConfig> virtualboxHosts = new ArrayList<>();
@@ -143,9 +146,15 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
             return this;
         }
 
-        /** @param value what share links may be */
+        /** @param value how long the audit trail keeps its events */
         public Builder audit(AuditConfig value) {
             audit = value;
+            return this;
+        }
+
+        /** @param value how Keyhole reads its consoles' screens */
+        public Builder watch(WatchConfig value) {
+            watch = value;
             return this;
         }
 
@@ -166,7 +175,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
          * @throws NullPointerException when no data directory was named
          */
         public KeyholeConfig build() {
-            return new KeyholeConfig(dataDir, database, http, tls, auth, links, audit, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, database, http, tls, auth, links, audit, watch, guacd, targets, virtualboxHosts, limits);
         }
     }
 }

@@ -12,6 +12,8 @@ import dev.keyhole.server.targets.ConsoleSpec.Screen;
 import dev.keyhole.server.targets.KeyboardStage;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
+import dev.keyhole.server.targets.WatchPolicy;
+import dev.keyhole.server.watch.ScreenPatterns;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,6 +180,37 @@ public final class KeyholeSchema {
         return new AuditConfig(v.get(AUDIT_KEEP_DAYS));
     }
 
+    // --- watch -------------------------------------------------------------------------------------------------
+
+    static final Key<Duration> WATCH_WHILE_BOOTING_FOR = Key.value("while-booting-for", Parsers.minutes(1, 24 * 60))
+            .byDefault(WatchConfig.DEFAULT.whileBootingFor(),
+                    Long.toString(WatchConfig.DEFAULT.whileBootingFor().toMinutes()))
+            .doc("minutes a while-booting console is watched after its VM starts or is reset, when no passphrase "
+                    + "prompt shows; one that waits for its passphrase is watched until it is unlocked", "15");
+    static final Key<String> WATCH_TESSERACT = Key.value("tesseract", Parsers::text)
+            .byDefault(WatchConfig.DEFAULT.tesseract())
+            .doc("the Tesseract program that reads the screens' text (Debian: tesseract-ocr)", "/usr/bin/tesseract");
+    static final Key<List<String>> WATCH_WAITING_PATTERNS = Key.list("waiting-patterns", ScreenPatterns::check)
+            .defaultText("none: the built-in ones (cryptsetup's, Debian's initramfs', systemd's and GRUB's prompts)")
+            .doc("more lines that mean a console waits for its passphrase: regular expressions, searched for in "
+                    + "each line of the screen, ignoring case", "'^Unlock passphrase for .*:'");
+    static final Key<List<String>> WATCH_WRONG_PATTERNS = Key.list("wrong-patterns", ScreenPatterns::check)
+            .defaultText("none: the built-in ones")
+            .doc("more lines that mean a passphrase was refused", "'Bad passphrase'");
+    static final Key<List<String>> WATCH_GRUB_PATTERNS = Key.list("grub-patterns", ScreenPatterns::check)
+            .defaultText("none: the built-in ones")
+            .doc("more lines that mean a boot menu is up", "'Boot menu'");
+    static final Section WATCH = Section.of("watch", "Keyhole reading its consoles' screens, to tell who should "
+            + "know that one waits for its passphrase", WATCH_WHILE_BOOTING_FOR, WATCH_TESSERACT,
+            WATCH_WAITING_PATTERNS, WATCH_WRONG_PATTERNS, WATCH_GRUB_PATTERNS);
+
+    static WatchConfig watch(Values v) {
+        return new WatchConfig(v.get(WATCH_WHILE_BOOTING_FOR), v.get(WATCH_TESSERACT),
+                v.has(WATCH_WAITING_PATTERNS) ? v.get(WATCH_WAITING_PATTERNS) : List.of(),
+                v.has(WATCH_WRONG_PATTERNS) ? v.get(WATCH_WRONG_PATTERNS) : List.of(),
+                v.has(WATCH_GRUB_PATTERNS) ? v.get(WATCH_GRUB_PATTERNS) : List.of());
+    }
+
     // --- guacd -------------------------------------------------------------------------------------------------
 
     static final Key<String> GUACD_HOST = Key.value("host", Parsers::host).byDefault(GuacdConfig.DEFAULT.host())
@@ -291,11 +324,15 @@ public final class KeyholeSchema {
             .only(Protocol.RDP, "a VNC console asks for a password alone").defaultText("none")
             .doc("the user to log on as, for a console that asks for a logon (xrdp, VRDE with external "
                     + "authentication)", "operator");
+    static final Key<WatchPolicy> TARGET_WATCH = Key.value("watch", KeyholeSchema::targetWatch)
+            .byDefault(WatchPolicy.ALWAYS, "always")
+            .doc("when Keyhole reads the console's screen, to know it waits for its passphrase: always (it holds one "
+                    + "guacd connection to the console all the time) or never", "always");
     static final Secret TARGET_PASSWORD = Secret.of("password", "the console's password (RDP logon, or a VNC "
             + "password)", "WEB1_PASSWORD", "/etc/keyhole/web-1.password");
     static final Section TARGET = Section.of("", "", TARGET_NAME, TARGET_TITLE, TARGET_PROTOCOL, TARGET_HOST,
             TARGET_PORT, TARGET_WIDTH, TARGET_HEIGHT, TARGET_DPI, TARGET_SECURITY, TARGET_IGNORE_CERT,
-            TARGET_SERVER_LAYOUT, TARGET_KEYBOARD, TARGET_DISABLE_AUDIO, TARGET_USERNAME, TARGET_PASSWORD)
+            TARGET_SERVER_LAYOUT, TARGET_KEYBOARD, TARGET_DISABLE_AUDIO, TARGET_WATCH, TARGET_USERNAME, TARGET_PASSWORD)
             .exclusive(TARGET_SERVER_LAYOUT, TARGET_KEYBOARD,
                     "give either server-layout (one layout) or keyboard (a layout per boot stage), not both")
             .protocolKey(TARGET_PROTOCOL);
@@ -313,6 +350,7 @@ public final class KeyholeSchema {
                         v.secret(TARGET_PASSWORD)))
                 .audio(!v.get(TARGET_DISABLE_AUDIO))
                 .keyboard(keyboard)
+                .watch(v.get(TARGET_WATCH))
                 .build();
         return new Target(v.get(TARGET_NAME), v.has(TARGET_TITLE) ? v.get(TARGET_TITLE) : v.get(TARGET_NAME), console);
     }
@@ -344,11 +382,16 @@ public final class KeyholeSchema {
             .defaultText("no logon")
             .doc("when the VMs' consoles ask for a logon (VRDE with external authentication: a host account)",
                     "operator");
+    static final Key<WatchPolicy> HOST_WATCH = Key.value("watch", WatchPolicy::of)
+            .byDefault(WatchPolicy.WHILE_BOOTING, "while-booting")
+            .doc("when Keyhole reads the VMs' screens: while-booting (from a start or reset until the disk is "
+                    + "unlocked, or watch.while-booting-for without a prompt), always (one guacd connection per "
+                    + "running VM all the time) or never", "while-booting");
     static final Secret HOST_CONSOLE_PASSWORD = Secret.of("console-password", "the consoles' password",
             "KEYHOLE_LAB_CONSOLE_PASSWORD", "/etc/keyhole/lab-console.password");
     static final Section VIRTUALBOX_HOST = Section.of("", "", HOST_NAME, HOST_URL, HOST_USERNAME, HOST_PASSWORD,
             HOST_CONSOLE_HOST, HOST_IGNORE_CERT, HOST_SERVER_LAYOUT, HOST_VRDE_PORTS, HOST_VRDE_ADDRESS,
-            HOST_CONSOLE_USERNAME, HOST_CONSOLE_PASSWORD);
+            HOST_CONSOLE_USERNAME, HOST_CONSOLE_PASSWORD, HOST_WATCH);
     static final ListOf VIRTUALBOX_HOSTS = new ListOf("hosts", "", VIRTUALBOX_HOST, HOST_NAME, "VirtualBox host");
     static final Section VIRTUALBOX = Section.of("virtualbox", "VirtualBox hosts whose VMs Keyhole offers as targets")
             .containing(VIRTUALBOX_HOSTS);
@@ -365,6 +408,7 @@ public final class KeyholeSchema {
                 .vrdeAddress(v.get(HOST_VRDE_ADDRESS))
                 .consoleCredentials(new Credentials(v.has(HOST_CONSOLE_USERNAME) ? v.get(HOST_CONSOLE_USERNAME) : "",
                         v.secret(HOST_CONSOLE_PASSWORD)))
+                .watch(v.get(HOST_WATCH))
                 .build();
     }
 
@@ -372,7 +416,7 @@ public final class KeyholeSchema {
 
     /** The whole file, in the README's order. */
     static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(LINKS)
-            .containing(AUDIT).containing(GUACD)
+            .containing(AUDIT).containing(WATCH).containing(GUACD)
             .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
 
     static KeyholeConfig file(Values v) {
@@ -394,6 +438,7 @@ public final class KeyholeSchema {
                 .auth(auth)
                 .links(links(v.section(LINKS)))
                 .audit(audit(v.section(AUDIT)))
+                .watch(watch(v.section(WATCH)))
                 .guacd(guacd(v.section(GUACD)))
                 .limits(limits(v.section(LIMITS)))
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())
@@ -429,6 +474,15 @@ public final class KeyholeSchema {
             case "vnc" -> Protocol.VNC;
             default -> throw new IllegalArgumentException("must be rdp or vnc");
         };
+    }
+
+    private static WatchPolicy targetWatch(String value) {
+        WatchPolicy policy = WatchPolicy.of(value);
+        if (policy == WatchPolicy.WHILE_BOOTING) {
+            throw new IllegalArgumentException("must be always or never: while-booting is for a VirtualBox host's "
+                    + "VMs, whose starts Keyhole sees");
+        }
+        return policy;
     }
 
     private static KeyboardStage stage(String name, String layout) {

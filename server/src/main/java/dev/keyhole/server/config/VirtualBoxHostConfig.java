@@ -2,6 +2,7 @@ package dev.keyhole.server.config;
 
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.ConsoleSpec.Credentials;
+import dev.keyhole.server.targets.WatchPolicy;
 import java.net.URI;
 import java.util.Objects;
 
@@ -21,10 +22,11 @@ import java.util.Objects;
  * @param vrdeAddress        the address such a console listens on (default {@code 127.0.0.1}; empty: every address)
  * @param consoleCredentials what the VMs' consoles ask for at logon (VRDE with external authentication, where the
  *                           host checks it; a VNC console asks for the password alone); none by default
+ * @param watch              when Keyhole reads the VMs' screens (default: while they boot)
  */
 public record VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
         boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress,
-        Credentials consoleCredentials) {
+        Credentials consoleCredentials, WatchPolicy watch) {
 
     /** Whether the consoles' certificates go unchecked when nobody says: VirtualBox's VRDP's is self-signed. */
     public static final boolean DEFAULT_IGNORE_CERT = true;
@@ -43,6 +45,7 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         Objects.requireNonNull(vrdePorts, "vrdePorts");
         Objects.requireNonNull(vrdeAddress, "vrdeAddress");
         Objects.requireNonNull(consoleCredentials, "consoleCredentials");
+        Objects.requireNonNull(watch, "watch");
     }
 
     /**
@@ -59,7 +62,7 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
     public Builder toBuilder() {
         return new Builder(name, url).username(username).password(password).consoleHost(consoleHost)
                 .ignoreCert(ignoreCert).serverLayout(serverLayout).vrdePorts(vrdePorts).vrdeAddress(vrdeAddress)
-                .consoleCredentials(consoleCredentials);
+                .consoleCredentials(consoleCredentials).watch(watch);
     }
 
     /** Leaves the passwords out. */
@@ -82,11 +85,18 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         private String vrdePorts = "";
         private String vrdeAddress = DEFAULT_VRDE_ADDRESS;
         private Credentials consoleCredentials = Credentials.NONE;
+        private WatchPolicy watch = WatchPolicy.WHILE_BOOTING;
 
         private Builder(String name, URI url) {
             this.name = name;
             this.url = url;
             this.consoleHost = url.getHost();
+        }
+
+        /** @param value when Keyhole reads the VMs' screens */
+        public Builder watch(WatchPolicy value) {
+            this.watch = value;
+            return this;
         }
 
         /** @param value the user to log on to the web service as */
@@ -140,7 +150,7 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         /** @return the host's configuration */
         public VirtualBoxHostConfig build() {
             return new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, serverLayout,
-                    vrdePorts, vrdeAddress, consoleCredentials);
+                    vrdePorts, vrdeAddress, consoleCredentials, watch);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.keyhole.server.targets.TargetDirectory;
 import dev.keyhole.server.tls.CertificateProblem;
 import dev.keyhole.server.tls.CertificateSource;
 import dev.keyhole.server.tunnel.TunnelService;
+import dev.keyhole.server.watch.ConsoleReadings;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
@@ -99,13 +100,14 @@ public final class HttpEdge {
      * @param timers    where the event streams' keep-alives are sent from (the composition root's timer thread)
      * @param audit     where stage switches, VM actions and passphrase boxes used are recorded, and what the
      *                  admins' audit view reads, live
+     * @param readings  what Keyhole reads on the consoles' screens, which the targets API and the event stream show
      * @return the server; {@code start()} it
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
             Accounts accounts, Passkeys passkeys, ShareLinks links, TargetDirectory targets, KeyboardStages keyboards,
             TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json,
-            ScheduledExecutorService timers, AuditLog audit) throws CertificateProblem {
+            ScheduledExecutorService timers, AuditLog audit, ConsoleReadings readings) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -136,12 +138,13 @@ public final class HttpEdge {
         new SessionApi(accounts, json).addTo(api);
         new PasskeyApi(passkeys, accounts, json, door::allowedOrigins).addTo(api);
         new LinksApi(links, targets, json).addTo(api);
-        new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json, audit).addTo(api);
+        new TargetsApi(targets, keyboards, tunnels::guacdProtocolVersion, json, audit, readings).addTo(api);
         new MachinesApi(machines, audit).addTo(api);
         new AuditApi(audit.store(), json).addTo(api);
         new AdminApi(accounts, links, tunnels, json).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
-        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers, audit));
+        ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers, audit,
+                readings));
         events.setAsyncSupported(true);
         context.addServlet(events, "/api/events");
         ServletHolder files = new ServletHolder("default", DefaultServlet.class);

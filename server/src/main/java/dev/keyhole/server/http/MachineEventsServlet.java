@@ -22,6 +22,8 @@ import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.audit.AuditFeed;
 import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.auth.TokenHash;
+import dev.keyhole.server.watch.ConsoleReading;
+import dev.keyhole.server.watch.ConsoleReadings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/events}: the VMs' changes as a stream of server-sent events, one stream per open page:
  * {@code event: machine} (data: a {@link MachineView}), {@code event: removed} (data: {@code {"target":…}}),
  * {@code event: host} (data: {@code {"name":…,"state":…,"message":…}}), and to admins {@code event: audit} (data: an
- * audit event as {@code GET /api/admin/audit} shows it). A comment line every 15 s keeps the
+ * audit event as {@code GET /api/admin/audit} shows it), {@code event: console} (data: {@code {"target":…,"screen":…}},
+ * what Keyhole read on a console's screen, as {@code GET /api/targets} shows it). A comment line every 15 s keeps the
  * connection from idling out. After a reconnect a page re-reads {@code GET /api/machines}.
  *
  * <p>Changes arrive on a VirtualBox host's event thread, which must not block, so sending only queues: each
@@ -73,6 +76,8 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
     private transient Runnable unsubscribe;
     private transient AuditFeed audit = AuditFeed.NONE;
     private transient Runnable unsubscribeAudit;
+    private transient ConsoleReadings readings = ConsoleReadings.NONE;
+    private transient Runnable unsubscribeReadings;
 
     /**
      * A servlet whose pages may each fall {@link #MAX_QUEUED_EVENTS} or {@link #MAX_QUEUED_BYTES} behind.
@@ -94,6 +99,17 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
             ScheduledExecutorService timers, AuditFeed audit) {
         this(machines, json, limits, timers, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
         this.audit = audit;
+    }
+
+    /**
+     * A servlet that also streams what Keyhole reads on the consoles' screens.
+     *
+     * @param readings what Keyhole reads on the consoles' screens, as it reads it
+     */
+    MachineEventsServlet(VirtualMachines machines, ObjectMapper json, LimitsConfig limits,
+            ScheduledExecutorService timers, AuditFeed audit, ConsoleReadings readings) {
+        this(machines, json, limits, timers, audit);
+        this.readings = readings;
     }
 
     /**
@@ -121,6 +137,7 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
     public void init() {
         unsubscribe = machines.subscribe(this::broadcast);
         unsubscribeAudit = audit.subscribe(this::broadcastAudit);
+        unsubscribeReadings = readings.subscribe(this::broadcastReading);
         heartbeat = timers.scheduleAtFixedRate(() -> streams.forEach(s -> s.send(KEEP_ALIVE)), HEARTBEAT_SECONDS,
                 HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
@@ -133,6 +150,9 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
         }
         if (unsubscribeAudit != null) {
             unsubscribeAudit.run();
+        }
+        if (unsubscribeReadings != null) {
+            unsubscribeReadings.run();
         }
         if (heartbeat != null) {
             heartbeat.cancel(false);
@@ -201,6 +221,21 @@ final class MachineEventsServlet extends HttpServlet implements SessionHolder {
                 stream.send(bytes);
             }
         }
+    }
+
+    /** Queues what Keyhole read on a console's screen for the pages whose people may see that console. */
+    private void broadcastReading(ConsoleReading reading) {
+        byte[] bytes;
+        try {
+            bytes = utf8(frame("console", new ScreenEvent(reading.target(), TargetsApi.ScreenView.of(reading))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event as JSON", e);
+        }
+        streams.stream().filter(s -> s.caller.sees(reading.target())).forEach(s -> s.send(bytes));
+    }
+
+    /** A {@code console} event's data. */
+    private record ScreenEvent(String target, TargetsApi.ScreenView screen) {
     }
 
     /** Turns a change into its event and queues it for every page; runs on a host's event thread. */

@@ -8,6 +8,8 @@ import dev.keyhole.server.targets.KeyboardStages;
 import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.watch.ConsoleReading;
+import dev.keyhole.server.watch.ConsoleReadings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +49,22 @@ final class TargetsApi {
     private final Supplier<String> guacdProtocol;
     private final ObjectMapper json;
     private final AuditTrail audit;
+    private final ConsoleReadings readings;
 
     /**
      * @param guacdProtocol the Guacamole protocol version guacd negotiated last, or null when not known yet
      */
     TargetsApi(TargetDirectory targets, KeyboardStages keyboards, Supplier<String> guacdProtocol, ObjectMapper json,
             AuditTrail audit) {
+        this(targets, keyboards, guacdProtocol, json, audit, ConsoleReadings.NONE);
+    }
+
+    /**
+     * @param readings what Keyhole read on the consoles' screens, which each target's view carries
+     */
+    TargetsApi(TargetDirectory targets, KeyboardStages keyboards, Supplier<String> guacdProtocol, ObjectMapper json,
+            AuditTrail audit, ConsoleReadings readings) {
+        this.readings = readings;
         this.audit = audit;
         this.targets = targets;
         this.keyboards = keyboards;
@@ -61,13 +73,30 @@ final class TargetsApi {
     }
 
     /**
-     * One target as browsers see it, with the keyboard layout its console expects now and the protocol version of
-     * the guacd it goes through (null: not known yet).
+     * One target as browsers see it, with the keyboard layout its console expects now, the protocol version of
+     * the guacd it goes through (null: not known yet) and what Keyhole last read on its screen (null: nothing).
      */
-    record TargetView(String name, String title, String protocol, KeyboardState keyboard, String guacdProtocol) {
-        static TargetView of(Target target, KeyboardState keyboard, String guacdProtocol) {
+    record TargetView(String name, String title, String protocol, KeyboardState keyboard, String guacdProtocol,
+            ScreenView screen) {
+        static TargetView of(Target target, KeyboardState keyboard, String guacdProtocol, ConsoleReadings readings) {
             return new TargetView(target.name(), target.title(), target.protocol().name().toLowerCase(Locale.ROOT),
-                    keyboard, guacdProtocol);
+                    keyboard, guacdProtocol, readings.reading(target.name()).map(ScreenView::of).orElse(null));
+        }
+    }
+
+    /**
+     * What Keyhole read on a console's screen, as pages see it ({@code GET /api/targets} and {@code event: console}).
+     *
+     * @param state    e.g. {@code waiting-for-passphrase}
+     * @param words    the state for people, e.g. "Waiting for its passphrase"
+     * @param since    when the screen began to show it (ISO 8601)
+     * @param watching whether Keyhole watches the console now
+     * @param problem  why Keyhole cannot see or read it; null when it can
+     */
+    record ScreenView(String state, String words, String since, boolean watching, String problem) {
+        static ScreenView of(ConsoleReading reading) {
+            return new ScreenView(reading.state().id(), reading.state().words(), reading.since().toString(),
+                    reading.watching(), reading.problem());
         }
     }
 
@@ -100,13 +129,13 @@ final class TargetsApi {
         String name = call.parameter("name");
         Target target = targets.find(name).filter(t -> call.caller().sees(t.name()))
                 .orElseThrow(() -> new GuacamoleResourceNotFoundException("No such console"));
-        return ApiServlet.Json.ok(TargetView.of(target, keyboards.state(target), guacdProtocol.get()));
+        return ApiServlet.Json.ok(TargetView.of(target, keyboards.state(target), guacdProtocol.get(), readings));
     }
 
     private ApiServlet.Answer list(ApiServlet.Call call) {
         String guacd = guacdProtocol.get();
         return ApiServlet.Json.ok(new TargetList(targets.list().stream().filter(t -> call.caller().sees(t.name()))
-                .map(t -> TargetView.of(t, keyboards.state(t), guacd)).toList()));
+                .map(t -> TargetView.of(t, keyboards.state(t), guacd, readings)).toList()));
     }
 
     private ApiServlet.Answer switchStage(ApiServlet.Call call) throws GuacamoleException, IOException {

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param audio        whether guacd passes the console's sound on
  * @param keyboard     the console's boot stages and their keyboard layouts, in boot order, never empty; the first
  *                     is in effect when Keyhole starts
+ * @param watch        when Keyhole reads the console's screen
  */
 public record ConsoleSpec(Protocol protocol, String host, int port, Screen screen, String security,
-        CertificatePolicy certificates, Credentials credentials, boolean audio, List<KeyboardStage> keyboard) {
+        CertificatePolicy certificates, Credentials credentials, boolean audio, List<KeyboardStage> keyboard,
+        WatchPolicy watch) {
 
     /** The name of the one stage of a console whose keyboard is a single layout. */
     public static final String SINGLE_STAGE = "console";
@@ -40,6 +42,7 @@ public record ConsoleSpec(Protocol protocol, String host, int port, Screen scree
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(certificates, "certificates");
         Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(watch, "watch");
         keyboard = List.copyOf(keyboard);
         if (keyboard.isEmpty()) {
             throw new IllegalArgumentException("a console has at least one keyboard stage");
@@ -48,7 +51,7 @@ public record ConsoleSpec(Protocol protocol, String host, int port, Screen scree
 
     /**
      * A builder with the defaults: 1024×768 at 96 dpi, any security, the certificate checked, no logon, no sound,
-     * one US stage.
+     * one US stage, watched always.
      */
     public static Builder builder(Protocol protocol, String host, int port) {
         return new Builder(protocol, host, port);
@@ -110,6 +113,7 @@ public record ConsoleSpec(Protocol protocol, String host, int port, Screen scree
         private Credentials credentials = Credentials.NONE;
         private boolean audio;
         private List<KeyboardStage> keyboard = List.of(new KeyboardStage(SINGLE_STAGE, DEFAULT_LAYOUT));
+        private WatchPolicy watch = WatchPolicy.ALWAYS;
 
         private Builder(Protocol protocol, String host, int port) {
             this.protocol = protocol;
@@ -159,10 +163,16 @@ public record ConsoleSpec(Protocol protocol, String host, int port, Screen scree
             return this;
         }
 
+        /** @param value when Keyhole reads the console's screen */
+        public Builder watch(WatchPolicy value) {
+            this.watch = value;
+            return this;
+        }
+
         /** @return the description */
         public ConsoleSpec build() {
             return new ConsoleSpec(protocol, host, port, screen, security, certificates, credentials, audio,
-                    keyboard);
+                    keyboard, watch);
         }
     }
 }

@@ -126,7 +126,7 @@ final class InstructionBoundaries {
     }
 
     /** @return whether {@code bytes[from, to)} are all ASCII; looks at sixteen bytes at a time */
-    private static boolean isAscii(byte[] bytes, int from, int to) {
+    static boolean isAscii(byte[] bytes, int from, int to) {
         long any = 0;
         int i = from;
         for (; i + 2 * Long.BYTES <= to; i += 2 * Long.BYTES) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>guacd ends a shared connection when its owner leaves, and a VRDP server takes one client at a time, so no
  * browser can be the owner: Keyhole opens the connection, answers guacd's {@code sync}s (so guacd sees an owner
  * that keeps up and does not slow the display down) and sends a {@code nop} every few seconds (guacd drops a
- * user that says nothing for 15 s). The picture the owner receives is discarded.
+ * user that says nothing for 15 s). The picture the owner receives is discarded, or kept as a {@link ConsolePicture}
+ * when Keyhole reads that console's screen.
  *
  * <p>The connection lives while anyone views it, plus a short linger, so that reloading a page does not open a new
  * connection to the console. When it ends, every viewer still joined is told, so that no browser stays on a
@@ -60,6 +61,8 @@ final class LiveConsole implements InstructionStream.Reader {
 
     private final Set<Viewer> viewers = new LinkedHashSet<>();
     private final Presence presence;
+    /** What the console shows, kept for Keyhole's own reading of it; null when nobody reads it. */
+    private final ConsolePicture picture;
     /** The answers to one read's {@code sync}s are {@code answers[0, answered)}; only on the reading thread. */
     private byte[] answers = new byte[256];
     private int answered;
@@ -81,6 +84,16 @@ final class LiveConsole implements InstructionStream.Reader {
      */
     LiveConsole(Target target, GuacdConnection owner, ScheduledExecutorService scheduler, Duration linger,
             Consumer<LiveConsole> onEnding) {
+        this(target, owner, scheduler, linger, onEnding, null);
+    }
+
+    /**
+     * @param picture kept from what the owner connection receives from its start on; null: the picture is
+     *                discarded
+     */
+    LiveConsole(Target target, GuacdConnection owner, ScheduledExecutorService scheduler, Duration linger,
+            Consumer<LiveConsole> onEnding, ConsolePicture picture) {
+        this.picture = picture;
         this.target = target;
         this.owner = owner;
         this.scheduler = scheduler;
@@ -158,6 +171,11 @@ final class LiveConsole implements InstructionStream.Reader {
         }
     }
 
+    /** @return the console's picture, or null when it is not kept */
+    ConsolePicture picture() {
+        return picture;
+    }
+
     /** @return who is in the console, which its viewers are told */
     Presence presence() {
         return presence;
@@ -232,13 +250,16 @@ final class LiveConsole implements InstructionStream.Reader {
 
     /**
      * Answers guacd's {@code sync}s and notices its {@code error}. Only the start of each instruction is looked at,
-     * where the connection's own scan found it; the picture itself is not looked at.
+     * where the connection's own scan found it; the picture's instructions are handed to the picture, if kept.
      */
     @Override
     public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
         byte[] bytes = instructions.array();
         int base = instructions.arrayOffset();
         int start = base + instructions.position();
+        if (picture != null) {
+            picture.take(bytes, base, start, ends);
+        }
         answered = 0;
         for (int i = 0; i < ends.count(); i++) {
             int end = base + ends.get(i);

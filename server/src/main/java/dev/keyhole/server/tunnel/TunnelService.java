@@ -29,6 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.apache.guacamole.protocol.GuacamoleProtocolVersion;
@@ -66,6 +68,8 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     /** Why new tunnels are turned away (the server is stopping); null while they are welcome. */
     private volatile String stopping;
     private final Duration viewerLag;
+    /** Which consoles' pictures are kept, from their connection's start, for Keyhole to read. */
+    private final Predicate<Target> pictured;
 
     /**
      * @param targets   where targets are looked up
@@ -83,6 +87,18 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
             Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
             AsynchronousChannelGroup relay, AuditTrail audit) {
+        this(targets, keyboards, guacd, limits, timeout, linger, work, timers, relay, audit, target -> false);
+    }
+
+    /**
+     * A service that keeps the pictures of some consoles, so that Keyhole can read their screens.
+     *
+     * @param pictured which consoles' pictures are kept (decoded on {@code work}); the others' are discarded
+     */
+    public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
+            Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
+            AsynchronousChannelGroup relay, AuditTrail audit, Predicate<Target> pictured) {
+        this.pictured = pictured;
         this.audit = audit;
         this.open = new OpenTunnels(limits);
         this.viewerLag = limits.viewerLag();
@@ -238,9 +254,11 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     private CompletableFuture<LiveConsole> openConsole(Target target, Duration linger) {
         return CompletableFuture.supplyAsync(() -> {
             GuacdConnection owner;
+            boolean keepPicture = pictured.test(target);
             try {
                 owner = GuacdConnection.open(relay, guacd, target.protocol().guacdName(), parameters(target),
-                        information(target), timeout);
+                        keepPicture ? GuacdParameters.clientInformation(target.console(), ConsolePicture.imageTypes())
+                                : information(target), timeout);
             } catch (TunnelException e) {
                 throw new CompletionException(e);
             }
@@ -248,8 +266,36 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
             logVersionOnce(guacdProtocol);
             log.info("Opened the console connection of {} ({} through guacd at {}, keyboard stage {})",
                     target.name(), target.protocol().guacdName(), guacd.address(), keyboards.state(target).stage());
-            return new LiveConsole(target, owner, timers, linger, consoles::ended);
+            return new LiveConsole(target, owner, timers, linger, consoles::ended,
+                    keepPicture ? new ConsolePicture(target.name(), work) : null);
         }, work);
+    }
+
+    /**
+     * Watches a console without a browser: joins its live console (opening it if nobody views it), which stays
+     * open while watched, and gives its picture.
+     *
+     * @param target a console whose picture is kept (see the constructor's {@code pictured})
+     * @param ended  told, on whatever thread, when the console's connection ended (the VM is off, guacd went
+     *               away…) with the status and reason a viewer would see; watch again to go on
+     * @return the watch once the console is open; failed with a {@link TunnelException} if it cannot be opened
+     */
+    public CompletableFuture<ConsoleWatch> watch(Target target, BiConsumer<TunnelStatus, String> ended) {
+        if (!pictured.test(target)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "Keyhole keeps no picture of " + target.name()));
+        }
+        ConsoleWatch watch = new ConsoleWatch(ended);
+        return consoles.join(target, watch).thenApply(console -> {
+            if (console.picture() == null) {
+                // Opened before its picture was wanted (its watch setting changed): the next connection keeps one.
+                console.leave(watch);
+                throw new CompletionException(new TunnelException(GuacamoleStatus.UPSTREAM_UNAVAILABLE,
+                        "The console was opened without its picture"));
+            }
+            watch.joined(console);
+            return watch;
+        });
     }
 
     private void logVersionOnce(GuacamoleProtocolVersion version) {

@@ -11,6 +11,10 @@ public sealed interface MachineChange {
     record Removed(String target, String host) implements MachineChange {
     }
 
+    /** A VM was reset through Keyhole: its state did not change, but it boots again. */
+    record Reset(String target, String host) implements MachineChange {
+    }
+
     /** A host became reachable or unreachable. */
     record HostChanged(HostStatus status) implements MachineChange {
     }

@@ -208,6 +208,7 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
                 .credentials(vrde.protocol() == Protocol.RDP ? config.consoleCredentials()
                         : new ConsoleSpec.Credentials("", config.consoleCredentials().password()))
                 .layout(config.serverLayout())
+                .watch(config.watch())
                 .build();
         return new Target(t.target(), t.machine().name(), console);
     }
@@ -246,7 +247,10 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
         log.info("VirtualBox host {}: {} asked to {} VM \"{}\"", t.host(), caller, action.id(), t.machine().name());
         switch (action) {
             case START -> host.startHeadless(id);
-            case RESET -> host.reset(id);
+            case RESET -> {
+                host.reset(id);
+                publish(new MachineChange.Reset(target, t.host()));
+            }
             case POWER_BUTTON -> host.powerButton(id);
             case POWER_OFF -> host.powerOff(id);
             case ENABLE_CONSOLE -> {

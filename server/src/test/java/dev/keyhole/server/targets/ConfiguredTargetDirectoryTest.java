@@ -36,11 +36,12 @@ class ConfiguredTargetDirectoryTest {
                     server-layout: de-de-qwertz
                     username: operator
                     password-env: CONSOLE_PASSWORD
+                    watch: never
                 """, Map.of("CONSOLE_PASSWORD", "s3cret")).find("web-1").orElseThrow();
         assertEquals("Web 1", t.title());
         assertEquals(new ConsoleSpec(Protocol.RDP, "vbox.internal", 5001, new Screen(800, 600, 120), "tls",
                 CertificatePolicy.IGNORE, new Credentials("operator", "s3cret"), true,
-                List.of(new KeyboardStage("console", "de-de-qwertz"))), t.console());
+                List.of(new KeyboardStage("console", "de-de-qwertz")), WatchPolicy.NEVER), t.console());
         assertTrue(!t.toString().contains("s3cret") && !t.toString().contains("vbox.internal"),
                 "a target shows neither its password nor its address: " + t);
     }
@@ -57,7 +58,7 @@ class ConfiguredTargetDirectoryTest {
                 """, Map.of()).find("kvm").orElseThrow();
         assertEquals(List.of(new KeyboardStage("console", "de-de-qwertz")), t.keyboard());
         assertEquals(new ConsoleSpec(Protocol.VNC, "10.0.0.5", 5901, Screen.DEFAULT, "any", CertificatePolicy.VERIFY,
-                Credentials.NONE, false, t.keyboard()), t.console());
+                Credentials.NONE, false, t.keyboard(), WatchPolicy.ALWAYS), t.console());
     }
 
     @Test

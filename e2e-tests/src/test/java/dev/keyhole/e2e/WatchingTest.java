@@ -1,0 +1,66 @@
+package dev.keyhole.e2e;
+
+import static dev.keyhole.e2e.pages.ConsolePage.State.CONNECTED;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keyhole.e2e.fixtures.Browser;
+import dev.keyhole.e2e.fixtures.KeyholeE2E;
+import dev.keyhole.e2e.fixtures.LockedConsole;
+import dev.keyhole.e2e.fixtures.Passphrases;
+import dev.keyhole.e2e.fixtures.Pictures;
+import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.server.watch.ConsoleReading;
+import dev.keyhole.server.watch.ConsoleState;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keyhole reads the real locked console (cryptsetup's prompt over RDP) by itself, with nobody viewing it: from the
+ * picture its own console connection builds, through Tesseract, to what the screen means.
+ */
+@KeyholeE2E
+class WatchingTest {
+
+    /** How soon after the screen shows something Keyhole must have read it. */
+    private static final Duration READ_WITHIN = Duration.ofSeconds(5);
+
+    @Test
+    void theConsoleReadsWaitingThenWrongThenUnlockedAsItsScreenChanges(RunningKeyhole keyhole, LockedConsole console,
+            Browser browser) throws Exception {
+        // Nobody views the console: Keyhole holds its connection and reads the prompt there since it started.
+        awaitState(keyhole, ConsoleState.WAITING_FOR_PASSPHRASE, Duration.ofSeconds(20));
+        ConsoleReading waiting = keyhole.watching().reading(RunningKeyhole.TARGET).orElseThrow();
+        assertTrue(waiting.watching() && waiting.problem() == null, waiting::toString);
+
+        // The picture Keyhole keeps is the console's screen.
+        BufferedImage kept = keyhole.watching().picture(RunningKeyhole.TARGET).orElseThrow()
+                .snapshot().get(10, TimeUnit.SECONDS);
+        Pictures.Comparison comparison = Pictures.compare(console.screenshot(), kept);
+        assertTrue(comparison.matches(), "the kept picture against the console's own screen: " + comparison);
+
+        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED)
+                .waitForPicture();
+        page.typePassphrase(Passphrases.wrong());
+        console.awaitEvent("prompt 2", Duration.ofSeconds(30));
+        awaitState(keyhole, ConsoleState.WRONG_PASSPHRASE, READ_WITHIN);
+
+        page.typePassphrase(Passphrases.right());
+        console.awaitUnlocked(Duration.ofSeconds(30));
+        awaitState(keyhole, ConsoleState.BOOTING, READ_WITHIN);
+    }
+
+    private static void awaitState(RunningKeyhole keyhole, ConsoleState state, Duration within) {
+        Waits.until("the locked console to read " + state.id(), within,
+                () -> "Keyhole reads " + reading(keyhole).map(ConsoleReading::toString).orElse("nothing yet"),
+                () -> reading(keyhole).filter(r -> r.state() == state).isPresent());
+    }
+
+    private static Optional<ConsoleReading> reading(RunningKeyhole keyhole) {
+        return keyhole.watching().reading(RunningKeyhole.TARGET);
+    }
+}
