@@ -9,8 +9,10 @@ import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.Passphrases;
 import dev.keyhole.e2e.fixtures.Pictures;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.SecondBrowser;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.e2e.pages.TargetsPage;
 import dev.keyhole.server.watch.ConsoleReading;
 import dev.keyhole.server.watch.ConsoleState;
 import java.awt.image.BufferedImage;
@@ -31,7 +33,7 @@ class WatchingTest {
 
     @Test
     void theConsoleReadsWaitingThenWrongThenUnlockedAsItsScreenChanges(RunningKeyhole keyhole, LockedConsole console,
-            Browser browser) throws Exception {
+            Browser browser, @SecondBrowser Browser typist) throws Exception {
         // Nobody views the console: Keyhole holds its connection and reads the prompt there since it started.
         awaitState(keyhole, ConsoleState.WAITING_FOR_PASSPHRASE, Duration.ofSeconds(20));
         ConsoleReading waiting = keyhole.watching().reading(RunningKeyhole.TARGET).orElseThrow();
@@ -43,15 +45,27 @@ class WatchingTest {
         Pictures.Comparison comparison = Pictures.compare(console.screenshot(), kept);
         assertTrue(comparison.matches(), "the kept picture against the console's own screen: " + comparison);
 
-        ConsolePage page = ConsolePage.open(browser, keyhole, RunningKeyhole.TARGET).waitForState(CONNECTED)
-                .waitForPicture();
+        // The targets page says so, and hears of each change as it happens: another page types into the console.
+        TargetsPage targets = TargetsPage.open(browser, keyhole);
+        String said = targets.waitForScreen(RunningKeyhole.TARGET, "waiting-for-passphrase", READ_WITHIN);
+        assertTrue(said.matches("Waiting for its passphrase since \\d\\d?:\\d\\d( [AP]M)?"), said);
+        browser.keepScreenshot("watching/targets-waiting");
+
+        ConsolePage page = ConsolePage.open(typist, keyhole, RunningKeyhole.TARGET);
+        page.waitForState(CONNECTED).waitForPicture();
+        page.waitForScreen("waiting-for-passphrase", READ_WITHIN);
         page.typePassphrase(Passphrases.wrong());
         console.awaitEvent("prompt 2", Duration.ofSeconds(30));
         awaitState(keyhole, ConsoleState.WRONG_PASSPHRASE, READ_WITHIN);
+        assertTrue(targets.waitForScreen(RunningKeyhole.TARGET, "wrong-passphrase", READ_WITHIN)
+                .startsWith("Wrong passphrase at "));
+        page.waitForScreen("wrong-passphrase", READ_WITHIN);
+        typist.keepScreenshot("watching/console-wrong");
 
         page.typePassphrase(Passphrases.right());
         console.awaitUnlocked(Duration.ofSeconds(30));
         awaitState(keyhole, ConsoleState.BOOTING, READ_WITHIN);
+        targets.waitForScreen(RunningKeyhole.TARGET, "booting", READ_WITHIN);
     }
 
     private static void awaitState(RunningKeyhole keyhole, ConsoleState state, Duration within) {

@@ -9,7 +9,8 @@
  *   data-picture = waiting | shown
  * with a human message in #console-message while it is not showing a live picture.
  */
-import { fetchTarget, notePassphraseBoxUsed, TUNNEL_URL, tunnelData } from "./api.js";
+import { fetchTarget, notePassphraseBoxUsed, openEventStream, TUNNEL_URL, tunnelData } from "./api.js";
+import { followScreens, screenLine } from "./screen-state.js";
 import { byId } from "./dom.js";
 import { ConsoleSession } from "./session.js";
 import { KeyholeCode } from "./status.js";
@@ -242,7 +243,27 @@ async function showTitle() {
   }
   titleElement.textContent = target.title || target.name;
   document.title = `${titleElement.textContent} — Keyhole`;
+  showScreen(target.screen);
   return true;
+}
+
+/** Shows what Keyhole reads on the console's screen ("Waiting for its passphrase since 03:12"), or nothing. */
+function showScreen(screen) {
+  const box = byId("screen-box");
+  const line = screenLine(screen);
+  box.replaceChildren(...(line ? [line] : []));
+  box.hidden = !line;
+}
+
+/** Keeps the screen's reading current from the event stream (people with an account: guests have none). */
+function followScreen() {
+  const events = openEventStream();
+  followScreens(events, (name, screen) => {
+    if (name === targetName) showScreen(screen);
+  });
+  events.addEventListener("open", () => {
+    fetchTarget(targetName).then((t) => t && showScreen(t.screen)).catch(() => { /* the next event retries */ });
+  });
 }
 
 const NO_CONSOLE = "No such console. Go back to the list of consoles and pick one.";
@@ -300,6 +321,7 @@ showAccount().then((signedIn) => {
   } else if (["operator", "admin"].includes(signedIn.user.role)) {
     offerSharing(targetName, signedIn.user);
   }
+  if (signedIn.state !== "guest" && targetName) followScreen();
 });
 if (!targetName) {
   noConsole();

@@ -1,12 +1,14 @@
 /**
- * The VirtualBox VMs on the targets page: one row per VM with its state, the boot hint, the actions its state
- * allows and a thumbnail on demand, kept current by the server's event stream (GET api/events).
+ * The VirtualBox VMs on the targets page: one row per VM with its state, what Keyhole reads on its screen (or else
+ * the Guest Additions' boot hint), the actions its state allows and a thumbnail on demand, kept current by the
+ * server's event stream (GET api/events).
  *
  * #machines carries data-state = none | loaded | error; each row is li.vm[data-target][data-state][data-hint].
  */
-import { consoleUrl, fetchMachines, fetchScreenshot, openEventStream, performAction } from "./api.js";
+import { consoleUrl, fetchMachines, fetchScreenshot, performAction } from "./api.js";
 import { element } from "./dom.js";
 import { goToSignInOn401 } from "./address.js";
+import { screenLine } from "./screen-state.js";
 
 const ACTION_LABELS = {
   start: "Start",
@@ -36,8 +38,10 @@ export class MachineList {
    * @param {HTMLElement} section #machines
    * @param {HTMLElement} hostsBox #hosts, one line per host that is not reachable
    * @param {HTMLElement} list #machine-list
+   * @param {Map<string, import("./screen-state.js").Screen>} screens what Keyhole read on each screen, by target
    */
-  constructor(section, hostsBox, list) {
+  constructor(section, hostsBox, list, screens) {
+    this.screens = screens;
     this.section = section;
     this.hostsBox = hostsBox;
     this.list = list;
@@ -141,7 +145,10 @@ export class MachineList {
         element("span", { class: "target-name", text: m.target }),
         element("span", { class: "target-protocol", text: m.vrde === "off" ? "VRDE off" : m.vrde.toUpperCase() }),
         element("span", { class: "vm-host", text: `on ${m.host}` })));
-    if (HINTS[m.hint] && m.state === "running") {
+    const screen = m.state === "running" ? screenLine(this.screens.get(m.target)) : null;
+    if (screen) {
+      li.append(screen);
+    } else if (HINTS[m.hint] && m.state === "running") {
       li.append(element("p", { class: "vm-hint" }, document.createTextNode(HINTS[m.hint] + " "),
         element("span", { class: "muted", text: "(a hint from the Guest Additions)" })));
     }
@@ -223,14 +230,27 @@ export class MachineList {
     }
   }
 
+  /** Shows a new reading of a VM's screen on its row. */
+  screen(target) {
+    const row = this.rows.get(target);
+    if (!row) return;
+    const line = screenLine(row.dataset.state === "running" ? this.screens.get(target) : null);
+    const old = row.querySelector(".screen-state") || row.querySelector(".vm-hint");
+    if (line && old) old.replaceWith(line);
+    else if (line) row.querySelector(".target-meta").after(line);
+  }
+
   /**
    * Follows the server's event stream; after each (re)connect it re-reads the whole list once, since events
    * may have been missed meanwhile. A stream the browser gave up on (it does for an answer other than 200, such
    * as the 401 of a session that ended) is read once more as a list: a 401 there goes to the sign-in page.
+   *
+   * @param {EventSource} events the page's stream
+   * @returns {EventSource} it
    */
-  follow() {
-    const events = openEventStream();
+  follow(events) {
     events.addEventListener("open", () => {
+      if (this.section.dataset.state === "none") return;
       fetchMachines().then((body) => this.show(body)).catch(() => { /* the next event or reconnect retries */ });
       this.section.dataset.stream = "open";
     });

@@ -168,6 +168,22 @@ public final class ConsolePage {
     }
 
     /**
+     * Waits until the page shows what Keyhole reads on the console's screen in {@code state} ({@code data-screen}).
+     *
+     * @return the sentence it shows
+     */
+    public String waitForScreen(String state, Duration timeout) {
+        By line = By.cssSelector("#screen-box .screen-state");
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                .withMessage(() -> "waiting for the console page to read " + state + "; it shows: "
+                        + driver.findElements(line).stream().map(e -> e.getDomAttribute("data-screen") + " \""
+                                + e.getText() + "\"").toList())
+                .until(d -> d.findElements(line).stream()
+                        .filter(e -> state.equals(e.getDomAttribute("data-screen"))).map(WebElement::getText)
+                        .findFirst().orElse(null));
+    }
+
+    /**
      * Types text on the console the way a user does: focuses the display, then real keyboard events
      * (Selenium Actions), then Enter.
      */

@@ -63,6 +63,23 @@ public final class TargetsPage {
                 .map(a -> a.getDomAttribute("data-target")).toList();
     }
 
+    /**
+     * Waits until a console's card (or VM row) shows what Keyhole reads on its screen in {@code state}
+     * ({@code data-screen}), e.g. {@code waiting-for-passphrase}.
+     *
+     * @return the sentence the card shows
+     */
+    public String waitForScreen(String target, String state, Duration timeout) {
+        By line = By.cssSelector("[data-target='" + target + "'] .screen-state");
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                .withMessage(() -> "waiting for " + target + "'s card to read " + state + "; it shows: "
+                        + driver.findElements(line).stream().map(e -> e.getDomAttribute("data-screen") + " \""
+                                + e.getText() + "\"").toList())
+                .until(d -> d.findElements(line).stream()
+                        .filter(e -> state.equals(e.getDomAttribute("data-screen"))).map(WebElement::getText)
+                        .findFirst().orElse(null));
+    }
+
     /** Follows the link of a console. */
     public ConsolePage openConsole(String name) {
         driver.findElement(By.cssSelector("#target-list a[data-target='" + name + "']")).click();

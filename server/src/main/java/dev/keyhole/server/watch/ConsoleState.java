@@ -11,9 +11,9 @@ public enum ConsoleState {
     /** GRUB's boot menu. */
     GRUB_MENU("At the GRUB menu"),
     /** Text and no prompt: booting, or unlocked and running. */
-    BOOTING("Booting"),
+    BOOTING("Booting or running"),
     /** Nothing Keyhole recognises, a blank screen, or a console it cannot see. */
-    UNKNOWN("Unknown");
+    UNKNOWN("Not recognised");
 
     private final String words;
 
