@@ -10,14 +10,12 @@ import dev.keyhole.e2e.fixtures.Passphrases;
 import dev.keyhole.e2e.fixtures.Pictures;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.SecondBrowser;
-import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
 import dev.keyhole.e2e.pages.TargetsPage;
 import dev.keyhole.server.watch.ConsoleReading;
 import dev.keyhole.server.watch.ConsoleState;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +33,8 @@ class WatchingTest {
     void theConsoleReadsWaitingThenWrongThenUnlockedAsItsScreenChanges(RunningKeyhole keyhole, LockedConsole console,
             Browser browser, @SecondBrowser Browser typist) throws Exception {
         // Nobody views the console: Keyhole holds its connection and reads the prompt there since it started.
-        awaitState(keyhole, ConsoleState.WAITING_FOR_PASSPHRASE, Duration.ofSeconds(20));
-        ConsoleReading waiting = keyhole.watching().reading(RunningKeyhole.TARGET).orElseThrow();
+        ConsoleReading waiting = keyhole.awaitScreen(RunningKeyhole.TARGET, ConsoleState.WAITING_FOR_PASSPHRASE,
+                Duration.ofSeconds(20));
         assertTrue(waiting.watching() && waiting.problem() == null, waiting::toString);
 
         // The picture Keyhole keeps is the console's screen.
@@ -69,12 +67,6 @@ class WatchingTest {
     }
 
     private static void awaitState(RunningKeyhole keyhole, ConsoleState state, Duration within) {
-        Waits.until("the locked console to read " + state.id(), within,
-                () -> "Keyhole reads " + reading(keyhole).map(ConsoleReading::toString).orElse("nothing yet"),
-                () -> reading(keyhole).filter(r -> r.state() == state).isPresent());
-    }
-
-    private static Optional<ConsoleReading> reading(RunningKeyhole keyhole) {
-        return keyhole.watching().reading(RunningKeyhole.TARGET);
+        keyhole.awaitScreen(RunningKeyhole.TARGET, state, within);
     }
 }

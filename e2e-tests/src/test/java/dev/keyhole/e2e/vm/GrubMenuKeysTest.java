@@ -43,7 +43,7 @@ class GrubMenuKeysTest {
     void wakeChoosesNothingAndTheArrowsAndEnterDriveTheMenu(@InjectKeyhole(GrubMenu.class) RunningKeyhole keyhole,
             Fixtures fixtures, Browser browser) {
         GrubMenuVm grub = grub(fixtures);
-        grub.awaitCountdown(89, BOOT_TIMEOUT);
+        grub.awaitCountdown(29, BOOT_TIMEOUT);
         ConsolePage page = ConsolePage.open(browser, keyhole, TARGET)
                 .waitForState(CONNECTED).waitForPicture().waitForKeyboardStage("grub");
 

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * A real GRUB 2 menu (Debian's GRUB, BIOS, in QEMU) with two entries, "first" (the default) and "second", and a
- * 90 s countdown: {@code e2e-tests/grub/}. It reads keys from its screen's keyboard, shared over VNC, and draws
+ * 30 s countdown: {@code e2e-tests/grub/}. It reads keys from its screen's keyboard, shared over VNC, and draws
  * its menu on the serial port too (QEMU's stdout), where this class reads the countdown
  * ("executed automatically in Ns") and the entry it ran ({@code PICKED first|second}).
  */

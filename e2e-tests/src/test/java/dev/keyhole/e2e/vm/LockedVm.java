@@ -74,12 +74,27 @@ public final class LockedVm implements AutoCloseable {
      * @param passphrase the disk's passphrase (a test string, never a secret: this VM reports what it reads)
      */
     public static LockedVm boot(String layout, Path dir, String passphrase) {
+        return boot(layout, dir, passphrase, false);
+    }
+
+    /**
+     * Boots a VM in test mode that, once unlocked, says it boots on and then reboots into its next boot (its
+     * prompt shows anew, counted from 1).
+     */
+    public static LockedVm bootRebootingOnUnlock(String layout, Path dir, String passphrase) {
+        return boot(layout, dir, passphrase, true);
+    }
+
+    private static LockedVm boot(String layout, Path dir, String passphrase, boolean rebootOnUnlock) {
         int port = FreePorts.reserve(); // ephemeral ports are above 5900, as QEMU's display numbers need
         Path script = E2ePaths.repoRoot().resolve("demo/locked-vm/boot.sh");
-        ManagedProcess process = ManagedProcess.start("the " + layout + " VM",
-                List.of(script.toString(), "--dir", dir.toString(), "--layout", layout, "--vnc-port",
-                        Integer.toString(port), "--mode", "test"),
-                null, dir.resolve("qemu.log"));
+        List<String> command = new java.util.ArrayList<>(List.of(script.toString(), "--dir", dir.toString(),
+                "--layout", layout, "--vnc-port", Integer.toString(port), "--mode", "test"));
+        if (rebootOnUnlock) {
+            command.addAll(List.of("--after-unlock", "reboot"));
+        }
+        ManagedProcess process = ManagedProcess.start("the " + layout + " VM", command, null,
+                dir.resolve("qemu.log"));
         try (OutputStream stdin = process.stdin()) {
             stdin.write((passphrase + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

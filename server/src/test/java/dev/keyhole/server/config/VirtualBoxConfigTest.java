@@ -116,7 +116,7 @@ class VirtualBoxConfigTest {
                 "k.yaml:5: virtualbox.hosts[0].password-env = MISSING_VAR: the environment variable is not set",
                 "k.yaml:6: virtualbox.hosts[0].passwd = (hidden): unknown key; known keys here: console-host, "
                         + "console-password-env, console-password-file, console-username, ignore-cert, name, "
-                        + "password-env, password-file, server-layout, url, username, vrde-address, vrde-ports",
+                        + "password-env, password-file, server-layout, url, username, vrde-address, vrde-ports, watch",
                 "k.yaml:7: virtualbox.hosts[1].name = (missing): is required",
                 "k.yaml:8: virtualbox.pool = 3: unknown key; known keys here: hosts"), problems);
     }
