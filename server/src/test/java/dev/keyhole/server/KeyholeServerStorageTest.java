@@ -57,7 +57,7 @@ class KeyholeServerStorageTest {
         assertFalse(Files.exists(file.resolveSibling(DatabaseConfig.SQLITE_FILE + "-wal")),
                 "closed, its write-ahead log folded back into the file");
         try (Database reopened = Database.open(fresh.config(), fresh.dataDir())) {
-            assertEquals(5, schemaVersions(reopened));
+            assertEquals(6, schemaVersions(reopened));
         }
     }
 
@@ -70,7 +70,7 @@ class KeyholeServerStorageTest {
         }
 
         try (Database reopened = Database.open(fresh.config(), fresh.dataDir())) {
-            assertEquals(5, schemaVersions(reopened));
+            assertEquals(6, schemaVersions(reopened));
         }
         assertFalse(Files.exists(fresh.dataDir().resolve(DatabaseConfig.SQLITE_FILE)), "no SQLite file beside it");
     }

@@ -26,8 +26,8 @@ class SchemaParityTest {
 
     /** Every table the migrations make, besides Flyway's own. */
     static final List<String> TABLES = List.of("audit_events", "audit_head", "link_devices", "passkey_ceremonies",
-            "recovery_codes", "sessions", "setup_links", "share_links", "sign_in_failures", "totp_secrets", "users",
-            "webauthn_credentials");
+            "recovery_codes", "sessions", "setup_links", "share_links", "sign_in_failures", "subscriptions", "totp_secrets",
+            "users", "webauthn_credentials");
 
     @RegisterExtension
     final TestDatabases databases = new TestDatabases();
