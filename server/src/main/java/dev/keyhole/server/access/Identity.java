@@ -44,8 +44,12 @@ public record Identity(String userId, String name, Role role, List<String> targe
         return false;
     }
 
-    /** @return whether {@code name} matches {@code pattern}, in which {@code *} stands for any characters */
-    static boolean matches(String pattern, String name) {
+    /**
+     * @return whether {@code name} matches {@code pattern}, in which {@code *} stands for any characters. A
+     *         {@code name} that is itself a pattern matches when every name it matches does (its {@code *} taken
+     *         as a character that only a {@code *} of {@code pattern} stands for)
+     */
+    public static boolean matches(String pattern, String name) {
         int star = pattern.indexOf('*');
         if (star < 0) {
             return pattern.equals(name);

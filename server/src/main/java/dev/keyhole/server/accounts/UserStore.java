@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The users, kept where every Keyhole node sharing a database sees the same. Removing a user removes what is
- * theirs with them: their sessions, passkeys, TOTP secret, recovery codes and links.
+ * theirs with them: their sessions, passkeys, TOTP secret, recovery codes, links and subscriptions.
  */
 public interface UserStore {
 
