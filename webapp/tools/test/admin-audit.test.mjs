@@ -17,7 +17,8 @@ function event(more = {}) {
 const SERVER_KINDS = ["sign-in", "sign-in-failed", "sign-out", "session-ended", "second-factor-enrolled",
   "second-factor-reset", "user-added", "user-changed", "user-disabled", "user-enabled", "user-removed",
   "console-opened", "console-closed", "passphrase-box-used", "typed", "stage-switched", "vm-action", "link-created",
-  "link-redeemed", "link-refused", "link-revoked", "link-expired", "configuration-loaded", "retention"];
+  "link-redeemed", "link-refused", "link-revoked", "link-expired", "configuration-loaded", "subscription-added",
+  "subscription-removed", "retention"];
 
 test("every kind the server names has a readable name; one this page does not know, its id in words", () => {
   assert.deepEqual(Object.keys(KIND_NAMES), SERVER_KINDS);
@@ -85,6 +86,16 @@ test("the details of what is done to users", () => {
   for (const kind of ["user-disabled", "user-enabled", "user-removed", "second-factor-reset"]) {
     assert.equal(detailsText(event({ kind, detail: { user: "opal" } })), "user opal", kind);
   }
+});
+
+test("the details of subscriptions: channel, consoles and kinds, of an email address its domain alone", () => {
+  assert.equal(detailsText(event({ kind: "subscription-added", detail: { subscription: "s1", channel: "team-mail",
+    type: "email", consoles: "web-*,db-1", kinds: "all", domain: "example.org" } })),
+  "team-mail (email), to an address at example.org, web-*, db-1, every notice");
+  assert.equal(detailsText(event({ kind: "subscription-removed", detail: { subscription: "s1", channel: "phones",
+    type: "ntfy", consoles: "*", kinds: "waiting-for-passphrase,resolved" } })),
+  "phones (ntfy), every console, waiting-for-passphrase, resolved");
+  assert.equal(kindName("subscription-added"), "Subscribed to notices");
 });
 
 test("the details of consoles: how, how long and why; the fact of typing, never what", () => {

@@ -59,6 +59,8 @@ export const KIND_NAMES = {
   "link-revoked": "Share link revoked",
   "link-expired": "Share link expired",
   "configuration-loaded": "Server started",
+  "subscription-added": "Subscribed to notices",
+  "subscription-removed": "Subscription removed",
   retention: "Old events deleted",
 };
 
@@ -222,6 +224,12 @@ export function detailsText(event, now = new Date()) {
         has("virtualboxHosts") && Number(d.virtualboxHosts) > 0 ? count(d.virtualboxHosts, "VirtualBox host") : "",
         has("tls") ? `TLS ${d.tls}` : "", has("database") ? String(d.database) : "",
         has("auditKeepDays") ? `events kept ${count(d.auditKeepDays, "day")}` : "");
+      break;
+    case "subscription-added":
+    case "subscription-removed":
+      add(has("channel") ? `${d.channel}${has("type") ? ` (${d.type})` : ""}` : "",
+        has("domain") ? `to an address at ${d.domain}` : "", has("consoles") ? consolesWords(d.consoles) : "",
+        has("kinds") ? (d.kinds === "all" ? "every notice" : String(d.kinds).split(",").join(", ")) : "");
       break;
     case "retention":
       add(has("deleted") ? `deleted ${count(d.deleted, "event")}` : "",

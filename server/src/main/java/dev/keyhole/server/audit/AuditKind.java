@@ -50,6 +50,13 @@ public enum AuditKind {
     LINK_EXPIRED,
     /** The server started with its configuration (detail: the file, the consoles). */
     CONFIGURATION_LOADED,
+    /**
+     * Someone subscribed to notices (detail: the subscription, its channel and type, consoles, kinds; for email the
+     * address's domain alone).
+     */
+    SUBSCRIPTION_ADDED,
+    /** Someone removed a subscription of theirs (detail: as for {@link #SUBSCRIPTION_ADDED}). */
+    SUBSCRIPTION_REMOVED,
     /** Old events were deleted by retention (detail: through which event, the last one's hash). */
     RETENTION;
 
