@@ -19,6 +19,9 @@ import dev.keyhole.server.links.JdbcShareLinkStore;
 import dev.keyhole.server.links.ShareLinks;
 import dev.keyhole.server.storage.DataDirectory;
 import dev.keyhole.server.storage.Database;
+import dev.keyhole.server.subscriptions.JdbcSubscriptionStore;
+import dev.keyhole.server.subscriptions.SubscribableChannel;
+import dev.keyhole.server.subscriptions.Subscriptions;
 import dev.keyhole.server.targets.CompositeTargetDirectory;
 import dev.keyhole.server.targets.ConfiguredTargetDirectory;
 import dev.keyhole.server.targets.KeyboardStages;
@@ -131,6 +134,21 @@ public final class KeyholeServer implements AutoCloseable {
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
+        return start(config, List.of());
+    }
+
+    /**
+     * Builds Keyhole from {@code config} and starts it, with the notification channels its users may subscribe to.
+     *
+     * @param config   the checked configuration
+     * @param channels the configured notification channels; none: nobody can subscribe (the settings page says to
+     *                 ask an admin)
+     * @return the running server
+     * @throws ConfigException as {@link #start(KeyholeConfig)}
+     * @throws dev.keyhole.server.storage.StorageException if the data directory or the database cannot be used
+     * @throws Exception if the web server cannot start (e.g. its port is taken)
+     */
+    public static KeyholeServer start(KeyholeConfig config, List<SubscribableChannel> channels) throws Exception {
         String bind = config.http().bind();
         config.tls().bindProblem(bind).ifPresent(reason -> {
             throw new ConfigException(List.of("http.bind = " + bind + ": " + reason));
@@ -141,7 +159,7 @@ public final class KeyholeServer implements AutoCloseable {
                 Clock.systemUTC());
         try {
             return start(config, database, audit, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
-                    new SecureRandom(), audit));
+                    new SecureRandom(), audit), channels);
         } catch (Exception | Error e) {
             audit.close();
             database.close();
@@ -149,8 +167,8 @@ public final class KeyholeServer implements AutoCloseable {
         }
     }
 
-    private static KeyholeServer start(KeyholeConfig config, Database database, AuditLog audit, Accounts accounts)
-            throws Exception {
+    private static KeyholeServer start(KeyholeConfig config, Database database, AuditLog audit, Accounts accounts,
+            List<SubscribableChannel> channels) throws Exception {
         CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
@@ -167,11 +185,13 @@ public final class KeyholeServer implements AutoCloseable {
         Passkeys passkeys = Passkeys.on(database, accounts, Clock.systemUTC());
         ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
                 accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC(), audit);
+        Subscriptions subscriptions = new Subscriptions(new JdbcSubscriptionStore(database, Clock.systemUTC(),
+                new SecureRandom()), accounts.users(), channels, audit);
         Server jetty = null;
         try {
-            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links, targets,
-                    keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines, config.limits(),
-                    new ObjectMapper(), threads.timers(), audit, watching);
+            jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links,
+                    subscriptions, targets, keyboards, tunnels, machines == null ? VirtualMachines.NONE : machines,
+                    config.limits(), new ObjectMapper(), threads.timers(), audit, watching);
             jetty.start();
         } catch (Exception e) {
             tunnels.close();

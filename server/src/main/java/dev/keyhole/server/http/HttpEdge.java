@@ -15,6 +15,7 @@ import dev.keyhole.server.access.SessionHolder;
 import dev.keyhole.server.accounts.Accounts;
 import dev.keyhole.server.audit.AuditLog;
 import dev.keyhole.server.links.ShareLinks;
+import dev.keyhole.server.subscriptions.Subscriptions;
 import dev.keyhole.server.accounts.Passkeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,7 @@ public final class HttpEdge {
      * @param accounts  who may sign in, and the sessions the front door checks
      * @param passkeys  the passkeys' ceremonies
      * @param links     the share links
+     * @param subscriptions the users' subscriptions to notices
      * @param targets   the targets the API lists
      * @param keyboards the targets' keyboard stages, which the API shows and switches
      * @param tunnels   the service the tunnel endpoint hands WebSockets to
@@ -105,9 +107,10 @@ public final class HttpEdge {
      * @throws CertificateProblem when the certificate cannot be loaded
      */
     public static Server newServer(HttpConfig http, TlsConfig tls, CertificateSource certificates,
-            Accounts accounts, Passkeys passkeys, ShareLinks links, TargetDirectory targets, KeyboardStages keyboards,
-            TunnelService tunnels, VirtualMachines machines, LimitsConfig limits, ObjectMapper json,
-            ScheduledExecutorService timers, AuditLog audit, ConsoleReadings readings) throws CertificateProblem {
+            Accounts accounts, Passkeys passkeys, ShareLinks links, Subscriptions subscriptions,
+            TargetDirectory targets, KeyboardStages keyboards, TunnelService tunnels, VirtualMachines machines,
+            LimitsConfig limits, ObjectMapper json, ScheduledExecutorService timers, AuditLog audit,
+            ConsoleReadings readings) throws CertificateProblem {
         Server server = new Server();
         HttpConfiguration httpConfiguration = new HttpConfiguration();
         httpConfiguration.setSendServerVersion(false);
@@ -142,6 +145,7 @@ public final class HttpEdge {
         new MachinesApi(machines, audit).addTo(api);
         new AuditApi(audit.store(), json).addTo(api);
         new AdminApi(accounts, links, tunnels, json).addTo(api);
+        new SubscriptionsApi(subscriptions, json).addTo(api);
         context.addServlet(new ServletHolder("api", api), "/api/*");
         ServletHolder events = new ServletHolder("events", new MachineEventsServlet(machines, json, limits, timers, audit,
                 readings));
