@@ -7,6 +7,7 @@ import {
   finishPasskeyRegistration, finishPasskeySecondFactor, finishPasskeySignIn, performAction, redeemLink,
   removePasskey, revokeLink, setUpFirstAdmin, signIn, signOut, signOutEverywhere, startPasskeyRegistration,
   startPasskeySecondFactor, startPasskeySignIn, startTotpEnrolment, submitCode, switchKeyboardStage,
+  addSubscription, fetchSubscriptions, removeSubscription,
 } from "../../src/main/resources/keyhole/webapp/js/api.js";
 
 const realFetch = globalThis.fetch;
@@ -387,4 +388,41 @@ test("audit answers of the wrong shape, a filter the server refuses, a caller wh
   assert.ok(!auditEvent({ ...AUDIT_EVENT, seq: 1.5 }));
   assert.ok(!auditEvent({ ...AUDIT_EVENT, kind: 3 }));
   assert.ok(!auditEvent(null));
+});
+
+test("each subscription route, with its JSON body and the page's CSRF token", async () => {
+  cookies("__Host-keyhole-csrf=T0K3N");
+  const mine = { id: "S", channel: "team-mail", type: "email", address: "olga@example.org", targets: [], kinds: [],
+    createdAt: "2031-05-06T10:00:00Z", available: true };
+  const calls = serve((url, init) => {
+    if (url.endsWith("/remove")) return json(200, { ok: true });
+    if (init.method === "POST") return json(200, { subscription: mine });
+    return json(200, { subscriptions: [mine], channels: [{ name: "team-mail", type: "email", description: "" }],
+      kinds: ["resolved"], maxSubscriptions: 20 });
+  });
+  assert.deepEqual(await fetchSubscriptions(), { subscriptions: [mine],
+    channels: [{ name: "team-mail", type: "email", description: "" }], kinds: ["resolved"], maxSubscriptions: 20 });
+  assert.deepEqual(await addSubscription({ channel: "team-mail", address: "olga@example.org", targets: ["web-*"] }),
+    mine);
+  await removeSubscription("a/b");
+  assert.deepEqual(calls.map((c) => c.url), ["api/me/subscriptions", "api/me/subscriptions",
+    "api/me/subscriptions/a%2Fb/remove"]);
+  assert.equal(calls[1].init.body, JSON.stringify({ channel: "team-mail", address: "olga@example.org",
+    targets: ["web-*"] }));
+  for (const c of calls.filter((c) => c.init.method === "POST")) {
+    assert.equal(c.init.headers["X-Keyhole-CSRF"], "T0K3N", c.url);
+  }
+});
+
+test("subscription answers of the wrong shape, and an address the server refuses", async () => {
+  serve(() => json(200, { subscriptions: "none", channels: [] }));
+  await assert.rejects(fetchSubscriptions(), { message: "The Keyhole server sent an unexpected list of subscriptions." });
+  serve(() => json(200, { subscriptions: [], channels: [{ type: "email" }] }));
+  await assert.rejects(fetchSubscriptions(), { status: 0 });
+  serve(() => json(200, { ok: true }));
+  await assert.rejects(addSubscription({ channel: "c", address: "a", targets: [] }),
+    { message: "The Keyhole server sent an unexpected new subscription." });
+  serve(() => json(400, { error: "An email address has an @, like alice@example.org" }));
+  await assert.rejects(addSubscription({ channel: "team-mail", address: "olga", targets: [] }),
+    { status: 400, message: "An email address has an @, like alice@example.org." });
 });

@@ -860,3 +860,74 @@ export async function fetchAudit(filters = {}) {
   }
   return { events: body.events, next: body.next ?? null, kinds: body.kinds };
 }
+
+/**
+ * A notification channel the signed-in user may subscribe to: its name as configured, its type ("email": to their
+ * own address; "ntfy": to their own topic on the channel's server) and a line about it ("" for none).
+ * @typedef {{name: string, type: string, description: string}} NotificationChannel
+ */
+
+/**
+ * One of the signed-in user's subscriptions. type: its channel's type, "" when the channel is no longer configured
+ * (available is then false: it tells no one); address: their email address or ntfy topic; targets: console names or
+ * patterns, [] for every console they may open; kinds: kinds of notice, [] for every kind; createdAt: an ISO instant.
+ * @typedef {{id: string, channel: string, type: string, address: string, targets: string[], kinds: string[],
+ *     createdAt: string, available: boolean}} Subscription
+ */
+
+/**
+ * What a new subscription asks for. targets: [] (or ["*"]) for every console the user may open; kinds: [] (or
+ * ["all"]) for every kind of notice.
+ * @typedef {{channel: string, address: string, targets: string[], kinds?: string[]}} SubscriptionTerms
+ */
+
+/** Whether a value has what the notifications page reads of a Subscription. */
+function subscription(value) {
+  return !!value && typeof value.id === "string" && typeof value.channel === "string"
+    && typeof value.address === "string" && Array.isArray(value.targets) && Array.isArray(value.kinds);
+}
+
+/**
+ * The signed-in user's subscriptions, and what they may subscribe to.
+ *
+ * @returns {Promise<{subscriptions: Subscription[], channels: NotificationChannel[], kinds: string[],
+ *     maxSubscriptions: number}>} subscriptions oldest first; channels: none when no channel is configured
+ * @throws {ApiError} when the server cannot be reached or answers with something other than the documented JSON
+ */
+export async function fetchSubscriptions() {
+  const body = await json(await call("api/me/subscriptions"), "list of subscriptions");
+  if (!body || !Array.isArray(body.subscriptions) || !body.subscriptions.every(subscription)
+      || !Array.isArray(body.channels) || !body.channels.every((c) => c && typeof c.name === "string"
+        && typeof c.type === "string")) {
+    throw new ApiError("The Keyhole server sent an unexpected list of subscriptions.", 0);
+  }
+  return { subscriptions: body.subscriptions, channels: body.channels,
+    kinds: Array.isArray(body.kinds) ? body.kinds : [], maxSubscriptions: Number(body.maxSubscriptions) || 0 };
+}
+
+/**
+ * Subscribes the signed-in user to notices.
+ *
+ * @param {SubscriptionTerms} terms where to, about which consoles
+ * @returns {Promise<Subscription>} the subscription as kept
+ * @throws {ApiError} 400 with a sentence saying what to change (an address, a console they may not open, no
+ *     channel configured…)
+ */
+export async function addSubscription(terms) {
+  const body = await post("api/me/subscriptions", terms, "new subscription");
+  if (!body || !subscription(body.subscription)) {
+    throw new ApiError("The Keyhole server sent an unexpected new subscription.", 0);
+  }
+  return body.subscription;
+}
+
+/**
+ * Removes one of the signed-in user's subscriptions.
+ *
+ * @param {string} id the subscription's id
+ * @returns {Promise<void>}
+ * @throws {ApiError} 404 when the user has no such subscription (removed already)
+ */
+export async function removeSubscription(id) {
+  await post(`api/me/subscriptions/${encodeURIComponent(id)}/remove`, {}, "answer to the removal");
+}
