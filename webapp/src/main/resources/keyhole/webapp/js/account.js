@@ -1,15 +1,15 @@
 /**
  * Who is signed in, in the header bar of the pages behind the sign-in (index.html, console.html, passkeys.html,
- * admin.html): the user's name on a small button that opens a menu with their role, "Passkeys…", for admins
- * "Admin…", "Sign out" and "Sign out everywhere". Signing out, or finding the session gone, goes to the sign-in
- * page.
+ * admin.html, notifications.html): the user's name on a small button that opens a menu with their role,
+ * "Passkeys…", "Notifications…", for admins "Admin…", "Sign out" and "Sign out everywhere". Signing out, or finding
+ * the session gone, goes to the sign-in page.
  *
  * Each page's bar has an empty, hidden <div id="account" class="account">, which this module fills (and shows
  * once the session is known):
  *   #account > button#account-button[aria-expanded] > an icon, #signed-in-user (the name), #signed-in-role (wide
  *              screens), a caret
- *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), a#admin-pages (admin.html,
- *              admins only), button#sign-out,
+ *            > #account-menu > #account-summary, a#manage-passkeys (passkeys.html), a#manage-notifications
+ *              (notifications.html), a#admin-pages (admin.html, admins only), button#sign-out,
  *              button#sign-out-everywhere, #account-message
  * #account carries data-state = loading | signed-in | guest | signing-out.
  *
@@ -50,6 +50,9 @@ function buildMenu(box) {
   const passkeys = element("a", { id: "manage-passkeys", class: "menu-item", href: "passkeys.html",
     text: "Passkeys…" });
   if (onPasskeysPage) passkeys.setAttribute("aria-current", "page");
+  const notifications = element("a", { id: "manage-notifications", class: "menu-item", href: "notifications.html",
+    text: "Notifications…" });
+  if (/(^|\/)notifications\.html$/.test(location.pathname)) notifications.setAttribute("aria-current", "page");
   const admin = element("a", { id: "admin-pages", class: "menu-item", href: "admin.html", text: "Admin…",
     hidden: "" });
   if (/(^|\/)admin\.html$/.test(location.pathname)) admin.setAttribute("aria-current", "page");
@@ -62,6 +65,7 @@ function buildMenu(box) {
     element("div", { id: "account-menu", class: "account-menu", hidden: "" },
       element("p", { id: "account-summary", class: "account-summary" }),
       passkeys,
+      notifications,
       admin,
       element("button", { id: "sign-out", class: "menu-item", type: "button", text: "Sign out" }),
       element("button", { id: "sign-out-everywhere", class: "menu-item", type: "button",
@@ -130,7 +134,9 @@ export async function showAccount() {
     byId("account-summary").textContent = guestSummary(session.guest);
     button.title = guestSummary(session.guest);
     button.setAttribute("aria-label", "Guest: link menu");
-    for (const id of ["manage-passkeys", "sign-out", "sign-out-everywhere"]) byId(id).hidden = true;
+    for (const id of ["manage-passkeys", "manage-notifications", "sign-out", "sign-out-everywhere"]) {
+      byId(id).hidden = true;
+    }
     byId("leave-link").hidden = false;
   } else {
     byId("signed-in-user").textContent = session.user.name;
