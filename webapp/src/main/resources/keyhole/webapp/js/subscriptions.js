@@ -71,7 +71,7 @@ export function channelLabel(channel) {
 export function addressField(type) {
   if (type === "ntfy") {
     return { label: "Your ntfy topic", type: "text", inputMode: "text", autocomplete: "off",
-      placeholder: "keyhole-yourname-7f3k", maxLength: 64,
+      placeholder: "keyhole-you-7f3k", maxLength: 64,
       hint: "The topic alone (letters, digits, - and _): subscribe to it in the ntfy app, on this channel's server. "
         + "Whoever knows a topic can read it: choose one hard to guess." };
   }
