@@ -9,8 +9,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Who is signed in, in the bar of the pages behind the sign-in (the targets page, the console page):
  * {@code #account} (data-state loading|signed-in|signing-out) with {@code #account-button}, which opens
- * {@code #account-menu}: {@code #manage-passkeys}, {@code #admin-pages} (admins only), {@code #sign-out} and
- * {@code #sign-out-everywhere}.
+ * {@code #account-menu}: {@code #manage-passkeys}, {@code #manage-notifications}, {@code #admin-pages} (admins
+ * only), {@code #sign-out} and {@code #sign-out-everywhere}.
  */
 public final class AccountMenu {
 
@@ -63,6 +63,12 @@ public final class AccountMenu {
     public PasskeysPage passkeys() {
         press("manage-passkeys");
         return PasskeysPage.attach(driver);
+    }
+
+    /** Opens the notifications page: opens the menu, presses "Notifications…". */
+    public NotificationsPage notifications() {
+        press("manage-notifications");
+        return NotificationsPage.attach(driver);
     }
 
     /** @return whether the open menu offers "Admin…" (to admins only): opens the menu to look */
