@@ -4,6 +4,7 @@ import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Composite;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,8 @@ public final class ConsolePicture {
     private final Map<Integer, List<int[]>> paths = new HashMap<>();
     private volatile boolean incomplete;
     private long ignored;
+    /** What changed on the default layer since the last {@link #frame()}; null when nothing did. */
+    private Rectangle changed;
 
     /** An image arriving in {@code blob}s. */
     private record ImageStream(int layer, int mask, int x, int y, String mimetype, ByteArrayOutputStream data) {
@@ -113,11 +116,33 @@ public final class ConsolePicture {
     }
 
     /**
+     * The picture as it is, and where it changed since the last frame taken.
+     *
+     * @param image   a copy of the default layer
+     * @param changed the smallest rectangle around everything drawn since the previous {@link #frame()}; null when
+     *                nothing was
+     */
+    public record Frame(BufferedImage image, Rectangle changed) {
+    }
+
+    /**
      * @return a copy of the default layer once everything taken so far is applied; null when nothing was drawn yet
      *         (the console has no size)
      */
     public CompletableFuture<BufferedImage> snapshot() {
-        CompletableFuture<BufferedImage> copy = new CompletableFuture<>();
+        return copy(false).thenApply(frame -> frame == null ? null : frame.image());
+    }
+
+    /**
+     * @return the default layer as {@link #snapshot()} copies it, with where it changed since the last frame taken;
+     *         null when nothing was drawn yet
+     */
+    public CompletableFuture<Frame> frame() {
+        return copy(true);
+    }
+
+    private CompletableFuture<Frame> copy(boolean takeChanges) {
+        CompletableFuture<Frame> copy = new CompletableFuture<>();
         // Behind whatever is pending, so the copy shows all that arrived before the request.
         run(() -> {
             BufferedImage layer = layers.get(0);
@@ -129,7 +154,12 @@ public final class ConsolePicture {
             Graphics2D g = image.createGraphics();
             g.drawImage(layer, 0, 0, null);
             g.dispose();
-            copy.complete(image);
+            Rectangle region = changed == null ? null : changed.intersection(new Rectangle(0, 0, image.getWidth(),
+                    image.getHeight()));
+            if (takeChanges) {
+                changed = null;
+            }
+            copy.complete(new Frame(image, region));
         }, copy);
         return copy;
     }
@@ -266,7 +296,7 @@ public final class ConsolePicture {
         BufferedImage old = layers.get(layer);
         if (width == 0 || height == 0) {
             layers.remove(layer);
-            return layer == 0;
+            return layer == 0 && changed(0, 0, MAX_SIDE, MAX_SIDE);
         }
         long others = pixels() - (old == null ? 0 : (long) old.getWidth() * old.getHeight());
         if (others + (long) width * height > MAX_PIXELS) {
@@ -284,7 +314,7 @@ public final class ConsolePicture {
         if (layer == 0 && old == null) {
             incomplete = false;
         }
-        return layer == 0;
+        return layer == 0 && changed(0, 0, width, height);
     }
 
     private boolean startImage(List<String> i) {
@@ -335,7 +365,7 @@ public final class ConsolePicture {
                 && decoded.getHeight() >= layer.getHeight()) {
             incomplete = false;
         }
-        return image.layer() == 0;
+        return image.layer() == 0 && changed(image.x(), image.y(), decoded.getWidth(), decoded.getHeight());
     }
 
     private boolean rect(List<String> i) {
@@ -358,6 +388,11 @@ public final class ConsolePicture {
             g.fillRect(r[0], r[1], r[2], r[3]);
         }
         g.dispose();
+        if (layerIndex == 0) {
+            for (int[] r : path) {
+                changed(r[0], r[1], r[2], r[3]);
+            }
+        }
         return layerIndex == 0;
     }
 
@@ -384,7 +419,7 @@ public final class ConsolePicture {
         g.setComposite(composite(number(i, 6)));
         g.drawImage(region, number(i, 8), number(i, 9), null);
         g.dispose();
-        return number(i, 7) == 0;
+        return number(i, 7) == 0 && changed(number(i, 8), number(i, 9), width, height);
     }
 
     private boolean dispose(int layer) {
@@ -395,6 +430,13 @@ public final class ConsolePicture {
         }
         layers.remove(layer);
         return false;
+    }
+
+    /** Adds a region to what changed on the default layer; always true. */
+    private boolean changed(int x, int y, int width, int height) {
+        Rectangle region = new Rectangle(x, y, width, height);
+        changed = changed == null ? region : changed.union(region);
+        return true;
     }
 
     private long pixels() {

@@ -59,6 +59,8 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
     /** The first pause before watching a console again whose connection ended; it doubles up to the next. */
     static final Duration FIRST_RETRY = Duration.ofSeconds(2);
     static final Duration LAST_RETRY = Duration.ofSeconds(60);
+    /** A change of at most this many pixels is a cursor's, not new text (a 9×16 character cell is 144). */
+    static final long SMALL_CHANGE = 2 * 16 * 24;
     /** How long a reading waits for its picture to be drawn up to date. */
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(10);
 
@@ -382,21 +384,25 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
         }
 
         private void readNow(ConsolePicture picture, long changes) {
+            boolean first;
             synchronized (this) {
                 if (stopped || changes == readChanges) {
                     return;
                 }
+                first = readChanges < 0;
                 readChanges = changes;
             }
-            BufferedImage screen;
+            ConsolePicture.Frame frame;
             try {
-                screen = picture.snapshot().get(SNAPSHOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                frame = picture.frame().get(SNAPSHOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 return;
             }
-            if (screen == null) {
+            if (frame == null || (!first && frame.changed() != null && small(frame.changed()))) {
+                // A blinking cursor: nothing to read again.
                 return;
             }
+            BufferedImage screen = frame.image();
             ConsoleState state;
             String problem = null;
             try {
@@ -406,6 +412,11 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                 problem = e.getMessage();
             }
             read(state, problem);
+        }
+
+        /** A change no larger than a character cell or two (a cursor) says nothing new. */
+        private boolean small(java.awt.Rectangle changed) {
+            return (long) changed.width * changed.height <= SMALL_CHANGE;
         }
 
         private void read(ConsoleState state, String problem) {

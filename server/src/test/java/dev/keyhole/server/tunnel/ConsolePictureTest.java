@@ -69,6 +69,12 @@ class ConsolePictureTest {
         assertColor(Color.RED, image, 45, 25);
         assertColor(Color.YELLOW, image, 4, 4);
         assertTrue(picture.changes() >= 2, "the picture counted its changes: " + picture.changes());
+
+        // Where it changed since the last frame: all of it at first, then only a cursor's cell.
+        assertEquals(new java.awt.Rectangle(0, 0, 64, 48), picture.frame().get(5, TimeUnit.SECONDS).changed());
+        take(i("rect", "0", "30", "30", "8", "16"), i("cfill", "14", "0", "200", "200", "200", "255"));
+        assertEquals(new java.awt.Rectangle(30, 30, 8, 16), picture.frame().get(5, TimeUnit.SECONDS).changed());
+        assertNull(picture.frame().get(5, TimeUnit.SECONDS).changed(), "nothing changed since");
     }
 
     @Test
