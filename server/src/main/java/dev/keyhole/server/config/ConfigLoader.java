@@ -205,7 +205,8 @@ public final class ConfigLoader {
     private void checkModes(Section spec, Values values, Map<String, NodeTuple> entries, String prefix) {
         Key<?> modeKey = spec.mode();
         NodeTuple modeTuple = entries.get(modeKey.name());
-        if (modeTuple != null && !values.has(modeKey)) {
+        if (modeTuple != null && !values.has(modeKey) || values.get(modeKey) == null) {
+            // An invalid mode, or a required one left out: that problem is reported, and no mode is known.
             return;
         }
         String mode = String.valueOf(values.get(modeKey));

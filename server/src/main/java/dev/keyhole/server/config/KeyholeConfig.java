@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param targets         the consoles Keyhole offers, in the order of the file; may be empty
  * @param virtualboxHosts the VirtualBox hosts whose VMs Keyhole offers as targets too; may be empty
  * @param limits          how much clients may hold
+ * @param notifications   how people are told that a console waits: the channels and their timing (the file's
+ *                        {@code notify:} section; a record cannot have a component called {@code notify})
  */
 public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig http, TlsConfig tls, AuthConfig auth,
         LinksConfig links, AuditConfig audit, WatchConfig watch, GuacdConfig guacd,
-        List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits) {
+        List<Target> targets, List<VirtualBoxHostConfig> virtualboxHosts, LimitsConfig limits,
+        NotifyConfig notifications) {
 
     /** The data directory of a server whose configuration names none. */
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/keyhole");
@@ -46,6 +49,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         Objects.requireNonNull(watch, "watch");
         Objects.requireNonNull(guacd, "guacd");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(notifications, "notifications");
         targets = List.copyOf(targets);
         virtualboxHosts = List.copyOf(virtualboxHosts);
     }
@@ -63,7 +67,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
     public Builder toBuilder() {
         return new Builder().dataDir(dataDir).database(database).http(http).tls(tls).auth(auth).links(links).audit(audit).watch(watch)
                 .guacd(guacd).targets(targets)
-                .virtualBoxHosts(virtualboxHosts).limits(limits);
+                .virtualBoxHosts(virtualboxHosts).limits(limits).notify(notifications);
     }
 
     /** Builds a {@link KeyholeConfig}; every part starts at its default. */
@@ -80,6 +84,7 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
         private final List<Target> targets = new ArrayList<>();
         private final List<VirtualBoxHostConfig> virtualboxHosts = new ArrayList<>();
         private LimitsConfig limits = LimitsConfig.DEFAULT;
+        private NotifyConfig notify = NotifyConfig.DEFAULT;
 
         private Builder() {
         }
@@ -170,12 +175,19 @@ public record KeyholeConfig(Path dataDir, DatabaseConfig database, HttpConfig ht
             return this;
         }
 
+        /** @param value how people are told that a console waits */
+        public Builder notify(NotifyConfig value) {
+            this.notify = value;
+            return this;
+        }
+
         /**
          * @return the configuration
          * @throws NullPointerException when no data directory was named
          */
         public KeyholeConfig build() {
-            return new KeyholeConfig(dataDir, database, http, tls, auth, links, audit, watch, guacd, targets, virtualboxHosts, limits);
+            return new KeyholeConfig(dataDir, database, http, tls, auth, links, audit, watch, guacd, targets,
+                    virtualboxHosts, limits, notify);
         }
     }
 }

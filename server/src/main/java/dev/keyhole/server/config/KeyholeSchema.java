@@ -15,11 +15,13 @@ import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.WatchPolicy;
 import dev.keyhole.server.watch.ScreenPatterns;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Every key of Keyhole's configuration, stated once: its name, parser, default, the protocols it applies to, its
@@ -38,6 +40,10 @@ public final class KeyholeSchema {
 
     /** The RDP security modes guacd accepts. */
     public static final Set<String> RDP_SECURITY_MODES = Set.of("any", "nla", "nla-ext", "tls", "rdp", "vmconnect");
+
+    /** An email address as the configuration takes it: {@code local@domain}, nothing around it. */
+    private static final Pattern EMAIL_ADDRESS = Pattern.compile("[^\\s@<>(),;:\"\\[\\]\\\\]+"
+            + "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
     /** A keyboard layout: one Keyhole has a key table for (guacd's {@code server-layout} names). */
     private static final Schema.Parser<String> LAYOUT = KeyboardLayouts.builtIn()::check;
@@ -412,12 +418,132 @@ public final class KeyholeSchema {
                 .build();
     }
 
+    // --- notify ------------------------------------------------------------------------------------------------
+
+    private static final String WEBHOOK = NotifyConfig.WebhookConfig.TYPE;
+    private static final String NTFY = NotifyConfig.NtfyConfig.TYPE;
+    private static final String EMAIL = NotifyConfig.EmailConfig.TYPE;
+
+    static final Key<Duration> NOTIFY_REMIND_AFTER = Key.value("remind-after", Parsers.minutes(1, 24 * 60))
+            .byDefault(NotifyConfig.DEFAULT.remindAfter(), Long.toString(NotifyConfig.DEFAULT.remindAfter().toMinutes()))
+            .doc("minutes, from 1 to 1440, a console waits for its passphrase before the people told are reminded",
+                    "10");
+    static final Key<Duration> NOTIFY_RETRY_FOR = Key.value("retry-for", Parsers.minutes(1, 7 * 24 * 60))
+            .byDefault(NotifyConfig.DEFAULT.retryFor(), Long.toString(NotifyConfig.DEFAULT.retryFor().toMinutes()))
+            .doc("minutes, from 1 to 10080, a delivery that keeps failing is tried again (after 1 s, 2 s, 4 s … at "
+                    + "most 5 minutes apart) before it is given up; each channel has a queue of its own, so one "
+                    + "that is down delays no other", "60");
+    static final Key<String> CHANNEL_NAME = Key.value("name", Parsers::name).required()
+            .doc("[a-z0-9][a-z0-9-]*, unique: what subscriptions and the audit name", "oncall-hook");
+    static final Key<String> CHANNEL_TYPE = Key.value("type", Parsers.oneOf(Set.of(WEBHOOK, NTFY, EMAIL))).required()
+            .doc("webhook: a signed JSON POST to one URL; ntfy: a push message to an ntfy topic; email: a mail "
+                    + "through an SMTP server", WEBHOOK);
+    static final Key<String> CHANNEL_DESCRIPTION = Key.value("description", Parsers::text).defaultText("none")
+            .doc("what people choosing where to be told read about it", "The on-call team's incident hook");
+    static final Key<URI> CHANNEL_URL = Key.value("url", KeyholeSchema::notifyUrl).required()
+            .onlyInModes(WEBHOOK, NTFY)
+            .doc("webhook: where notices are POSTed; ntfy: the channel's own topic, e.g. "
+                    + "https://ntfy.example.org/keyhole-oncall (a user's topic replaces its last segment; ending in "
+                    + "/, it names the server alone and only users' topics get messages)",
+                    "https://hooks.example.org/keyhole");
+    static final Secret CHANNEL_SECRET = onlyIn(Secret.of("secret", "the HMAC-SHA256 key it signs with (its "
+            + "receiver checks with the same one; give this or secret-file)", "KEYHOLE_HOOK_SECRET",
+            "/etc/keyhole/hook.secret"), WEBHOOK);
+    static final Secret CHANNEL_TOKEN = onlyIn(Secret.of("token", "an access token for the ntfy server (sent as "
+            + "Authorization: Bearer)", "KEYHOLE_NTFY_TOKEN", "/etc/keyhole/ntfy.token"), NTFY);
+    static final Key<Integer> CHANNEL_PRIORITY = Key.value("priority", Parsers.number(1, 5))
+            .byDefault(NotifyConfig.NtfyConfig.DEFAULT_PRIORITY).onlyInModes(NTFY)
+            .doc("ntfy's priority, from 1 to 5, of a notice that asks someone to act (a console waits, a wrong "
+                    + "passphrase, a reminder, a VM down); the others (resolved, restarted, a test) get 3 at most",
+                    "4");
+    static final Key<String> CHANNEL_HOST = Key.value("host", Parsers::host).required().onlyInModes(EMAIL)
+            .doc("the SMTP server", "smtp.example.org");
+    static final Key<Integer> CHANNEL_PORT = Key.value("port", Parsers::port)
+            .byDefault(NotifyConfig.EmailConfig.DEFAULT_PORT).onlyInModes(EMAIL)
+            .doc("its port: 587 (submission, with STARTTLS), or 25", "587");
+    static final Key<NotifyConfig.StartTls> CHANNEL_STARTTLS = Key.value("starttls", NotifyConfig.StartTls::of)
+            .byDefault(NotifyConfig.StartTls.REQUIRED).onlyInModes(EMAIL)
+            .doc("required: the mail goes only under STARTTLS, with the server's certificate checked; optional: "
+                    + "under STARTTLS when the server offers it; off: plain SMTP, for a relay on this machine "
+                    + "(never with a password)", "required");
+    static final Key<String> CHANNEL_USERNAME = Key.value("username", Parsers::username).defaultText("no login")
+            .onlyInModes(EMAIL).doc("the SMTP login", "keyhole@example.org");
+    static final Secret CHANNEL_PASSWORD = onlyIn(Secret.of("password", "its password", "KEYHOLE_SMTP_PASSWORD",
+            "/etc/keyhole/smtp.password"), EMAIL);
+    static final Key<String> CHANNEL_FROM = Key.value("from", KeyholeSchema::emailAddress).required()
+            .onlyInModes(EMAIL).doc("the sender's address", "keyhole@example.org");
+    static final Key<List<String>> CHANNEL_TO = Key.list("to", KeyholeSchema::emailAddress).onlyInModes(EMAIL)
+            .shapeReasons("must be a list of email addresses", "must name at least one address (leave it out when "
+                    + "only users' own addresses get mail)")
+            .defaultText("none: only the addresses users subscribe with")
+            .doc("the configured recipients' addresses", "oncall@example.org");
+    static final Section CHANNEL = Section.of("", "", CHANNEL_NAME, CHANNEL_TYPE, CHANNEL_DESCRIPTION, CHANNEL_URL,
+            CHANNEL_SECRET, CHANNEL_TOKEN, CHANNEL_PRIORITY, CHANNEL_HOST, CHANNEL_PORT, CHANNEL_STARTTLS,
+            CHANNEL_USERNAME, CHANNEL_PASSWORD, CHANNEL_FROM, CHANNEL_TO).modeKey(CHANNEL_TYPE);
+    static final ListOf CHANNELS = new ListOf("channels", "where notices go (default: none); a channel of each type: "
+            + "webhook (url, secret), ntfy (url, token, priority), email (host, port, starttls, username, password, "
+            + "from, to)", CHANNEL, CHANNEL_NAME, "channel");
+    static final Section NOTIFY = Section.of("notify", "telling people that a console waits for its passphrase",
+            NOTIFY_REMIND_AFTER, NOTIFY_RETRY_FOR).containing(CHANNELS);
+
+    static NotifyConfig notify(Values v) {
+        List<NotifyConfig.ChannelConfig> channels = v.items(CHANNELS).stream().map(KeyholeSchema::channel).toList();
+        return new NotifyConfig(v.get(NOTIFY_REMIND_AFTER), v.get(NOTIFY_RETRY_FOR), channels);
+    }
+
+    static NotifyConfig.ChannelConfig channel(Values v) {
+        String name = v.get(CHANNEL_NAME);
+        String description = v.has(CHANNEL_DESCRIPTION) ? v.get(CHANNEL_DESCRIPTION) : "";
+        switch (v.get(CHANNEL_TYPE)) {
+            case WEBHOOK -> {
+                String secret = v.secret(CHANNEL_SECRET);
+                if (!v.has(CHANNEL_SECRET.env()) && !v.has(CHANNEL_SECRET.file())) {
+                    v.problem(CHANNEL_TYPE, "a webhook signs what it sends: give secret-env or secret-file, the key "
+                            + "its receiver checks the signature with");
+                } else if (secret.isEmpty()) {
+                    v.problem(v.has(CHANNEL_SECRET.env()) ? CHANNEL_SECRET.env() : CHANNEL_SECRET.file(),
+                            "the secret is empty");
+                }
+                // Without a secret the file is refused (the problem above); the record must still be made.
+                return new NotifyConfig.WebhookConfig(name, description, v.get(CHANNEL_URL),
+                        secret.isEmpty() ? "(none)" : secret);
+            }
+            case NTFY -> {
+                return new NotifyConfig.NtfyConfig(name, description, v.get(CHANNEL_URL), v.secret(CHANNEL_TOKEN),
+                        v.get(CHANNEL_PRIORITY));
+            }
+            default -> {
+                boolean login = v.has(CHANNEL_USERNAME);
+                boolean password = v.has(CHANNEL_PASSWORD.env()) || v.has(CHANNEL_PASSWORD.file());
+                if (login && !password) {
+                    v.problem(CHANNEL_USERNAME, "needs password-env or password-file too (leave username out for a "
+                            + "server that takes mail without a login)");
+                } else if (password && !login) {
+                    v.problem(v.has(CHANNEL_PASSWORD.env()) ? CHANNEL_PASSWORD.env() : CHANNEL_PASSWORD.file(),
+                            "needs username too");
+                }
+                if (password && v.get(CHANNEL_STARTTLS) == NotifyConfig.StartTls.OFF) {
+                    v.problem(CHANNEL_STARTTLS, "would send the password unencrypted: use required (or no login, "
+                            + "for a relay on this machine)");
+                }
+                return new NotifyConfig.EmailConfig(name, description, v.get(CHANNEL_HOST), v.get(CHANNEL_PORT),
+                        v.get(CHANNEL_STARTTLS), login ? v.get(CHANNEL_USERNAME) : "", v.secret(CHANNEL_PASSWORD),
+                        v.get(CHANNEL_FROM), v.get(CHANNEL_TO));
+            }
+        }
+    }
+
+    /** A secret whose two keys apply to a channel of {@code type} only. */
+    private static Secret onlyIn(Secret secret, String type) {
+        return new Secret(secret.env().onlyInModes(type), secret.file().onlyInModes(type));
+    }
+
     // --- the file ----------------------------------------------------------------------------------------------
 
     /** The whole file, in the README's order. */
     static final Section FILE = Section.of("", "", DATA_DIR).containing(HTTP).containing(TLS).containing(AUTH).containing(LINKS)
             .containing(AUDIT).containing(WATCH).containing(GUACD)
-            .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX);
+            .containing(LIMITS).containing(DATABASE).containing(TARGETS).containing(VIRTUALBOX).containing(NOTIFY);
 
     static KeyholeConfig file(Values v) {
         HttpConfig http = http(v.section(HTTP));
@@ -444,6 +570,7 @@ public final class KeyholeSchema {
                 .targets(v.items(TARGETS).stream().map(KeyholeSchema::target).toList())
                 .virtualBoxHosts(v.section(VIRTUALBOX).items(VIRTUALBOX_HOSTS).stream()
                         .map(KeyholeSchema::virtualBoxHost).toList())
+                .notify(notify(v.section(NOTIFY)))
                 .build();
     }
 
@@ -493,6 +620,37 @@ public final class KeyholeSchema {
                     + "with a letter or digit");
         }
         return new KeyboardStage(name, LAYOUT.parse(layout));
+    }
+
+    /** A webhook's or ntfy topic's URL: http or https, with a host, and no credentials or fragment in it. */
+    private static URI notifyUrl(String value) {
+        String reason = "must be an http:// or https:// URL, e.g. https://hooks.example.org/keyhole";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(reason);
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(reason);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not hold credentials: give a webhook's key with secret-env or "
+                    + "secret-file, an ntfy token with token-env or token-file");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("must have no #fragment: it is never sent");
+        }
+        return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? uri.resolve("/") : uri;
+    }
+
+    /** One plain email address, {@code local@domain}: no name, no angle brackets, no spaces. */
+    private static String emailAddress(String value) {
+        if (value.length() > 254 || !EMAIL_ADDRESS.matcher(value).matches()) {
+            throw new IllegalArgumentException("must be one email address, like oncall@example.org (no name, no "
+                    + "angle brackets)");
+        }
+        return value;
     }
 
     private static String databaseUser(String value) {

@@ -21,8 +21,8 @@ public final class Parsers {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** {@code jdbc:postgresql://HOST[:PORT][,HOST[:PORT]…]/DATABASE[?PARAMETERS]}. */
     private static final Pattern POSTGRESQL_URL = Pattern.compile("jdbc:postgresql://[^/?#\\s]+/[^/?#\\s]+(\\?\\S*)?");
-    /** A {@code password} parameter of a JDBC URL's query. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&]password=");
+    /** A {@code password} parameter of a JDBC URL's query, or a password in a URL's user information. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&]password=|://[^/?#@\\s]*:[^/?#@\\s]*@");
     private static final Pattern PORT_RANGES = Pattern.compile("\\d{1,5}(-\\d{1,5})?(,\\d{1,5}(-\\d{1,5})?)*");
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -248,7 +248,10 @@ public final class Parsers {
         return value;
     }
 
-    /** @return whether a value holds a URL's {@code password=} parameter, which messages never show */
+    /**
+     * @return whether a value holds a URL's {@code password=} parameter or a password before its host
+     *         ({@code https://user:password@host/}), which messages never show
+     */
     static boolean carriesAPassword(String value) {
         return URL_PASSWORD.matcher(value).find();
     }

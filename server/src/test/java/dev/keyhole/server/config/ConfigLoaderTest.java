@@ -134,7 +134,7 @@ class ConfigLoaderTest {
         assertEquals(List.of(
                 file() + ":3: guacd.hostname = x: unknown key; known keys here: host, port",
                 file() + ":4: tagrets = (a list): unknown key; known keys here: audit, auth, data-dir, database, guacd, "
-                        + "http, limits, links, targets, tls, virtualbox, watch"),
+                        + "http, limits, links, notify, targets, tls, virtualbox, watch"),
                 problems("""
                         guacd:
                           port: 4822

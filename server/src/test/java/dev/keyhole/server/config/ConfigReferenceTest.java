@@ -10,8 +10,10 @@ import dev.keyhole.server.config.Schema.Section;
 import dev.keyhole.server.targets.ConsoleSpec.Credentials;
 import dev.keyhole.server.targets.Target;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,8 @@ class ConfigReferenceTest {
     /** The variables the README's examples name. */
     private static final Map<String, String> ENVIRONMENT = Map.of("WEB1_PASSWORD", "web-1-secret",
             "KEYHOLE_LAB_PASSWORD", "lab-secret", "KEYHOLE_LAB_CONSOLE_PASSWORD", "console-secret",
-            "KEYHOLE_DATABASE_PASSWORD", "database-secret");
+            "KEYHOLE_DATABASE_PASSWORD", "database-secret", "KEYHOLE_HOOK_SECRET", "hook-secret",
+            "KEYHOLE_NTFY_TOKEN", "ntfy-token", "KEYHOLE_SMTP_PASSWORD", "smtp-password");
 
     private static String readme() throws IOException {
         return Files.readString(Path.of("..", "README.md"));
@@ -54,6 +57,10 @@ class ConfigReferenceTest {
         assertEquals("lab", config.virtualboxHosts().get(0).name());
         assertEquals(new Credentials("operator", "console-secret"),
                 config.virtualboxHosts().get(0).consoleCredentials());
+        assertEquals(new NotifyConfig.WebhookConfig("oncall-hook", "The on-call team's incident hook",
+                URI.create("https://hooks.example.org/keyhole"), "hook-secret"),
+                config.notifications().channels().get(0));
+        assertEquals(Duration.ofMinutes(10), config.notifications().remindAfter());
     }
 
     @Test
