@@ -32,7 +32,10 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     ok = (isinstance(auth_data, LoginPassword) and LOGIN != ""
           and auth_data.login.decode("utf-8", "replace") == LOGIN
           and auth_data.password.decode("utf-8", "replace") == PASSWORD)
-    return AuthResult(success=ok, auth_data=Login(LOGIN) if ok else None)
+    if not ok:
+        # Not handled here: aiosmtpd answers 535 itself.
+        return AuthResult(success=False, handled=False)
+    return AuthResult(success=True, auth_data=Login(LOGIN))
 
 
 class Saver:
