@@ -18,7 +18,7 @@ const SERVER_KINDS = ["sign-in", "sign-in-failed", "sign-out", "session-ended", 
   "second-factor-reset", "user-added", "user-changed", "user-disabled", "user-enabled", "user-removed",
   "console-opened", "console-closed", "passphrase-box-used", "typed", "stage-switched", "vm-action", "link-created",
   "link-redeemed", "link-refused", "link-revoked", "link-expired", "configuration-loaded", "subscription-added",
-  "subscription-removed", "retention"];
+  "subscription-removed", "notification-sent", "notification-failed", "retention"];
 
 test("every kind the server names has a readable name; one this page does not know, its id in words", () => {
   assert.deepEqual(Object.keys(KIND_NAMES), SERVER_KINDS);
@@ -113,6 +113,17 @@ test("the details of consoles: how, how long and why; the fact of typing, never 
   assert.equal(detailsText(event({ kind: "vm-action", detail: { action: "start" } })), "start");
   assert.equal(detailsText(event({ kind: "vm-action", result: "failed",
     detail: { action: "reset", error: "The VM is not running" } })), "reset: The VM is not running");
+});
+
+test("the details of a notification: what, on which channel, to whom, how many tries, why not", () => {
+  assert.equal(detailsText(event({ kind: "notification-sent", actor: "keyhole", target: "web-1",
+    detail: { channel: "oncall", type: "ntfy", recipient: "configured recipients", notice: "waiting-for-passphrase",
+      noticeId: "0123456789abcdef", attempts: 1 } })),
+  "waiting-for-passphrase, on oncall (ntfy), to configured recipients, 1 attempt");
+  assert.equal(detailsText(event({ kind: "notification-failed", result: "failed",
+    detail: { channel: "hook", type: "webhook", recipient: "configured recipients", notice: "reminder",
+      noticeId: "0123456789abcdef", attempts: 3, error: "HTTP 404: the receiver refused it" } })),
+  "reminder, on hook (webhook), to configured recipients, 3 attempts, HTTP 404: the receiver refused it");
 });
 
 test("the details of share links, the server's start and retention", () => {

@@ -61,6 +61,8 @@ export const KIND_NAMES = {
   "configuration-loaded": "Server started",
   "subscription-added": "Subscribed to notices",
   "subscription-removed": "Subscription removed",
+  "notification-sent": "Notification sent",
+  "notification-failed": "Notification not sent",
   retention: "Old events deleted",
 };
 
@@ -230,6 +232,13 @@ export function detailsText(event, now = new Date()) {
       add(has("channel") ? `${d.channel}${has("type") ? ` (${d.type})` : ""}` : "",
         has("domain") ? `to an address at ${d.domain}` : "", has("consoles") ? consolesWords(d.consoles) : "",
         has("kinds") ? (d.kinds === "all" ? "every notice" : String(d.kinds).split(",").join(", ")) : "");
+      break;
+    case "notification-sent":
+    case "notification-failed":
+      add(has("notice") ? String(d.notice) : "",
+        has("channel") ? `on ${d.channel}${has("type") ? ` (${d.type})` : ""}` : "",
+        has("recipient") ? `to ${d.recipient}` : "",
+        has("attempts") ? count(d.attempts, "attempt") : "", has("error") ? String(d.error) : "");
       break;
     case "retention":
       add(has("deleted") ? `deleted ${count(d.deleted, "event")}` : "",

@@ -57,6 +57,16 @@ public enum AuditKind {
     SUBSCRIPTION_ADDED,
     /** Someone removed a subscription of theirs (detail: as for {@link #SUBSCRIPTION_ADDED}). */
     SUBSCRIPTION_REMOVED,
+    /**
+     * A notice was delivered on a channel (detail: channel, type, recipient: an address or "configured
+     * recipients", user, notice kind and id, attempts).
+     */
+    NOTIFICATION_SENT,
+    /**
+     * A notice was not delivered on a channel: refused, given up after retrying, dropped from a full queue, or left
+     * when Keyhole stopped (detail: as for sent, and the last error in words).
+     */
+    NOTIFICATION_FAILED,
     /** Old events were deleted by retention (detail: through which event, the last one's hash). */
     RETENTION;
 
