@@ -45,6 +45,7 @@ public final class Benchmark {
         List<String> only = List.of();
         long bytes = 0;
         boolean singleOnly = false;
+        boolean watching = false;
         int browserRuns = -1;
         int keys = -1;
         long warmupBytes = -1;
@@ -60,6 +61,7 @@ public final class Benchmark {
                 case "--paths" -> only = List.of(args[++i].split(","));
                 case "--bytes" -> bytes = Long.parseLong(args[++i]);
                 case "--single" -> singleOnly = true;
+                case "--watching" -> watching = true;
                 case "--browser-runs" -> browserRuns = Integer.parseInt(args[++i]);
                 case "--keys" -> keys = Integer.parseInt(args[++i]);
                 case "--warmup-bytes" -> warmupBytes = Long.parseLong(args[++i]);
@@ -68,13 +70,17 @@ public final class Benchmark {
                     System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
                             + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
                             + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N] [--keys N]"
-                            + " [--warmup-bytes N] [--warmup-keys N]");
+                            + " [--warmup-bytes N] [--warmup-keys N] [--watching]");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
             out = repo.resolve("target/bench");
+        }
+        if (watching) {
+            WatchingBenchmark.run(repo, out);
+            System.exit(0);
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
         if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0 || keys >= 0 || warmupBytes >= 0

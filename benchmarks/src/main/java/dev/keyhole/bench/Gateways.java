@@ -92,6 +92,8 @@ final class Gateways {
                     .append("    protocol: rdp\n")
                     .append("    host: ").append(StandIn.hostnameFor(sessionBytes.get(i))).append('\n')
                     .append("    port: 3389\n    security: any\n    ignore-cert: true\n")
+                    // The stand-in's recordings are no consoles to read: the relay alone is measured.
+                    .append("    watch: never\n")
                     .append("    width: 1024\n    height: 768\n    dpi: 96\n    disable-audio: true\n");
         }
         return yaml.toString();

@@ -22,10 +22,12 @@ import dev.keyhole.e2e.pages.NotificationsPage.Item;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.config.KeyholeConfig;
-import dev.keyhole.server.subscriptions.SubscribableChannel;
+import dev.keyhole.server.config.NotifyConfig;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.KeyboardStage;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,13 +62,14 @@ class NotificationSettingsTest {
                     ConsoleSpec.DEFAULT_LAYOUT));
             keyhole.target(LockedTarget.target("web-1", "Web server 1", fixtures.lockedConsole(), stages));
             keyhole.target(LockedTarget.target("db-1", "Database 1", fixtures.lockedConsole(), stages));
-        }
-
-        @Override
-        public List<SubscribableChannel> notificationChannels() {
-            return List.of(SubscribableChannel.email("team-mail", "The team's mail server"),
-                    SubscribableChannel.ntfy("phones", "ntfy at https://ntfy.example.org"),
-                    new SubscribableChannel("ops-hook", SubscribableChannel.WEBHOOK, "The on-call system"));
+            // Channels that lead nowhere: this test looks at the page that offers them, not at what is sent.
+            keyhole.notify(new NotifyConfig(Duration.ofMinutes(10), Duration.ofHours(1), List.of(
+                    new NotifyConfig.EmailConfig("team-mail", "The team's mail server", "127.0.0.1", 1,
+                            NotifyConfig.StartTls.REQUIRED, "", "", "keyhole@example.org", List.of()),
+                    new NotifyConfig.NtfyConfig("phones", "ntfy at https://ntfy.example.org",
+                            URI.create("https://ntfy.example.org/keyhole"), "", 4),
+                    new NotifyConfig.WebhookConfig("ops-hook", "The on-call system",
+                            URI.create("https://hooks.example.org/keyhole"), "webhook-secret-of-the-settings-test"))));
         }
     }
 

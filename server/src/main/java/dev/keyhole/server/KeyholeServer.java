@@ -2,6 +2,15 @@ package dev.keyhole.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.accounts.Accounts;
+import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import dev.keyhole.server.watch.ConsoleAlerts;
+import dev.keyhole.server.subscriptions.Subscriber;
+import dev.keyhole.server.notify.Recipient;
+import dev.keyhole.server.notify.Notifier;
+import dev.keyhole.server.notify.NoticeKind;
+import dev.keyhole.server.config.NotifyConfig;
 import dev.keyhole.server.audit.AuditEvent;
 import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.audit.AuditLog;
@@ -92,6 +101,8 @@ public final class KeyholeServer implements AutoCloseable {
     private final Server jetty;
     private final TunnelService tunnels;
     private final Watching watching;
+    private final ConsoleAlerts alerts;
+    private final Notifier notifier;
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
     private final Database database;
@@ -107,11 +118,13 @@ public final class KeyholeServer implements AutoCloseable {
      */
     private final List<ScheduledFuture<?>> timed;
 
-    private KeyholeServer(Server jetty, TunnelService tunnels, Watching watching, VirtualBoxTargetDirectory machines,
-            Database database, AuditLog audit, Accounts accounts, Threads threads, URI uri, URI publicUri,
-            List<ScheduledFuture<?>> timed) {
+    private KeyholeServer(Server jetty, TunnelService tunnels, Watching watching, ConsoleAlerts alerts,
+            Notifier notifier, VirtualBoxTargetDirectory machines, Database database, AuditLog audit,
+            Accounts accounts, Threads threads, URI uri, URI publicUri, List<ScheduledFuture<?>> timed) {
         this.jetty = jetty;
         this.watching = watching;
+        this.alerts = alerts;
+        this.notifier = notifier;
         this.tunnels = tunnels;
         this.machines = machines;
         this.database = database;
@@ -134,21 +147,6 @@ public final class KeyholeServer implements AutoCloseable {
      * @throws Exception if the web server cannot start (e.g. its port is taken)
      */
     public static KeyholeServer start(KeyholeConfig config) throws Exception {
-        return start(config, List.of());
-    }
-
-    /**
-     * Builds Keyhole from {@code config} and starts it, with the notification channels its users may subscribe to.
-     *
-     * @param config   the checked configuration
-     * @param channels the configured notification channels; none: nobody can subscribe (the settings page says to
-     *                 ask an admin)
-     * @return the running server
-     * @throws ConfigException as {@link #start(KeyholeConfig)}
-     * @throws dev.keyhole.server.storage.StorageException if the data directory or the database cannot be used
-     * @throws Exception if the web server cannot start (e.g. its port is taken)
-     */
-    public static KeyholeServer start(KeyholeConfig config, List<SubscribableChannel> channels) throws Exception {
         String bind = config.http().bind();
         config.tls().bindProblem(bind).ifPresent(reason -> {
             throw new ConfigException(List.of("http.bind = " + bind + ": " + reason));
@@ -159,7 +157,7 @@ public final class KeyholeServer implements AutoCloseable {
                 Clock.systemUTC());
         try {
             return start(config, database, audit, Accounts.on(database, dataDir, config.auth(), Clock.systemUTC(),
-                    new SecureRandom(), audit), channels);
+                    new SecureRandom(), audit));
         } catch (Exception | Error e) {
             audit.close();
             database.close();
@@ -167,8 +165,8 @@ public final class KeyholeServer implements AutoCloseable {
         }
     }
 
-    private static KeyholeServer start(KeyholeConfig config, Database database, AuditLog audit, Accounts accounts,
-            List<SubscribableChannel> channels) throws Exception {
+    private static KeyholeServer start(KeyholeConfig config, Database database, AuditLog audit, Accounts accounts)
+            throws Exception {
         CertificateSource certificates = certificates(config, Clock.systemUTC(), new SecureRandom());
         Threads threads = Threads.start();
         TargetDirectory configured = new ConfiguredTargetDirectory(config.targets());
@@ -186,7 +184,8 @@ public final class KeyholeServer implements AutoCloseable {
         ShareLinks links = new ShareLinks(new JdbcShareLinkStore(database, Clock.systemUTC(), new SecureRandom()),
                 accounts.users(), new Tokens(new SecureRandom()), config.links(), Clock.systemUTC(), audit);
         Subscriptions subscriptions = new Subscriptions(new JdbcSubscriptionStore(database, Clock.systemUTC(),
-                new SecureRandom()), accounts.users(), channels, audit);
+                new SecureRandom()), accounts.users(), subscribable(config.notifications()), audit);
+        Notifier notifier = Notifier.start(config.notifications(), audit, Clock.systemUTC());
         Server jetty = null;
         try {
             jetty = HttpEdge.newServer(config.http(), config.tls(), certificates, accounts, passkeys, links,
@@ -194,6 +193,7 @@ public final class KeyholeServer implements AutoCloseable {
                     config.limits(), new ObjectMapper(), threads.timers(), audit, watching);
             jetty.start();
         } catch (Exception e) {
+            notifier.close();
             tunnels.close();
             if (jetty != null) {
                 jetty.stop();
@@ -211,6 +211,13 @@ public final class KeyholeServer implements AutoCloseable {
         if (machines != null) {
             machines.start();
         }
+        URI publicUri = config.http().allowedOrigins().isEmpty() ? jetty.getURI().resolve("/")
+                : config.http().allowedOrigins().get(0).resolve("/");
+        ConsoleAlerts alerts = new ConsoleAlerts(watching, audit, targets, notifier,
+                (target, kind) -> recipients(config.notifications(), subscriptions, target, kind),
+                target -> publicUri.resolve("console.html?target=" + URLEncoder.encode(target, StandardCharsets.UTF_8)),
+                config.notifications().remindAfter(), Clock.systemUTC(), threads.timers(), new SecureRandom());
+        alerts.start();
         watching.start(machines == null ? VirtualMachines.NONE : machines);
         SessionSweep sweep = new SessionSweep(accounts, links, List.of(tunnels, HttpEdge.eventStreams(jetty)),
                 threads.work());
@@ -245,10 +252,8 @@ public final class KeyholeServer implements AutoCloseable {
             log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
                     config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        URI publicUri = config.http().allowedOrigins().isEmpty() ? uri
-                : config.http().allowedOrigins().get(0).resolve("/");
-        KeyholeServer server = new KeyholeServer(jetty, tunnels, watching, machines, database, audit, accounts,
-                threads, uri, publicUri, List.of(sweeping, retaining, expiring));
+        KeyholeServer server = new KeyholeServer(jetty, tunnels, watching, alerts, notifier, machines, database,
+                audit, accounts, threads, uri, publicUri, List.of(sweeping, retaining, expiring));
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
@@ -272,6 +277,30 @@ public final class KeyholeServer implements AutoCloseable {
     /** @return what Keyhole reads on its consoles' screens */
     public Watching watching() {
         return watching;
+    }
+
+    /**
+     * Who hears of a notice about a console: each channel's own recipients (a webhook's URL, an ntfy channel's
+     * topic, an email channel's {@code to}), and the subscribers whose account may see the console now.
+     */
+    private static List<Recipient> recipients(NotifyConfig notify, Subscriptions subscriptions, String target,
+            NoticeKind kind) {
+        List<Recipient> recipients = new ArrayList<>();
+        for (NotifyConfig.ChannelConfig channel : notify.channels()) {
+            if (!(channel instanceof NotifyConfig.EmailConfig email) || !email.to().isEmpty()) {
+                recipients.add(Recipient.configured(channel.name()));
+            }
+        }
+        for (Subscriber subscriber : subscriptions.recipientsFor(target, kind.id())) {
+            recipients.add(Recipient.address(subscriber.channel(), subscriber.address(), subscriber.userName()));
+        }
+        return recipients;
+    }
+
+    /** The channels of the configuration, as the subscriptions page offers them (it takes none for a webhook). */
+    private static List<SubscribableChannel> subscribable(NotifyConfig notify) {
+        return notify.channels().stream().map(c -> new SubscribableChannel(c.name(), c.type(), c.description()))
+                .toList();
     }
 
     /** The built-in screen patterns with the configuration's added. */
@@ -374,6 +403,7 @@ public final class KeyholeServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         timed.forEach(task -> task.cancel(false));
+        alerts.close();
         watching.close();
         try {
             tunnels.stopTunnels("Keyhole is restarting");
@@ -386,6 +416,7 @@ public final class KeyholeServer implements AutoCloseable {
                 }
             } finally {
                 try {
+                    notifier.close(); // one last try for what is queued; each delivery is audited
                     audit.close(); // after the tunnels: their "console closed" events are in
                     database.close();
                 } finally {

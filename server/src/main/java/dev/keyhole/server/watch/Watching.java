@@ -396,9 +396,16 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
             try {
                 frame = picture.frame().get(SNAPSHOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
+                frame = null;
+            }
+            if (frame == null) {
+                synchronized (this) {
+                    // Nothing drawn yet (or the picture is behind): the next change is read as the first.
+                    readChanges = -1;
+                }
                 return;
             }
-            if (frame == null || (!first && frame.changed() != null && small(frame.changed()))) {
+            if (!first && frame.changed() != null && small(frame.changed())) {
                 // A blinking cursor: nothing to read again.
                 return;
             }
