@@ -4,6 +4,7 @@ import dev.keyhole.server.config.Schema.Key;
 import dev.keyhole.server.config.Schema.ListOf;
 import dev.keyhole.server.config.Schema.Secret;
 import dev.keyhole.server.config.Schema.Section;
+import dev.keyhole.server.config.VirtualBoxHostConfig.OnAbort;
 import dev.keyhole.server.keyboard.KeyboardLayouts;
 import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.ConsoleSpec.CertificatePolicy;
@@ -18,7 +19,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -395,9 +398,27 @@ public final class KeyholeSchema {
                     + "running VM all the time) or never", "while-booting");
     static final Secret HOST_CONSOLE_PASSWORD = Secret.of("console-password", "the consoles' password",
             "KEYHOLE_LAB_CONSOLE_PASSWORD", "/etc/keyhole/lab-console.password");
+    static final Key<OnAbort> HOST_ON_ABORT = Key.value("on-abort", OnAbort::of)
+            .byDefault(VirtualBoxHostConfig.DEFAULT_ON_ABORT, VirtualBoxHostConfig.DEFAULT_ON_ABORT.id())
+            .doc("when a VM aborts (VirtualBox's Aborted: its process ended without powering it down, e.g. it "
+                    + "crashed or was killed): restart starts it headless again (three tries, after 10, 30 and 90 "
+                    + "seconds) and tells; notify tells; nothing does neither. A power off or a saved state is never "
+                    + "restarted",
+                    "restart");
+    static final Key<Integer> HOST_MAX_RESTARTS_PER_HOUR = Key.value("max-restarts-per-hour", Parsers.number(1, 60))
+            .byDefault(VirtualBoxHostConfig.DEFAULT_MAX_RESTARTS_PER_HOUR)
+            .doc("on-abort restart: at most this many start attempts per VM in any hour; then Keyhole tells and "
+                    + "stops trying", "3");
+    static final Key<List<Map.Entry<String, OnAbort>>> HOST_ON_ABORT_VMS = Key.mapping("on-abort-vms",
+            KeyholeSchema::vmOnAbort)
+            .shapeReasons("must be a mapping of VM to restart, notify or nothing, e.g. 'web-1: restart'", null)
+            .defaultText("none: on-abort for every VM")
+            .doc("on-abort for single VMs, each named by its name on the host (as VBoxManage list vms shows it), its "
+                    + "UUID or its target name", "web-1: restart", "build-box: nothing");
     static final Section VIRTUALBOX_HOST = Section.of("", "", HOST_NAME, HOST_URL, HOST_USERNAME, HOST_PASSWORD,
             HOST_CONSOLE_HOST, HOST_IGNORE_CERT, HOST_SERVER_LAYOUT, HOST_VRDE_PORTS, HOST_VRDE_ADDRESS,
-            HOST_CONSOLE_USERNAME, HOST_CONSOLE_PASSWORD, HOST_WATCH);
+            HOST_CONSOLE_USERNAME, HOST_CONSOLE_PASSWORD, HOST_WATCH, HOST_ON_ABORT, HOST_MAX_RESTARTS_PER_HOUR,
+            HOST_ON_ABORT_VMS);
     static final ListOf VIRTUALBOX_HOSTS = new ListOf("hosts", "", VIRTUALBOX_HOST, HOST_NAME, "VirtualBox host");
     static final Section VIRTUALBOX = Section.of("virtualbox", "VirtualBox hosts whose VMs Keyhole offers as targets")
             .containing(VIRTUALBOX_HOSTS);
@@ -415,6 +436,10 @@ public final class KeyholeSchema {
                 .consoleCredentials(new Credentials(v.has(HOST_CONSOLE_USERNAME) ? v.get(HOST_CONSOLE_USERNAME) : "",
                         v.secret(HOST_CONSOLE_PASSWORD)))
                 .watch(v.get(HOST_WATCH))
+                .onAbort(v.get(HOST_ON_ABORT))
+                .maxRestartsPerHour(v.get(HOST_MAX_RESTARTS_PER_HOUR))
+                .onAbortVms(v.get(HOST_ON_ABORT_VMS).stream().collect(LinkedHashMap::new,
+                        (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll))
                 .build();
     }
 
@@ -536,6 +561,12 @@ public final class KeyholeSchema {
     /** A secret whose two keys apply to a channel of {@code type} only. */
     private static Secret onlyIn(Secret secret, String type) {
         return new Secret(secret.env().onlyInModes(type), secret.file().onlyInModes(type));
+    /** One entry of {@code on-abort-vms}: a VM (by name, UUID or target name) and what to do when it aborts. */
+    private static Map.Entry<String, OnAbort> vmOnAbort(String vm, String value) {
+        if (vm.isBlank()) {
+            throw new IllegalArgumentException("a VM is named by its name on the host, its UUID or its target name");
+        }
+        return Map.entry(vm, OnAbort.of(value));
     }
 
     // --- the file ----------------------------------------------------------------------------------------------

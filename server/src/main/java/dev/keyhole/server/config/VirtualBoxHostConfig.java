@@ -4,6 +4,10 @@ import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.ConsoleSpec.Credentials;
 import dev.keyhole.server.targets.WatchPolicy;
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,16 +27,61 @@ import java.util.Objects;
  * @param consoleCredentials what the VMs' consoles ask for at logon (VRDE with external authentication, where the
  *                           host checks it; a VNC console asks for the password alone); none by default
  * @param watch              when Keyhole reads the VMs' screens (default: while they boot)
+ * @param onAbort            what Keyhole does when one of the host's VMs aborts, unless {@code onAbortVms} says
+ *                           otherwise for it ({@link OnAbort#NOTIFY} by default)
+ * @param maxRestartsPerHour with {@link OnAbort#RESTART}: at most this many start attempts per VM in any hour
+ * @param onAbortVms         {@code onAbort} for single VMs, in the file's order, by the VM's name on the host, its
+ *                           UUID or its target name (see {@link #onAbortFor}); empty: none
  */
 public record VirtualBoxHostConfig(String name, URI url, String username, String password, String consoleHost,
         boolean ignoreCert, String serverLayout, String vrdePorts, String vrdeAddress,
-        Credentials consoleCredentials, WatchPolicy watch) {
+        Credentials consoleCredentials, WatchPolicy watch, OnAbort onAbort, int maxRestartsPerHour,
+        Map<String, OnAbort> onAbortVms) {
+
+    /**
+     * What Keyhole does when a VM aborts: VirtualBox's {@code Aborted} state, which it sets when the VM's process
+     * ended without powering the VM down (it crashed, was killed, the host ran out of memory). A power off or a
+     * saved state is someone's decision and is never restarted.
+     */
+    public enum OnAbort {
+        /** Start it headless again, after a pause and within the hourly limit, and tell. */
+        RESTART,
+        /** Tell, and leave it off. */
+        NOTIFY,
+        /** Neither tell nor restart. */
+        NOTHING;
+
+        /** @return the value as the configuration writes it, e.g. {@code restart} */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * @param text {@code restart}, {@code notify} or {@code nothing}
+         * @return that value
+         * @throws IllegalArgumentException for anything else
+         */
+        public static OnAbort of(String text) {
+            for (OnAbort value : values()) {
+                if (value.id().equals(text)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("must be restart, notify or nothing");
+        }
+    }
 
     /** Whether the consoles' certificates go unchecked when nobody says: VirtualBox's VRDP's is self-signed. */
     public static final boolean DEFAULT_IGNORE_CERT = true;
 
     /** The address a console Keyhole turns on listens on when nobody says. */
     public static final String DEFAULT_VRDE_ADDRESS = "127.0.0.1";
+
+    /** What Keyhole does when a VM aborts, when nobody says: tell, and leave it to people. */
+    public static final OnAbort DEFAULT_ON_ABORT = OnAbort.NOTIFY;
+
+    /** How many start attempts per VM and hour {@link OnAbort#RESTART} makes at most, when nobody says. */
+    public static final int DEFAULT_MAX_RESTARTS_PER_HOUR = 3;
 
     /** Checks that nothing is missing. */
     public VirtualBoxHostConfig {
@@ -46,13 +95,35 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         Objects.requireNonNull(vrdeAddress, "vrdeAddress");
         Objects.requireNonNull(consoleCredentials, "consoleCredentials");
         Objects.requireNonNull(watch, "watch");
+        Objects.requireNonNull(onAbort, "onAbort");
+        if (maxRestartsPerHour < 1) {
+            throw new IllegalArgumentException("maxRestartsPerHour must be at least 1");
+        }
+        onAbortVms = Collections.unmodifiableMap(new LinkedHashMap<>(onAbortVms));
+    }
+
+    /**
+     * @param vmName the VM's name on the host
+     * @param vmId   its UUID
+     * @param target its target name
+     * @return what Keyhole does when this VM aborts: the {@code onAbortVms} entry naming its VM name, else its UUID,
+     *         else its target name; without one, {@link #onAbort}
+     */
+    public OnAbort onAbortFor(String vmName, String vmId, String target) {
+        for (String key : new String[] {vmName, vmId, target}) {
+            OnAbort value = key == null ? null : onAbortVms.get(key);
+            if (value != null) {
+                return value;
+            }
+        }
+        return onAbort;
     }
 
     /**
      * @param name the host's short name
      * @param url  its web service
      * @return a builder with the defaults: no user or password, the consoles at the URL's host with their
-     *         certificates unchecked, a US keyboard, no port range, and no console logon
+     *         certificates unchecked, a US keyboard, no port range, no console logon, and aborted VMs notified
      */
     public static Builder builder(String name, URI url) {
         return new Builder(name, url);
@@ -62,7 +133,8 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
     public Builder toBuilder() {
         return new Builder(name, url).username(username).password(password).consoleHost(consoleHost)
                 .ignoreCert(ignoreCert).serverLayout(serverLayout).vrdePorts(vrdePorts).vrdeAddress(vrdeAddress)
-                .consoleCredentials(consoleCredentials).watch(watch);
+                .consoleCredentials(consoleCredentials).watch(watch).onAbort(onAbort)
+                .maxRestartsPerHour(maxRestartsPerHour).onAbortVms(onAbortVms);
     }
 
     /** Leaves the passwords out. */
@@ -70,7 +142,8 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
     public String toString() {
         return "VirtualBoxHostConfig[name=" + name + ", url=" + url + ", username=" + username
                 + ", password=(hidden), consoleHost=" + consoleHost + ", consoleCredentials=" + consoleCredentials
-                + "]";
+                + ", onAbort=" + onAbort.id() + ", maxRestartsPerHour=" + maxRestartsPerHour + ", onAbortVms="
+                + onAbortVms + "]";
     }
 
     /** Builds a {@link VirtualBoxHostConfig}, starting from the defaults {@link #builder} names. */
@@ -86,6 +159,9 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
         private String vrdeAddress = DEFAULT_VRDE_ADDRESS;
         private Credentials consoleCredentials = Credentials.NONE;
         private WatchPolicy watch = WatchPolicy.WHILE_BOOTING;
+        private OnAbort onAbort = DEFAULT_ON_ABORT;
+        private int maxRestartsPerHour = DEFAULT_MAX_RESTARTS_PER_HOUR;
+        private Map<String, OnAbort> onAbortVms = Map.of();
 
         private Builder(String name, URI url) {
             this.name = name;
@@ -147,10 +223,28 @@ public record VirtualBoxHostConfig(String name, URI url, String username, String
             return this;
         }
 
+        /** @param value what Keyhole does when one of the host's VMs aborts */
+        public Builder onAbort(OnAbort value) {
+            this.onAbort = value;
+            return this;
+        }
+
+        /** @param value with {@link OnAbort#RESTART}: the most start attempts per VM in any hour (at least 1) */
+        public Builder maxRestartsPerHour(int value) {
+            this.maxRestartsPerHour = value;
+            return this;
+        }
+
+        /** @param value {@code onAbort} for single VMs, by VM name, UUID or target name; empty: none */
+        public Builder onAbortVms(Map<String, OnAbort> value) {
+            this.onAbortVms = value;
+            return this;
+        }
+
         /** @return the host's configuration */
         public VirtualBoxHostConfig build() {
             return new VirtualBoxHostConfig(name, url, username, password, consoleHost, ignoreCert, serverLayout,
-                    vrdePorts, vrdeAddress, consoleCredentials, watch);
+                    vrdePorts, vrdeAddress, consoleCredentials, watch, onAbort, maxRestartsPerHour, onAbortVms);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keyhole.server.config.VirtualBoxHostConfig.OnAbort;
 import dev.keyhole.server.targets.ConsoleSpec.Credentials;
 import java.io.IOException;
 import java.net.URI;
@@ -92,6 +93,70 @@ class VirtualBoxConfigTest {
     }
 
     @Test
+    void whatHappensWhenAVmAbortsPerHostAndPerVm() {
+        VirtualBoxHostConfig host = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      on-abort: restart
+                      max-restarts-per-hour: 5
+                      on-abort-vms:
+                        "Build box": nothing
+                        db: notify
+                        8f3c1c9e-2b7a-4c61-9d0e-6a1f0b2c3d4e: nothing
+                """, Map.of()).virtualboxHosts().get(0);
+        assertEquals(OnAbort.RESTART, host.onAbort());
+        assertEquals(5, host.maxRestartsPerHour());
+        assertEquals(List.of("Build box", "db", "8f3c1c9e-2b7a-4c61-9d0e-6a1f0b2c3d4e"),
+                List.copyOf(host.onAbortVms().keySet()), "in the file's order");
+        assertEquals(OnAbort.NOTHING, host.onAbortFor("Build box", "1111", "build-box"), "by the VM's name");
+        assertEquals(OnAbort.NOTIFY, host.onAbortFor("DB", "2222", "db"), "by its target name");
+        assertEquals(OnAbort.NOTHING, host.onAbortFor("Web 1", "8f3c1c9e-2b7a-4c61-9d0e-6a1f0b2c3d4e", "web-1"),
+                "by its UUID");
+        assertEquals(OnAbort.RESTART, host.onAbortFor("Web 2", "3333", "web-2"), "the host's own otherwise");
+    }
+
+    @Test
+    void byDefaultAnAbortedVmIsNotifiedAndAtMostThreeRestartsAnHour() {
+        VirtualBoxHostConfig host = parse("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                """, Map.of()).virtualboxHosts().get(0);
+        assertEquals(OnAbort.NOTIFY, host.onAbort());
+        assertEquals(3, host.maxRestartsPerHour());
+        assertEquals(Map.of(), host.onAbortVms());
+    }
+
+    @Test
+    void onAbortMistakesNameTheirLine() {
+        assertEquals(List.of(
+                "k.yaml:5: virtualbox.hosts[0].on-abort = reboot: must be restart, notify or nothing",
+                "k.yaml:6: virtualbox.hosts[0].max-restarts-per-hour = 0: must be a whole number from 1 to 60",
+                "k.yaml:8: virtualbox.hosts[0].on-abort-vms.web-1 = always: must be restart, notify or nothing"),
+                problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      on-abort: reboot
+                      max-restarts-per-hour: 0
+                      on-abort-vms:
+                        web-1: always
+                """, Map.of()));
+        assertEquals(List.of("k.yaml:5: virtualbox.hosts[0].on-abort-vms = restart: must be a mapping of VM to "
+                + "restart, notify or nothing, e.g. 'web-1: restart'"), problems("""
+                virtualbox:
+                  hosts:
+                    - name: lab
+                      url: http://h:18083/
+                      on-abort-vms: restart
+                """, Map.of()));
+    }
+
+    @Test
     void noSectionMeansNoHosts() {
         assertEquals(List.of(), parse("http:\n  port: 0\n", Map.of()).virtualboxHosts());
     }
@@ -115,8 +180,9 @@ class VirtualBoxConfigTest {
                         + "web service, e.g. http://127.0.0.1:18083/",
                 "k.yaml:5: virtualbox.hosts[0].password-env = MISSING_VAR: the environment variable is not set",
                 "k.yaml:6: virtualbox.hosts[0].passwd = (hidden): unknown key; known keys here: console-host, "
-                        + "console-password-env, console-password-file, console-username, ignore-cert, name, "
-                        + "password-env, password-file, server-layout, url, username, vrde-address, vrde-ports, watch",
+                        + "console-password-env, console-password-file, console-username, ignore-cert, "
+                        + "max-restarts-per-hour, name, on-abort, on-abort-vms, password-env, password-file, "
+                        + "server-layout, url, username, vrde-address, vrde-ports, watch",
                 "k.yaml:7: virtualbox.hosts[1].name = (missing): is required",
                 "k.yaml:8: virtualbox.pool = 3: unknown key; known keys here: hosts"), problems);
     }
