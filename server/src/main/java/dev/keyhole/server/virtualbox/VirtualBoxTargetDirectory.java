@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
     private final Map<String, HostEntry> hosts = new LinkedHashMap<>();
     private final Set<String> reserved;
     private final List<Consumer<MachineChange>> listeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<MachineTarget, Action>> actionListeners = new CopyOnWriteArrayList<>();
     /** Guards the machine maps and names below. */
     private final Object lock = new Object();
     private final Map<String, MachineTarget> byTarget = new LinkedHashMap<>();
@@ -245,6 +247,14 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
         VirtualBoxHost host = hosts.get(t.host()).host();
         String id = t.machine().id();
         log.info("VirtualBox host {}: {} asked to {} VM \"{}\"", t.host(), caller, action.id(), t.machine().name());
+        // Before the call: the VM's state events arrive while it waits for VirtualBox's result.
+        for (BiConsumer<MachineTarget, Action> listener : actionListeners) {
+            try {
+                listener.accept(t, action);
+            } catch (RuntimeException e) {
+                log.warn("a listener of VM actions failed", e);
+            }
+        }
         switch (action) {
             case START -> host.startHeadless(id);
             case RESET -> {
@@ -283,6 +293,27 @@ public final class VirtualBoxTargetDirectory implements TargetDirectory, Virtual
     public Runnable subscribe(Consumer<MachineChange> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * @param listener told of every action someone asks Keyhole to take on a VM, just before Keyhole takes it (on
+     *                 the caller's thread: must not block), so that what follows can be told from what VirtualBox
+     *                 does by itself
+     * @return cancels the subscription
+     */
+    Runnable onAction(BiConsumer<MachineTarget, Action> listener) {
+        actionListeners.add(listener);
+        return () -> actionListeners.remove(listener);
+    }
+
+    /** @return the configured host of this name (one of the directory's) */
+    VirtualBoxHost host(String name) {
+        return hosts.get(name).host();
+    }
+
+    /** @return the configuration of the host of this name (one of the directory's) */
+    VirtualBoxHostConfig config(String name) {
+        return hosts.get(name).config();
     }
 
     /** Logs off every host. */

@@ -7,6 +7,12 @@
  * {@link dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory} turns the hosts' VMs into targets and changes
  * (for the browsers' event stream). Nothing outside this package knows SOAP.
  *
+ * <p>{@link dev.keyhole.server.virtualbox.AbortPolicy} watches the same changes and acts on each host's
+ * {@code on-abort}: an aborted VM (its process ended without powering it down) is restarted headless with growing
+ * pauses, at most {@code max-restarts-per-hour} times, or only told; an
+ * {@link dev.keyhole.server.virtualbox.AbortListener} hears what happened. Its Javadoc says what VirtualBox's events
+ * let Keyhole tell apart, and what not.
+ *
  * <h2>Why a small typed SOAP client, not generated stubs</h2>
  * The web service's WSDL (served at {@code GET /?wsdl} by {@code vboxwebsrv} 7.2) is 3.8 MB and describes every
  * interface of the API; a JAX-WS client generated from it is about 4,000 classes, and a trimmed copy would still
