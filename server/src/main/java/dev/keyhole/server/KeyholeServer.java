@@ -41,14 +41,16 @@ import dev.keyhole.server.tls.PemFiles;
 import dev.keyhole.server.tls.SelfSignedCertificate;
 import dev.keyhole.server.targets.WatchPolicy;
 import dev.keyhole.server.tunnel.TunnelService;
-import dev.keyhole.server.watch.ConsoleState;
-import dev.keyhole.server.watch.ScreenPatterns;
-import dev.keyhole.server.watch.TesseractReader;
-import dev.keyhole.server.watch.Watching;
+import dev.keyhole.server.virtualbox.AbortListener;
+import dev.keyhole.server.virtualbox.AbortPolicy;
 import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
 import dev.keyhole.server.virtualbox.VirtualMachines;
 import dev.keyhole.server.virtualbox.WebServiceVirtualBoxHost;
+import dev.keyhole.server.watch.ConsoleState;
+import dev.keyhole.server.watch.ScreenPatterns;
+import dev.keyhole.server.watch.TesseractReader;
+import dev.keyhole.server.watch.Watching;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -105,6 +107,8 @@ public final class KeyholeServer implements AutoCloseable {
     private final Notifier notifier;
     /** The VirtualBox hosts' VMs; null when none are configured. */
     private final VirtualBoxTargetDirectory machines;
+    /** What is done when their VMs abort; null when no hosts are configured. */
+    private final AbortPolicy abortPolicy;
     private final Database database;
     private final AuditLog audit;
     private final Accounts accounts;
@@ -119,14 +123,16 @@ public final class KeyholeServer implements AutoCloseable {
     private final List<ScheduledFuture<?>> timed;
 
     private KeyholeServer(Server jetty, TunnelService tunnels, Watching watching, ConsoleAlerts alerts,
-            Notifier notifier, VirtualBoxTargetDirectory machines, Database database, AuditLog audit,
-            Accounts accounts, Threads threads, URI uri, URI publicUri, List<ScheduledFuture<?>> timed) {
+            Notifier notifier, VirtualBoxTargetDirectory machines, AbortPolicy abortPolicy, Database database,
+            AuditLog audit, Accounts accounts, Threads threads, URI uri, URI publicUri,
+            List<ScheduledFuture<?>> timed) {
         this.jetty = jetty;
         this.watching = watching;
         this.alerts = alerts;
         this.notifier = notifier;
         this.tunnels = tunnels;
         this.machines = machines;
+        this.abortPolicy = abortPolicy;
         this.database = database;
         this.audit = audit;
         this.accounts = accounts;
@@ -208,7 +214,11 @@ public final class KeyholeServer implements AutoCloseable {
             }
             throw e;
         }
+        AbortPolicy abortPolicy = null;
         if (machines != null) {
+            abortPolicy = new AbortPolicy(machines, audit, AbortListener.NONE, Clock.systemUTC(), threads.timers(),
+                    threads.work(), AbortPolicy.BACKOFF);
+            abortPolicy.start(); // before the hosts' first events
             machines.start();
         }
         URI publicUri = config.http().allowedOrigins().isEmpty() ? jetty.getURI().resolve("/")
@@ -252,8 +262,8 @@ public final class KeyholeServer implements AutoCloseable {
             log.info("Behind a TLS proxy: the forwarded headers of {} are believed, no one else's",
                     config.tls().trustedProxies().stream().map(Object::toString).collect(Collectors.joining(", ")));
         }
-        KeyholeServer server = new KeyholeServer(jetty, tunnels, watching, alerts, notifier, machines, database,
-                audit, accounts, threads, uri, publicUri, List.of(sweeping, retaining, expiring));
+        KeyholeServer server = new KeyholeServer(jetty, tunnels, watching, alerts, notifier, machines, abortPolicy,
+                database, audit, accounts, threads, uri, publicUri, List.of(sweeping, retaining, expiring));
         accounts.issueFirstAdminLinkIfNoUsers().ifPresent(token -> System.out.printf("%n  No one can sign in yet. "
                 + "Open this link within %d minutes to create the first admin (it works once; a restart replaces "
                 + "it):%n    %s%n%n", Accounts.FIRST_ADMIN_LINK_LIFETIME.toMinutes(), server.linkTo(token)));
@@ -411,6 +421,9 @@ public final class KeyholeServer implements AutoCloseable {
         } finally {
             try {
                 tunnels.close();
+                if (abortPolicy != null) {
+                    abortPolicy.close();
+                }
                 if (machines != null) {
                     machines.close();
                 }

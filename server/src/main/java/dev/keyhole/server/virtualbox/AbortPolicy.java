@@ -292,7 +292,8 @@ public final class AbortPolicy implements AutoCloseable {
     /** Queues the VM's next start attempt after the pause its attempts of the last hour call for. */
     private void schedule(MachineTarget t, Vm vm, Instant at) {
         Duration pause = backoff.get(Math.min(recentAttempts(vm, at), backoff.size() - 1));
-        log.info("VirtualBox host {}: starting VM \"{}\" in {} s", t.host(), t.machine().name(), pause.toSeconds());
+        log.info("VirtualBox host {}: starting VM \"{}\" in {}", t.host(), t.machine().name(),
+                pause.toMillisPart() == 0 ? pause.toSeconds() + " s" : pause.toMillis() + " ms");
         String target = t.target();
         try {
             vm.pending = timers.schedule(() -> {
