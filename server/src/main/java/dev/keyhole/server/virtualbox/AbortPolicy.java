@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: changes arrive on the hosts' event threads and are decided at once (nothing blocks there); the
  * pauses wait on {@code timers}, and each start attempt, which waits for VirtualBox's result, runs on
- * {@code work}. The listener is told after the decision, outside the lock.
+ * {@code work}. The listener is told after each decision, outside the lock, in the order of the decisions.
  */
 public final class AbortPolicy implements AutoCloseable {
 
@@ -108,6 +109,10 @@ public final class AbortPolicy implements AutoCloseable {
     private final Map<String, Vm> vms = new HashMap<>();
     private final List<Runnable> subscriptions = new ArrayList<>();
     private boolean closed;
+    /** What the listener is to hear, in the order it was decided (guarded by {@code lock}). */
+    private final Deque<Runnable> toTell = new ArrayDeque<>();
+    /** Held by the one thread telling the listener, so that it hears one thing at a time, in order. */
+    private final ReentrantLock telling = new ReentrantLock();
 
     /** What Keyhole remembers of one VM. */
     private static final class Vm {
@@ -203,8 +208,9 @@ public final class AbortPolicy implements AutoCloseable {
                     && host.status().state() == HostStatus.State.REACHABLE) {
                 warnOfUnknownVms(host.status().host());
             }
+            toTell.addAll(tell);
         }
-        tell.forEach(Runnable::run);
+        tellInOrder();
     }
 
     /** Called with {@code lock} held. */
@@ -289,8 +295,15 @@ public final class AbortPolicy implements AutoCloseable {
         tell.add(() -> listener.restartsExhausted(event));
     }
 
-    /** Queues the VM's next start attempt after the pause its attempts of the last hour call for. */
+    /**
+     * Queues the VM's next start attempt (in place of one queued already) after the pause its attempts of the last
+     * hour call for. Called with {@code lock} held.
+     */
     private void schedule(MachineTarget t, Vm vm, Instant at) {
+        cancelPending(vm);
+        if (closed) {
+            return;
+        }
         Duration pause = backoff.get(Math.min(recentAttempts(vm, at), backoff.size() - 1));
         log.info("VirtualBox host {}: starting VM \"{}\" in {}", t.host(), t.machine().name(),
                 pause.toMillisPart() == 0 ? pause.toSeconds() + " s" : pause.toMillis() + " ms");
@@ -339,9 +352,11 @@ public final class AbortPolicy implements AutoCloseable {
                 attempt = ++vm.attemptsSinceAbort;
                 vm.starting = true;
             }
+            toTell.addAll(tell);
+            tell.clear();
         }
         if (attempt == 0) {
-            tell.forEach(Runnable::run);
+            tellInOrder();
             return;
         }
         log.info("VirtualBox host {}: starting aborted VM \"{}\" headless (attempt {})", t.host(), t.machine().name(),
@@ -390,8 +405,43 @@ public final class AbortPolicy implements AutoCloseable {
                     }
                 }
             }
+            toTell.addAll(tell);
         }
-        tell.forEach(Runnable::run);
+        tellInOrder();
+    }
+
+    /**
+     * Tells the listener what was decided, oldest first, on whichever thread gets there: decisions are queued under
+     * {@code lock}, in their order, and told one at a time. A listener that fails is logged, and the rest is told.
+     */
+    private void tellInOrder() {
+        while (true) {
+            telling.lock();
+            try {
+                while (true) {
+                    Runnable next;
+                    synchronized (lock) {
+                        next = toTell.poll();
+                    }
+                    if (next == null) {
+                        break;
+                    }
+                    try {
+                        next.run();
+                    } catch (RuntimeException e) {
+                        log.warn("the listener of aborted VMs failed", e);
+                    }
+                }
+            } finally {
+                telling.unlock();
+            }
+            synchronized (lock) {
+                // Queued by another thread after this one's last look, while that one waited to tell it.
+                if (toTell.isEmpty()) {
+                    return;
+                }
+            }
+        }
     }
 
     private Runnable failed(MachineTarget t, String error, int attempt, boolean gaveUp, Instant at) {

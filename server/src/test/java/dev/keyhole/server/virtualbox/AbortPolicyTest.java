@@ -51,10 +51,15 @@ class AbortPolicyTest {
     private final ClockedTimers timers = new ClockedTimers(clock);
     private final List<AuditEvent> audited = new ArrayList<>();
     private final List<Event> told = new ArrayList<>();
+    /** Whether the listener throws after hearing of an abort, as a broken one would. */
+    private boolean listenerFails;
     private final AbortListener listener = new AbortListener() {
         @Override
         public void vmAborted(VmAborted event) {
             told.add(event);
+            if (listenerFails) {
+                throw new IllegalStateException("a broken listener");
+            }
         }
 
         @Override
@@ -438,6 +443,33 @@ class AbortPolicyTest {
 
         assertEquals(List.of(), host.started);
         assertTrue(directory.machine("web-1").isEmpty());
+    }
+
+    @Test
+    void aCrashWhileSomeoneElseStartsItQueuesOneRestartOnly() {
+        keyhole(OnAbort.RESTART);
+        replay("crash.events");
+
+        host.replay(WEB, RecordedEvents.load("crash-while-starting.events").withInitial(MachineState.ABORTED));
+
+        assertEquals(2, told.size(), "two aborts: " + told);
+        assertEquals(List.of(Duration.ofSeconds(10)), timers.waiting(), "one restart, not two");
+        host.nextStart(STARTS);
+        timers.advance(Duration.ofMinutes(5));
+        assertEquals(List.of(WEB), host.started);
+    }
+
+    @Test
+    void aListenerThatFailsStopsNeitherTheRestartNorWhatItIsToldNext() {
+        listenerFails = true;
+        keyhole(OnAbort.RESTART);
+
+        replay("crash.events");
+        host.nextStart(STARTS);
+        timers.advance(Duration.ofSeconds(10));
+
+        assertEquals(List.of(WEB), host.started);
+        assertEquals(VmRestarted.class, told.get(1).getClass());
     }
 
     @Test
