@@ -16,6 +16,7 @@ import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.VirtualBoxExtension;
 import dev.keyhole.e2e.fixtures.VirtualBoxWebService;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.testsupport.HttpSink;
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.audit.AuditLog;
@@ -23,6 +24,7 @@ import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.audit.JdbcAuditStore;
 import dev.keyhole.server.config.DatabaseConfig;
 import dev.keyhole.server.config.KeyholeConfig;
+import dev.keyhole.server.config.NotifyConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig;
 import dev.keyhole.server.config.VirtualBoxHostConfig.OnAbort;
 import dev.keyhole.server.storage.Database;
@@ -50,6 +52,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,13 +69,23 @@ class VirtualBoxOnAbortTest {
     /** VirtualBox's words for a VM that cannot run here. */
     private static final String NO_DRIVER = "terminated unexpectedly during startup";
 
-    /** A Keyhole whose host restarts one VM when it aborts (the others are only told of). */
+    /** Where the on-call webhook of {@link RestartsServed} posts. */
+    private static final HttpSink ON_CALL = HttpSink.start();
+
+    /** A Keyhole whose host restarts one VM when it aborts (the others are only told of), with an on-call webhook. */
     static final class RestartsServed implements KeyholeSetup {
         @Override
         public void configure(KeyholeConfig.Builder config, Fixtures fixtures) {
             config.virtualBoxHost(VirtualBoxHostConfig.builder("lab", fixtures.virtualBox().url())
                     .username("keyhole").onAbortVms(Map.of("abort-served", OnAbort.RESTART)).build());
+            config.notify(new NotifyConfig(Duration.ofMinutes(10), Duration.ofMinutes(5), List.of(
+                    new NotifyConfig.WebhookConfig("on-call", "", ON_CALL.url("/hook"), "on-abort-test-secret"))));
         }
+    }
+
+    @AfterAll
+    static void stopSink() {
+        ON_CALL.close();
     }
 
     /** Keeps what the policy tells, and waits for it. */
@@ -216,6 +229,13 @@ class VirtualBoxOnAbortTest {
             assertTrue(attempt.detail().contains("\"attempt\":1"), attempt.detail());
             assertFalse(attempt.detail().contains(Integer.toString(vbox.url().getPort())),
                     "no web service address in the trail: " + attempt.detail());
+
+            // The on-call people heard of the abort, and of the restart that failed with VirtualBox's own words.
+            Waits.until("the webhook to hear of the abort and the failed restart", TIMEOUT,
+                    () -> ON_CALL.requests().stream().map(HttpSink.Request::text).toList().toString(),
+                    () -> ON_CALL.requests().stream().anyMatch(r -> r.text().contains("\"kind\":\"vm-aborted\""))
+                            && ON_CALL.requests().stream().anyMatch(r -> r.text().contains("\"kind\":"
+                                    + "\"vm-restart-failed\"") && r.text().contains(NO_DRIVER)));
         } finally {
             unsubscribe.run();
         }

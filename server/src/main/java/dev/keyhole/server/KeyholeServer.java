@@ -41,7 +41,6 @@ import dev.keyhole.server.tls.PemFiles;
 import dev.keyhole.server.tls.SelfSignedCertificate;
 import dev.keyhole.server.targets.WatchPolicy;
 import dev.keyhole.server.tunnel.TunnelService;
-import dev.keyhole.server.virtualbox.AbortListener;
 import dev.keyhole.server.virtualbox.AbortPolicy;
 import dev.keyhole.server.virtualbox.VirtualBoxHost;
 import dev.keyhole.server.virtualbox.VirtualBoxTargetDirectory;
@@ -214,13 +213,6 @@ public final class KeyholeServer implements AutoCloseable {
             }
             throw e;
         }
-        AbortPolicy abortPolicy = null;
-        if (machines != null) {
-            abortPolicy = new AbortPolicy(machines, audit, AbortListener.NONE, Clock.systemUTC(), threads.timers(),
-                    threads.work(), AbortPolicy.BACKOFF);
-            abortPolicy.start(); // before the hosts' first events
-            machines.start();
-        }
         URI publicUri = config.http().allowedOrigins().isEmpty() ? jetty.getURI().resolve("/")
                 : config.http().allowedOrigins().get(0).resolve("/");
         ConsoleAlerts alerts = new ConsoleAlerts(watching, audit, targets, notifier,
@@ -228,6 +220,13 @@ public final class KeyholeServer implements AutoCloseable {
                 target -> publicUri.resolve("console.html?target=" + URLEncoder.encode(target, StandardCharsets.UTF_8)),
                 config.notifications().remindAfter(), Clock.systemUTC(), threads.timers(), new SecureRandom());
         alerts.start();
+        AbortPolicy abortPolicy = null;
+        if (machines != null) {
+            abortPolicy = new AbortPolicy(machines, audit, alerts, Clock.systemUTC(), threads.timers(),
+                    threads.work(), AbortPolicy.BACKOFF);
+            abortPolicy.start(); // before the hosts' first events
+            machines.start();
+        }
         watching.start(machines == null ? VirtualMachines.NONE : machines);
         SessionSweep sweep = new SessionSweep(accounts, links, List.of(tunnels, HttpEdge.eventStreams(jetty)),
                 threads.work());

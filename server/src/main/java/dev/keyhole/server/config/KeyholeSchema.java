@@ -561,6 +561,8 @@ public final class KeyholeSchema {
     /** A secret whose two keys apply to a channel of {@code type} only. */
     private static Secret onlyIn(Secret secret, String type) {
         return new Secret(secret.env().onlyInModes(type), secret.file().onlyInModes(type));
+    }
+
     /** One entry of {@code on-abort-vms}: a VM (by name, UUID or target name) and what to do when it aborts. */
     private static Map.Entry<String, OnAbort> vmOnAbort(String vm, String value) {
         if (vm.isBlank()) {

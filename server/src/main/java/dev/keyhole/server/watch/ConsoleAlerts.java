@@ -9,6 +9,7 @@ import dev.keyhole.server.notify.Notifier;
 import dev.keyhole.server.notify.Recipient;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
+import dev.keyhole.server.virtualbox.AbortListener;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,10 +38,13 @@ import java.util.function.Function;
  * account lets see it at that moment ({@code recipients}). Sending never blocks ({@link Notifier}); the
  * {@link Notifier} records every delivery in the audit trail.
  *
- * <p>Threads: readings and audit events arrive on whatever thread told them; reminders run on {@code timers}. The
+ * <p>It also tells of the VirtualBox VMs that stop without being asked to and of Keyhole's restarts of them
+ * ({@link AbortListener}); a restarted VM is then watched as it boots, and its prompt told of as any other's.
+ *
+ * <p>Threads: readings, audit events and the VMs' events arrive on whatever thread told them; reminders run on {@code timers}. The
  * state of each console is guarded by this object.
  */
-public final class ConsoleAlerts implements AutoCloseable {
+public final class ConsoleAlerts implements AbortListener, AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -168,6 +172,52 @@ public final class ConsoleAlerts implements AutoCloseable {
                         TIME.format(alert.since()), minutes, alert.state() == ConsoleState.WRONG_PASSPHRASE
                                 ? "; the last passphrase typed was wrong" : ""),
                 alert.since()));
+    }
+
+    @Override
+    public void vmAborted(AbortListener.VmAborted event) {
+        tell(vmNotice(NoticeKind.VM_ABORTED, event.target(), "%s stopped unexpectedly".formatted(event.target()),
+                "%s on %s stopped without being asked to (VirtualBox: %s) at %s; %s".formatted(title(event.target()),
+                        event.host(), event.state().label(), TIME.format(event.at()), event.restarting()
+                                ? "Keyhole starts it again." : "nobody starts it again (on-abort: notify)."),
+                event.at()));
+    }
+
+    @Override
+    public void vmStopped(AbortListener.VmStopped event) {
+        tell(vmNotice(NoticeKind.VM_ABORTED, event.target(), "%s is %s".formatted(event.target(),
+                event.state().label()), "%s on %s is %s since %s, and Keyhole did not ask for it (the guest or "
+                        + "someone on the host did).".formatted(title(event.target()), event.host(),
+                        event.state().label(), TIME.format(event.at())), event.at()));
+    }
+
+    @Override
+    public void vmRestarted(AbortListener.VmRestarted event) {
+        tell(vmNotice(NoticeKind.VM_RESTARTED, event.target(), "%s started again".formatted(event.target()),
+                "Keyhole started %s on %s again at %s (attempt %d); it watches the boot and tells you when it waits "
+                        + "for its passphrase.".formatted(title(event.target()), event.host(),
+                        TIME.format(event.at()), event.attempt()), event.at()));
+    }
+
+    @Override
+    public void vmRestartFailed(AbortListener.VmRestartFailed event) {
+        tell(vmNotice(NoticeKind.VM_RESTART_FAILED, event.target(), "%s could not be started again"
+                .formatted(event.target()), "Keyhole could not start %s on %s again (attempt %d): %s%s".formatted(
+                        title(event.target()), event.host(), event.attempt(), event.error(), event.gaveUp()
+                                ? " It stops trying: someone must look at the host." : " It tries again."),
+                event.at()));
+    }
+
+    @Override
+    public void restartsExhausted(AbortListener.RestartsExhausted event) {
+        tell(vmNotice(NoticeKind.VM_RESTART_FAILED, event.target(), "%s keeps stopping".formatted(event.target()),
+                "%s on %s was started %d times within an hour (max-restarts-per-hour): Keyhole stops restarting "
+                        + "it; someone must look at the host.".formatted(title(event.target()), event.host(),
+                        event.maxPerHour()), event.at()));
+    }
+
+    private Notice vmNotice(NoticeKind kind, String target, String title, String text, Instant at) {
+        return notice(kind, target, title, text, at);
     }
 
     private Notice needsSomeone(NoticeKind kind, ConsoleReading reading) {
