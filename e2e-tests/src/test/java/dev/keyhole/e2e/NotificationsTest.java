@@ -17,8 +17,11 @@ import dev.keyhole.e2e.fixtures.LockedConsole;
 import dev.keyhole.e2e.fixtures.LockedTarget;
 import dev.keyhole.e2e.fixtures.Passphrases;
 import dev.keyhole.e2e.fixtures.RunningKeyhole;
+import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.fixtures.Waits;
 import dev.keyhole.e2e.pages.ConsolePage;
+import dev.keyhole.server.accounts.Role;
+import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.audit.AuditRecord;
 import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.NotifyConfig;
@@ -30,7 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +53,7 @@ class NotificationsTest {
     private static final String SECRET = "webhook-hmac-secret-of-the-notifications-test";
     private static final Duration ARRIVES = Duration.ofSeconds(20);
     private static final Duration REMIND_AFTER = Duration.ofSeconds(8);
+    private static final String VERAS_TOPIC = "vera-topic-4c8d1";
 
     private static HttpSink webhook;
     private static HttpSink deadWebhook;
@@ -93,6 +99,16 @@ class NotificationsTest {
             @InjectKeyhole(FourChannels.class) RunningKeyhole keyhole, LockedConsole console, Browser browser)
             throws Exception {
         String consoleUrl = keyhole.uri().resolve("/console.html?target=" + RunningKeyhole.TARGET).toString();
+        // A viewer subscribes with a topic of her own; Keyhole sends her what happens from then on.
+        User vera = keyhole.accounts().addUser("vera", Role.VIEWER, List.of(RunningKeyhole.TARGET),
+                RunningKeyhole.TEST_PASSWORD);
+        SignedIn asVera = SignedIn.redeem(keyhole.uri(), keyhole.signInLink(vera));
+        Map<String, String> headers = new LinkedHashMap<>(asVera.headers());
+        headers.put("Content-Type", "application/json");
+        RawHttp.Answer subscribed = RawHttp.send(keyhole.uri(), "POST", "/api/me/subscriptions", null, headers,
+                "{\"channel\":\"phones\",\"address\":\"" + VERAS_TOPIC + "\",\"targets\":[\""
+                        + RunningKeyhole.TARGET + "\"]}");
+        assertEquals(200, subscribed.status(), subscribed::toString);
 
         // Waiting: every live channel hears of it, while the dead webhook still hangs on its first try.
         JsonNode waiting = webhookNotice(1, "waiting-for-passphrase");
@@ -122,6 +138,11 @@ class NotificationsTest {
         assertTrue(resolved.get("title").asText().startsWith("locked unlocked by " + RunningKeyhole.TEST_USER
                 + " at "), resolved::toString);
         awaitMail("locked unlocked by " + RunningKeyhole.TEST_USER);
+        // Vera's own topic heard of the wrong passphrase and the unlock; the channel's topic did too.
+        for (String words : List.of("wrong passphrase was typed", "unlocked by")) {
+            await("vera's topic to hear \"" + words + "\"", ntfy::requests,
+                    r -> r.path().equals("/" + VERAS_TOPIC) && r.text().contains(words));
+        }
 
         // Every webhook request is signed with the channel's secret over its timestamp and body.
         for (HttpSink.Request request : webhook.requests()) {

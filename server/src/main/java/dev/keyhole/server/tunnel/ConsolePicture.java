@@ -62,6 +62,7 @@ public final class ConsolePicture {
     private final Executor applier;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong drawn = new AtomicLong();
 
     /** Instructions copied and not yet applied; guarded by {@code this}. */
     private byte[] pending = new byte[4096];
@@ -108,6 +109,11 @@ public final class ConsolePicture {
     /** @return how many times the default layer has changed; a new value means a new picture */
     public long changes() {
         return changes.get();
+    }
+
+    /** @return how many images, fills and copies were drawn on the default layer (sizes not counted) */
+    public long drawn() {
+        return drawn.get();
     }
 
     /** @return true when instructions were dropped since the picture was last redrawn in full */
@@ -365,7 +371,7 @@ public final class ConsolePicture {
                 && decoded.getHeight() >= layer.getHeight()) {
             incomplete = false;
         }
-        return image.layer() == 0 && changed(image.x(), image.y(), decoded.getWidth(), decoded.getHeight());
+        return image.layer() == 0 && drew(image.x(), image.y(), decoded.getWidth(), decoded.getHeight());
     }
 
     private boolean rect(List<String> i) {
@@ -390,7 +396,7 @@ public final class ConsolePicture {
         g.dispose();
         if (layerIndex == 0) {
             for (int[] r : path) {
-                changed(r[0], r[1], r[2], r[3]);
+                drew(r[0], r[1], r[2], r[3]);
             }
         }
         return layerIndex == 0;
@@ -419,7 +425,7 @@ public final class ConsolePicture {
         g.setComposite(composite(number(i, 6)));
         g.drawImage(region, number(i, 8), number(i, 9), null);
         g.dispose();
-        return number(i, 7) == 0 && changed(number(i, 8), number(i, 9), width, height);
+        return number(i, 7) == 0 && drew(number(i, 8), number(i, 9), width, height);
     }
 
     private boolean dispose(int layer) {
@@ -430,6 +436,12 @@ public final class ConsolePicture {
         }
         layers.remove(layer);
         return false;
+    }
+
+    /** Something was drawn on the default layer there; always true. */
+    private boolean drew(int x, int y, int width, int height) {
+        drawn.incrementAndGet();
+        return changed(x, y, width, height);
     }
 
     /** Adds a region to what changed on the default layer; always true. */

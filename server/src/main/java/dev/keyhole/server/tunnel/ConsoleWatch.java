@@ -31,6 +31,22 @@ public final class ConsoleWatch implements LiveConsole.Viewer {
         return console.picture();
     }
 
+    /**
+     * Ends the console's connection, if nobody else views it: for a console whose connection shows nothing at
+     * all, which a new one may mend.
+     *
+     * @param why in words for the log
+     * @return false when someone views the console (then it is left alone)
+     */
+    public boolean endUnviewedConsole(String why) {
+        LiveConsole joined = console;
+        if (joined == null || joined.viewers() > 1) {
+            return false;
+        }
+        joined.end(TunnelStatus.of(org.apache.guacamole.protocol.GuacamoleStatus.UPSTREAM_TIMEOUT), why);
+        return true;
+    }
+
     /** Stops watching: the console's connection closes after its linger if nobody else views it. */
     public void close() {
         closed = true;

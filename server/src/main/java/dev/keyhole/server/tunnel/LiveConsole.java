@@ -258,7 +258,12 @@ final class LiveConsole implements InstructionStream.Reader {
         int base = instructions.arrayOffset();
         int start = base + instructions.position();
         if (picture != null) {
-            picture.take(bytes, base, start, ends);
+            try {
+                picture.take(bytes, base, start, ends);
+            } catch (RuntimeException e) {
+                // Keyhole's reading of the screen must never cost the console its viewers.
+                log.error("Console {}: keeping its picture failed", target.name(), e);
+            }
         }
         answered = 0;
         for (int i = 0; i < ends.count(); i++) {

@@ -61,6 +61,8 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
     static final Duration LAST_RETRY = Duration.ofSeconds(60);
     /** A change of at most this many pixels is a cursor's, not new text (a 9×16 character cell is 144). */
     static final long SMALL_CHANGE = 2 * 16 * 24;
+    /** How long a new connection may show no picture at all before it is opened again. */
+    static final Duration NO_PICTURE = Duration.ofSeconds(10);
     /** How long a reading waits for its picture to be drawn up to date. */
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(10);
 
@@ -235,6 +237,9 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
         private ScheduledFuture<?> check;
         private ScheduledFuture<?> retry;
         private ScheduledFuture<?> expiry;
+        private ScheduledFuture<?> noPicture;
+        /** A blank connection was opened again once already. */
+        private boolean mended;
         private long lastChange;
         /** When the first change not read yet came; 0 when everything was read. */
         private long firstUnread;
@@ -287,9 +292,29 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                     nextRetry = FIRST_RETRY;
                     ConsolePicture picture = opened.picture();
                     unsubscribePicture = picture.onChange(this::changed);
+                    noPicture = schedule(() -> mendIfBlank(opened), NO_PICTURE.toMillis());
                 }
                 read();
             });
+        }
+
+        /**
+         * A connection that has drawn nothing at all since it opened may be stuck (an RDP server can leave a client
+         * that came at the wrong moment without a picture): once per watch, and only while nobody else views the
+         * console, it is opened again. A console that truly shows nothing (a VRDP console before its first key)
+         * is left alone after that.
+         */
+        private void mendIfBlank(ConsoleWatch opened) {
+            synchronized (this) {
+                if (stopped || mended || watch != opened || opened.picture().drawn() > 0) {
+                    return;
+                }
+                mended = true;
+            }
+            if (opened.endUnviewedConsole("The console showed no picture")) {
+                log.warn("Console {} showed no picture {} s after its connection opened: opening it again",
+                        target.name(), NO_PICTURE.toSeconds());
+            }
         }
 
         /** The console's connection ended: said, and watched again after a pause. */
@@ -481,7 +506,7 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                 current = watch;
                 watch = null;
                 unsubscribePicture.run();
-                for (ScheduledFuture<?> task : new ScheduledFuture<?>[] {check, retry, expiry}) {
+                for (ScheduledFuture<?> task : new ScheduledFuture<?>[] {check, retry, expiry, noPicture}) {
                     if (task != null) {
                         task.cancel(false);
                     }
