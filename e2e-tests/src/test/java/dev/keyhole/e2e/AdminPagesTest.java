@@ -413,11 +413,11 @@ class AdminPagesTest {
                     phone.script("document.querySelector(\"#session-rows tr[data-user='\" + arguments[0] + \"']\")"
                             + ".scrollIntoView()", "maximilian.longname@example.org");
                 }
-                assertNoSidewaysScroll(phone, section.id());
+                phone.assertNoSidewaysScroll(section.id());
                 phone.keepScreenshot("admin/phone-" + section.id());
             }
             admin.section(Section.USERS).manage("maximilian.longname@example.org");
-            assertNoSidewaysScroll(phone, "the user dialog");
+            phone.assertNoSidewaysScroll("the user dialog");
             assertDialogFits(phone, "user-dialog");
             phone.keepScreenshot("admin/phone-user-dialog");
             admin.closeDialog();
@@ -467,21 +467,6 @@ class AdminPagesTest {
                 .withMessage(() -> "waiting " + timeout.toMillis() + " ms for the console page to say \"" + text
                         + "\"; it shows " + page.describe())
                 .until(d -> page.message().contains(text));
-    }
-
-    /** Checks that the page does not scroll sideways: nothing is wider than the phone's screen. */
-    private static void assertNoSidewaysScroll(Browser phone, String what) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> box = (Map<String, Object>) phone.script("""
-                const wide = [...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null)
-                    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                    .slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className);
-                return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
-                        wide: wide};""");
-        assertEquals(Browser.PHONE_WIDTH, ((Number) box.get("innerWidth")).intValue(), "the phone's viewport");
-        assertTrue(((Number) box.get("scrollWidth")).intValue() <= ((Number) box.get("innerWidth")).intValue(),
-                what + " scrolls sideways: " + box);
-        assertEquals(List.of(), box.get("wide"), what + ": elements beyond the screen's right edge");
     }
 
     /** Checks that an open dialog lies within the phone's screen and does not scroll sideways itself. */

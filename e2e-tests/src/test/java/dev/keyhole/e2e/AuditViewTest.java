@@ -257,21 +257,21 @@ class AuditViewTest {
         AdminPage admin = AdminPage.open(phone.driver(), keyhole.uri()).section(Section.AUDIT);
         admin.waitForAudit("a few events", rows -> rows.size() >= 3);
         assertFalse(admin.auditFiltersOpen(), "a phone shows the events first, the filters when asked for");
-        assertNoSidewaysScroll(phone, "the audit section");
+        phone.assertNoSidewaysScroll("the audit section");
         phone.keepScreenshot("admin/phone-audit-top");
         phone.script("document.getElementById('audit-box').scrollIntoView()");
-        assertNoSidewaysScroll(phone, "the audit's events");
+        phone.assertNoSidewaysScroll("the audit's events");
         phone.keepScreenshot("admin/phone-audit-events");
         phone.script("window.scrollTo(0, 0)");
         admin.openAuditFilters();
-        assertNoSidewaysScroll(phone, "the audit's filters");
+        phone.assertNoSidewaysScroll("the audit's filters");
         phone.keepScreenshot("admin/phone-audit-filters");
         admin.filterAudit("", "", "sign-in-failed", "2000-01-01T00:00", "2000-01-02T00:00");
         assertEquals("No events match.", admin.auditEmpty());
         assertFalse(admin.auditFiltersOpen(), "applied, the filters close on a phone");
         assertTrue(admin.auditFiltersSummary().matches("Sign-in refused · from 1 Jan 2000 00:00 · until 2 Jan 2000 "
                 + "00:00"), admin.auditFiltersSummary());
-        assertNoSidewaysScroll(phone, "the audit, empty");
+        phone.assertNoSidewaysScroll("the audit, empty");
         phone.keepScreenshot("admin/phone-audit-empty");
     }
 
@@ -289,21 +289,6 @@ class AuditViewTest {
         Waits.until(what + " to be in the audit trail", WAIT, () -> store.page(new JdbcAuditStore.Filter(actor, null,
                 null, null, null), null, 20).stream().map(AuditRecord::kind).toList().toString(),
                 () -> !store.page(filter, null, 1).isEmpty());
-    }
-
-    /** Checks that the page does not scroll sideways: nothing is wider than the phone's screen. */
-    private static void assertNoSidewaysScroll(Browser phone, String what) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> box = (Map<String, Object>) phone.script("""
-                const wide = [...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null)
-                    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                    .slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className);
-                return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
-                        wide: wide};""");
-        assertEquals(Browser.PHONE_WIDTH, ((Number) box.get("innerWidth")).intValue(), "the phone's viewport");
-        assertTrue(((Number) box.get("scrollWidth")).intValue() <= ((Number) box.get("innerWidth")).intValue(),
-                what + " scrolls sideways: " + box);
-        assertEquals(List.of(), box.get("wide"), what + ": elements beyond the screen's right edge");
     }
 
     /** Makes the shared browser's viewport 1280x800 for this test (restored after it). */

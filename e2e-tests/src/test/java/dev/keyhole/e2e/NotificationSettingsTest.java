@@ -185,7 +185,7 @@ class NotificationSettingsTest {
         assertEquals("No notification channels are configured: ask an admin.", page.noChannels());
         assertFalse(page.offersTheForm(), "nothing to subscribe to");
         assertFalse(phone.driver().findElement(By.id("subscriptions")).isDisplayed(), "no list of none");
-        assertNoSidewaysScroll(phone, "the page without channels");
+        phone.assertNoSidewaysScroll("the page without channels");
         phone.keepScreenshot("notifications/phone-no-channels");
 
         RawHttp.Answer refused = post(keyhole, keyhole.signedIn(), ROUTE, "{\"channel\":\"phones\","
@@ -207,7 +207,7 @@ class NotificationSettingsTest {
 
         phone.driver().findElement(By.id("subscription-some")).click();
         phone.script("document.getElementById('subscription-add').scrollIntoView()");
-        assertNoSidewaysScroll(phone, "the page with two subscriptions and the consoles to choose");
+        phone.assertNoSidewaysScroll("the page with two subscriptions and the consoles to choose");
         phone.keepScreenshot("notifications/phone");
         phone.script("window.scrollTo(0, 0)");
         phone.keepScreenshot("notifications/phone-list");
@@ -236,20 +236,6 @@ class NotificationSettingsTest {
             ids.add(subscription.path("id").asText());
         }
         return ids;
-    }
-
-    private static void assertNoSidewaysScroll(Browser phone, String what) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> box = (Map<String, Object>) phone.script("""
-                const wide = [...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null)
-                    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                    .slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className);
-                return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
-                        wide: wide};""");
-        assertEquals(Browser.PHONE_WIDTH, ((Number) box.get("innerWidth")).intValue(), "the phone's viewport");
-        assertTrue(((Number) box.get("scrollWidth")).intValue() <= ((Number) box.get("innerWidth")).intValue(),
-                what + " scrolls sideways: " + box);
-        assertEquals(List.of(), box.get("wide"), what + ": elements beyond the screen's right edge");
     }
 
     private void useDesktop(Browser browser) {

@@ -8,6 +8,7 @@ import dev.keyhole.server.tunnel.ConsoleWatch;
 import dev.keyhole.server.tunnel.SerialExecutor;
 import dev.keyhole.server.tunnel.TunnelService;
 import dev.keyhole.server.tunnel.TunnelStatus;
+import dev.keyhole.server.virtualbox.Machine;
 import dev.keyhole.server.virtualbox.MachineChange;
 import dev.keyhole.server.virtualbox.MachineState;
 import dev.keyhole.server.virtualbox.VirtualMachines;
@@ -170,7 +171,10 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                     current.stop("the VM is " + updated.machine().machine().state().label());
                 }
             } else if (kind == MachineState.Kind.ONLINE && current == null
-                    && updated.machine().machine().state() == MachineState.RUNNING && wasOff(target)) {
+                    && updated.machine().machine().state() == MachineState.RUNNING && (wasOff(target)
+                            || !lastKinds.containsKey(target)
+                                    && updated.machine().machine().guest() == Machine.GuestStatus.BOOTING)) {
+                // Started, or found running with its Guest Additions not up yet (it may wait for its passphrase).
                 booting(target);
             }
             lastKinds.put(target, kind);

@@ -18,14 +18,14 @@ import java.util.concurrent.CompletableFuture;
  * A guacd for unit tests of one connection: it does guacd's handshake on a loopback socket, then lets the test
  * write exactly the bytes it wants, in the pieces it wants, and read what the connection sent.
  */
-final class FakeGuacd implements AutoCloseable {
+public final class FakeGuacd implements AutoCloseable {
 
     private static final int READ_TIMEOUT_MILLIS = 30_000;
 
     private final ServerSocket server;
 
     /** @param receiveBuffer the accepted sockets' receive buffer in bytes (0: the system's) */
-    FakeGuacd(int receiveBuffer) throws IOException {
+    public FakeGuacd(int receiveBuffer) throws IOException {
         server = new ServerSocket();
         if (receiveBuffer > 0) {
             server.setReceiveBufferSize(receiveBuffer);
@@ -33,7 +33,7 @@ final class FakeGuacd implements AutoCloseable {
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -41,7 +41,7 @@ final class FakeGuacd implements AutoCloseable {
      * Accepts the next connection in the background and answers its handshake; {@code ready} is written together
      * with {@code afterReady}, as guacd may send the first instructions right behind it.
      */
-    CompletableFuture<Peer> accept(String afterReady) {
+    public CompletableFuture<Peer> accept(String afterReady) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 Socket socket = server.accept();
@@ -70,7 +70,7 @@ final class FakeGuacd implements AutoCloseable {
     }
 
     /** guacd's end of one connection. */
-    static final class Peer implements AutoCloseable {
+    public static final class Peer implements AutoCloseable {
 
         private final Socket socket;
         private final InputStream in;
@@ -82,7 +82,7 @@ final class FakeGuacd implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
-        void write(String text) throws IOException {
+        public void write(String text) throws IOException {
             write(text.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -97,7 +97,7 @@ final class FakeGuacd implements AutoCloseable {
         }
 
         /** Reads one instruction's elements (lengths count characters, as in the protocol). */
-        List<String> readInstruction() throws IOException {
+        public List<String> readInstruction() throws IOException {
             List<String> elements = new ArrayList<>();
             while (true) {
                 int length = 0;
