@@ -1,5 +1,13 @@
 package dev.keyhole.server.http;
 
+import dev.keyhole.server.audit.AuditFeed;
+import dev.keyhole.server.watch.ConsoleReading;
+import dev.keyhole.server.watch.ConsoleReadings;
+import dev.keyhole.server.watch.ConsoleState;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,6 +71,20 @@ class MachineEventsServletTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final PushedMachines machines = new PushedMachines();
+    /** What Keyhole reads on the consoles' screens, as the test tells it. */
+    private final List<Consumer<ConsoleReading>> readingListeners = new CopyOnWriteArrayList<>();
+    private final ConsoleReadings readings = new ConsoleReadings() {
+        @Override
+        public Optional<ConsoleReading> reading(String target) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Runnable subscribe(Consumer<ConsoleReading> listener) {
+            readingListeners.add(listener);
+            return () -> readingListeners.remove(listener);
+        }
+    };
     /** One permit each time the servlet has set up a stream (its {@code doGet} has returned). */
     private final Semaphore streamsOpened = new Semaphore(0);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
@@ -72,7 +94,8 @@ class MachineEventsServletTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        servlet = new MachineEventsServlet(machines, new ObjectMapper(), LimitsConfig.DEFAULT, timers);
+        servlet = new MachineEventsServlet(machines, new ObjectMapper(), LimitsConfig.DEFAULT, timers, AuditFeed.NONE,
+                readings);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -166,6 +189,31 @@ class MachineEventsServletTest {
                 "the admin hears of db-1");
         assertTrue(everything.next().contains("\"target\":\"web-1\""));
         assertTrue(webOnly.next().contains("\"target\":\"web-1\""), "the first the web-only page hears of is web-1");
+        everything.close();
+        webOnly.close();
+    }
+
+    @Test
+    void whatAConsoleScreenReadsReachesOnlyThoseWhoMaySeeTheConsole() throws Exception {
+        EventReader everything = EventReader.open(port, null);
+        EventReader webOnly = EventReader.open(port, "web-only");
+        awaitStreamsOpened(2);
+        assertEquals("retry: 2000\n: connected\n\n", everything.next());
+        assertEquals("retry: 2000\n: connected\n\n", webOnly.next());
+
+        Instant since = Instant.parse("2026-12-03T03:12:00Z");
+        for (String target : List.of("db-1", "web-1")) {
+            ConsoleReading reading = new ConsoleReading(target, ConsoleState.WAITING_FOR_PASSPHRASE, since, since,
+                    true, null);
+            readingListeners.forEach(l -> l.accept(reading));
+        }
+
+        assertEquals("event: console\ndata: {\"target\":\"db-1\",\"screen\":{\"state\":\"waiting-for-passphrase\","
+                + "\"words\":\"Waiting for its passphrase\",\"since\":\"2026-12-03T03:12:00Z\",\"watching\":true,"
+                + "\"problem\":null}}\n\n", everything.next(), "the admin hears of db-1's screen");
+        assertTrue(everything.next().contains("\"target\":\"web-1\""));
+        assertTrue(webOnly.next().contains("\"target\":\"web-1\""),
+                "the first the web-only page hears of is web-1's screen, never db-1's");
         everything.close();
         webOnly.close();
     }
