@@ -1,5 +1,10 @@
 package dev.keyhole.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.audit.AuditFeed;
 import dev.keyhole.server.watch.ConsoleReading;
 import dev.keyhole.server.watch.ConsoleReadings;
@@ -8,11 +13,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.config.HttpConfig;
 import dev.keyhole.server.config.TlsConfig;
