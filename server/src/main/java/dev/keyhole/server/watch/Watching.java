@@ -79,6 +79,8 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
     private final Map<String, ConsoleReading> readings = new ConcurrentHashMap<>();
     private final List<Consumer<ConsoleReading>> listeners = new CopyOnWriteArrayList<>();
+    /** The last kind of state each VM was seen in: a start is a change from off to running. */
+    private final Map<String, MachineState.Kind> lastKinds = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Runnable unsubscribe = () -> { };
 
@@ -189,9 +191,6 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
             lastKinds.remove(removed.target());
         }
     }
-
-    /** The last kind of state each VM was seen in: a start is a change from off to running. */
-    private final Map<String, MachineState.Kind> lastKinds = new ConcurrentHashMap<>();
 
     private boolean wasOff(String target) {
         MachineState.Kind last = lastKinds.get(target);
