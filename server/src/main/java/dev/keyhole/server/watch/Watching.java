@@ -142,11 +142,6 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
         return current == null ? Optional.empty() : current.picture();
     }
 
-    /** @return the policy of a target */
-    public WatchPolicy policy(Target target) {
-        return policies.apply(target);
-    }
-
     /**
      * The VM behind {@code target} was started or reset: its boot is watched, as its policy says.
      *
@@ -173,10 +168,11 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                     current.stop("the VM is " + updated.machine().machine().state().label());
                 }
             } else if (kind == MachineState.Kind.ONLINE && current == null
-                    && updated.machine().machine().state() == MachineState.RUNNING && (wasOff(target)
+                    && updated.machine().machine().state() == MachineState.RUNNING && (wasOff(target) || always(target)
                             || !lastKinds.containsKey(target)
                                     && updated.machine().machine().guest() == Machine.GuestStatus.BOOTING)) {
-                // Started, or found running with its Guest Additions not up yet (it may wait for its passphrase).
+                // Started, watched always, or found running with its Guest Additions not up yet (it may wait for its
+                // passphrase).
                 booting(target);
             }
             lastKinds.put(target, kind);
@@ -190,6 +186,10 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
             readings.remove(removed.target());
             lastKinds.remove(removed.target());
         }
+    }
+
+    private boolean always(String target) {
+        return targets.find(target).map(policies).orElse(WatchPolicy.NEVER) == WatchPolicy.ALWAYS;
     }
 
     private boolean wasOff(String target) {
