@@ -33,7 +33,7 @@ class WatchConfigTest {
                 virtualbox:
                   hosts:
                     - name: lab
-                      url: http://127.0.0.1:18083/
+                      url: http://vbox.example.org/
                 """);
         assertEquals(WatchPolicy.ALWAYS, config.targets().get(0).console().watch());
         assertEquals(WatchPolicy.WHILE_BOOTING, config.virtualboxHosts().get(0).watch());
@@ -78,7 +78,7 @@ class WatchConfigTest {
                         virtualbox:
                           hosts:
                             - name: lab
-                              url: http://127.0.0.1:18083/
+                              url: http://vbox.example.org/
                               watch: sometimes
                         """));
     }

@@ -40,7 +40,7 @@ class AbortPolicyTest {
     private static final String BUILD = "22222222-aaaa-4bbb-8ccc-000000000002";
     private static final Instant START = Instant.parse("2026-12-03T10:00:00Z");
     private static final VirtualBoxHostConfig LAB = VirtualBoxHostConfig.builder("lab",
-            URI.create("http://127.0.0.1:18083/")).build();
+            URI.create("http://vbox.example.org/")).build();
     private static final Caller OPERATOR = Caller.anonymous("192.0.2.7");
     /** What a start that works does, from whatever state: every start has these events (gui-start.events). */
     private static final RecordedEvents STARTS = RecordedEvents.load("gui-start.events");
