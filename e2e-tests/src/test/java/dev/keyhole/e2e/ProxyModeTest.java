@@ -106,6 +106,14 @@ class ProxyModeTest {
         return all;
     }
 
+    /** Checks that a tunnel was opened and admitted: its first frame is its id. */
+    private static RawConnection admitted(RawConnection tunnel) throws Exception {
+        assertEquals(101, tunnel.status());
+        RawConnection.Frame first = tunnel.nextFrame();
+        assertTrue(first.isText() && first.text().startsWith("0.,36."), () -> "an admitted tunnel: " + first);
+        return tunnel;
+    }
+
     /**
      * Waits, through the proxy, until a tunnel shows the console (receives more than its first instructions), as
      * {@link RawTunnel#awaitConsole} does: guacd 1.3 can lose a console that viewers join while it connects, and a
@@ -183,26 +191,22 @@ class ProxyModeTest {
             throws Exception {
         URI server = keyhole.uri();
         awaitConsole(keyhole);
-        try (RawConnection first = RawConnection.get(proxy(), server, TUNNEL,
-                webSocket(forwarded(keyhole, "203.0.113.1")));
-             RawConnection second = RawConnection.get(proxy(), server, TUNNEL,
-                     webSocket(forwarded(keyhole, "203.0.113.2")));
+        // Each tunnel is counted once its first frame (its id) came: only then is the next one opened, so that
+        // the order they are counted in is the order they were opened in.
+        try (RawConnection first = admitted(RawConnection.get(proxy(), server, TUNNEL,
+                webSocket(forwarded(keyhole, "203.0.113.1"))));
+             RawConnection second = admitted(RawConnection.get(proxy(), server, TUNNEL,
+                     webSocket(forwarded(keyhole, "203.0.113.2"))));
              RawConnection again = RawConnection.get(proxy(), server, TUNNEL,
                      webSocket(forwarded(keyhole, "203.0.113.1")))) {
-            assertEquals(101, first.status());
-            assertEquals(101, second.status());
             assertEquals(101, again.status());
             RawConnection.Frame refused = again.nextFrame();
             assertTrue(refused.isClose() && refused.closeReason().startsWith("797 Too many"), refused::toString);
-            RawConnection.Frame admitted = second.nextFrame();
-            assertTrue(admitted.isText() && admitted.text().startsWith("0.,36."),
-                    () -> "another browser behind the proxy gets its tunnel: " + admitted);
         }
-        try (RawConnection first = RawConnection.get(someoneElse(), server, TUNNEL,
-                webSocket(publicHost(keyhole, "203.0.113.3")));
+        try (RawConnection first = admitted(RawConnection.get(someoneElse(), server, TUNNEL,
+                webSocket(publicHost(keyhole, "203.0.113.3"))));
              RawConnection second = RawConnection.get(someoneElse(), server, TUNNEL,
                      webSocket(publicHost(keyhole, "203.0.113.4")))) {
-            assertEquals(101, first.status());
             RawConnection.Frame refused = second.nextFrame();
             assertTrue(refused.isClose() && refused.closeReason().startsWith("797 Too many"),
                     () -> "one peer, whatever its X-Forwarded-For says: " + refused);
