@@ -27,6 +27,7 @@ import dev.keyhole.server.config.KeyholeConfig;
 import dev.keyhole.server.config.NotifyConfig;
 import dev.keyhole.server.notify.WebhookChannel;
 import dev.keyhole.testsupport.HttpSink;
+import dev.keyhole.testsupport.LeakNeedles;
 import dev.keyhole.testsupport.SmtpServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.Test;
 @KeyholeE2E
 class NotificationsTest {
 
-    private static final String SECRET = "webhook-hmac-secret-of-the-notifications-test";
+    /** Made at run time (a secret in the source would be in the compiled class, where the leak scan looks). */
+    private static final String SECRET = "whsec-" + java.util.UUID.randomUUID().toString().replace("-", "");
     private static final Duration ARRIVES = Duration.ofSeconds(20);
     private static final Duration REMIND_AFTER = Duration.ofSeconds(8);
     private static final String VERAS_TOPIC = "vera-topic-4c8d1";
@@ -62,6 +64,7 @@ class NotificationsTest {
 
     @BeforeAll
     static void startReceivers() {
+        LeakNeedles.add(SECRET);
         webhook = HttpSink.start();
         deadWebhook = HttpSink.start().neverAnswer();
         ntfy = HttpSink.start();

@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The email channel against a real SMTP server (aiosmtpd) with STARTTLS: what arrives, and what is refused. */
 class EmailChannelTest {
 
-    private static final String PASSWORD = "smtp-pw-5e8d2a71c4";
+    // Made at run time: a secret written in the source would be in the compiled class, where the leak scan looks.
+    private static final String PASSWORD = "smtp-pw-" + UUID.randomUUID().toString().replace("-", "");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @BeforeAll

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The ntfy channel against a real ntfy-compatible HTTP receiver: topic, headers, priority, token. */
 class NtfyChannelTest {
 
-    private static final String TOKEN = "tk_9f2c1e7a4b6d8f0a2c4e6b8d0f1a3c5e";
+    // Made at run time: a secret written in the source would be in the compiled class, where the leak scan looks.
+    private static final String TOKEN = "tk_" + UUID.randomUUID().toString().replace("-", "");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private HttpSink ntfy;
