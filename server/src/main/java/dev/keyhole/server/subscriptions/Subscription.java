@@ -1,7 +1,9 @@
 package dev.keyhole.server.subscriptions;
 
 import dev.keyhole.server.access.Identity;
+import dev.keyhole.server.notify.NoticeKind;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,10 +24,10 @@ public record Subscription(String id, String userId, String channel, String addr
     /**
      * The kinds of notice a subscription may pick, by the ids the notices carry: a console waits for its disk's
      * passphrase, a passphrase was wrong, it still waits (a reminder), it no longer waits, a VM stopped without
-     * being asked to, was started again, could not be.
+     * being asked to, was started again, could not be: every {@link NoticeKind} but a channel's test.
      */
-    public static final List<String> NOTICE_KINDS = List.of("waiting-for-passphrase", "wrong-passphrase", "reminder",
-            "resolved", "vm-aborted", "vm-restarted", "vm-restart-failed");
+    public static final List<String> NOTICE_KINDS = Arrays.stream(NoticeKind.values())
+            .filter(kind -> kind != NoticeKind.TEST).map(NoticeKind::id).toList();
 
     /** Checks that nothing is missing and copies the lists. */
     public Subscription {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -281,8 +282,8 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                     : "while it boots, until " + until);
             tunnels.watch(target, this::ended).whenComplete((opened, failure) -> {
                 if (failure != null) {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                            && failure.getCause() != null ? failure.getCause() : failure;
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
                     cannotSee(cause.getMessage());
                     return;
                 }
@@ -293,6 +294,9 @@ public final class Watching implements ConsoleReadings, AutoCloseable {
                     }
                     watch = opened;
                     nextRetry = FIRST_RETRY;
+                    // A new connection has a new picture, counted from nothing: its first reading is a first.
+                    readChanges = -1;
+                    firstUnread = 0;
                     ConsolePicture picture = opened.picture();
                     unsubscribePicture = picture.onChange(this::changed);
                     noPicture = schedule(() -> mendIfBlank(opened), NO_PICTURE.toMillis());
