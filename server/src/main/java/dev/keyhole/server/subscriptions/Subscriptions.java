@@ -7,7 +7,6 @@ import dev.keyhole.server.accounts.UserStore;
 import dev.keyhole.server.audit.AuditEvent;
 import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.audit.AuditTrail;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -14,7 +14,6 @@ import dev.keyhole.server.accounts.Role;
 import dev.keyhole.server.accounts.User;
 import dev.keyhole.server.accounts.UserStore;
 import dev.keyhole.server.audit.AuditEvent;
-import dev.keyhole.server.audit.AuditKind;
 import dev.keyhole.server.auth.TokenHash;
 import dev.keyhole.server.storage.Database;
 import dev.keyhole.server.storage.Database.Vendor;
