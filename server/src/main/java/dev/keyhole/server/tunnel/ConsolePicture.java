@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The picture a console shows, kept by Keyhole from the drawing instructions its own console connection receives:
- * the default layer (layer 0), built from {@code size}, {@code img}/{@code blob}/{@code end} (PNG and JPEG, the
- * formats the JDK decodes, and all the console connection declares to guacd), {@code copy}, {@code rect} and
+ * the default layer (layer 0), built from {@code size}, {@code img}/{@code blob}/{@code end} (PNG, JPEG and
+ * WebP: every format browsers draw, so watching a console changes nothing of what guacd sends), {@code copy},
+ * {@code rect} and
  * {@code cfill}, with the off-screen buffers guacd copies from. Every other instruction is counted and ignored (a
  * cursor, other layers, audio).
  *
@@ -92,9 +93,9 @@ public final class ConsolePicture {
         this.applier = new SerialExecutor(pool);
     }
 
-    /** @return the image formats this picture decodes, as guacd's handshake names them */
+    /** @return the image formats this picture decodes (WebP through TwelveMonkeys' ImageIO plugin) */
     static List<String> imageTypes() {
-        return List.of("image/png", "image/jpeg");
+        return List.of("image/png", "image/jpeg", "image/webp");
     }
 
     /**

@@ -73,21 +73,11 @@ public final class GuacdParameters {
      *         browsers draw
      */
     public static GuacamoleClientInformation clientInformation(ConsoleSpec console) {
-        return clientInformation(console, IMAGE_TYPES);
-    }
-
-    /**
-     * @param console    the console to connect to
-     * @param imageTypes the image formats the "client" draws; guacd uses a format only if every user of a console
-     *                   can draw it
-     * @return what Keyhole tells guacd of its "client" in the handshake
-     */
-    static GuacamoleClientInformation clientInformation(ConsoleSpec console, List<String> imageTypes) {
         GuacamoleClientInformation information = new GuacamoleClientInformation();
         information.setOptimalScreenWidth(console.screen().width());
         information.setOptimalScreenHeight(console.screen().height());
         information.setOptimalResolution(console.screen().dpi());
-        information.getImageMimetypes().addAll(imageTypes);
+        information.getImageMimetypes().addAll(IMAGE_TYPES);
         return information;
     }
 }

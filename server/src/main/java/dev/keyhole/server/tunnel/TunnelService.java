@@ -257,8 +257,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
             boolean keepPicture = pictured.test(target);
             try {
                 owner = GuacdConnection.open(relay, guacd, target.protocol().guacdName(), parameters(target),
-                        keepPicture ? GuacdParameters.clientInformation(target.console(), ConsolePicture.imageTypes())
-                                : information(target), timeout);
+                        information(target), timeout);
             } catch (TunnelException e) {
                 throw new CompletionException(e);
             }

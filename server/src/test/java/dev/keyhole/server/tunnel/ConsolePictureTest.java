@@ -33,6 +33,13 @@ class ConsolePictureTest {
     }
 
     @Test
+    void everyFormatGuacdSendsBrowsersCanBeDecoded() {
+        for (String type : ConsolePicture.imageTypes()) {
+            assertTrue(ImageIO.getImageReadersByMIMEType(type).hasNext(), "no ImageIO reader for " + type);
+        }
+    }
+
+    @Test
     void nothingIsThereBeforeTheConsoleHasASize() throws Exception {
         assertNull(picture.snapshot().get(5, TimeUnit.SECONDS));
     }
