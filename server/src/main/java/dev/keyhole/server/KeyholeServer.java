@@ -53,7 +53,7 @@ import dev.keyhole.server.watch.Watching;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.AsynchronousChannelGroup;
+import dev.keyhole.server.tunnel.RelayLoops;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -445,13 +445,13 @@ public final class KeyholeServer implements AutoCloseable {
      * <ul>
      *   <li>{@code work}: whatever may block for a while: connecting to guacd and its handshake (bounded by
      *       {@link #GUACD_TIMEOUT} per step), a VirtualBox host's event loop (a call of at most a second at a time,
-     *       one after another), and the channel group's completions. It grows a thread for a task when none is
+     *       one after another). It grows a thread for a task when none is
      *       idle, up to {@link #MAX_WORK_THREADS}, and lets idle ones end, so one slow guacd or host never holds up
      *       another's work.</li>
-     *   <li>{@code relay}: the channel group every guacd connection belongs to, built on {@code work}: its
-     *       {@link #RELAY_THREADS} tasks wait for the sockets and run the relay, and any thread may try a write
-     *       at once (a group on a fixed pool would only let its own threads write). The group shuts
-     *       {@code work} down as it terminates, so it is stopped last.</li>
+     *   <li>{@code relay}: the {@link RelayLoops} every guacd connection joins after its handshake: a quiet lane
+     *       for connections that carry little (a key's echo) and one streaming lane per core
+     *       ({@link #RELAY_THREADS}), each a thread waiting for its sockets and moving what guacd sends on to the
+     *       browsers; any thread may try a write to guacd at once.</li>
      *   <li>{@code timers}: one thread for what runs later or again (keep-alives, lingering consoles, the
      *       viewer-pace sweep, event-stream heart-beats, a VirtualBox host's pause before it retries). Its tasks
      *       are short and never block; work that may block is handed to {@code work}.</li>
@@ -461,15 +461,14 @@ public final class KeyholeServer implements AutoCloseable {
      *
      * @param work   the executor for work that may block
      * @param timers the timer thread
-     * @param relay  the channel group of the guacd connections, on {@code work}
+     * @param relay  the relay loops of the guacd connections
      */
-    public record Threads(ThreadPoolExecutor work, ScheduledThreadPoolExecutor timers,
-            AsynchronousChannelGroup relay) {
+    public record Threads(ThreadPoolExecutor work, ScheduledThreadPoolExecutor timers, RelayLoops relay) {
 
         /** Most threads of {@code work} at once: far more than the tunnel limits and the hosts need. */
         private static final int MAX_WORK_THREADS = 256;
-        /** The relay's tasks; idle ones cost nothing but a thread. */
-        private static final int RELAY_THREADS = 2;
+        /** The relay's streaming lanes, one per core; the quiet lane comes on top. */
+        private static final int RELAY_THREADS = Runtime.getRuntime().availableProcessors();
         /** How long whatever stops last may take before Keyhole says so and goes on. */
         private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
@@ -481,28 +480,23 @@ public final class KeyholeServer implements AutoCloseable {
             timers.setRemoveOnCancelPolicy(true);
             timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             try {
-                return new Threads(work, timers, AsynchronousChannelGroup.withCachedThreadPool(work, RELAY_THREADS));
-            } catch (IOException e) {
+                return new Threads(work, timers, RelayLoops.start("keyhole-relay", RELAY_THREADS));
+            } catch (UncheckedIOException e) {
                 work.shutdownNow();
                 timers.shutdownNow();
-                throw new UncheckedIOException("Keyhole cannot start its channel group", e);
+                throw e;
             }
         }
 
         /**
-         * Stops the timer, then the channel group (closing any connection still open), then the work, each waiting
+         * Stops the timer, then the relay loops (ending any connection still open), then the work, each waiting
          * for its threads to end.
          */
         public void close() {
             timers.shutdownNow();
             awaitTermination("the timer", () -> timers.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS));
-            try {
-                relay.shutdownNow();
-            } catch (IOException e) {
-                log.warn("Closing the guacd connections left open failed: {}", e.toString());
-            }
-            awaitTermination("the channel group", () -> relay.awaitTermination(STOP_WAIT.toMillis(),
-                    TimeUnit.MILLISECONDS));
+            relay.close();
+            awaitTermination("the relay loops", () -> relay.awaitTermination(STOP_WAIT));
             work.shutdownNow();
             awaitTermination("Keyhole's work threads", () -> work.awaitTermination(STOP_WAIT.toMillis(),
                     TimeUnit.MILLISECONDS));

@@ -3,25 +3,25 @@ package dev.keyhole.server.tunnel;
 import dev.keyhole.server.config.GuacdConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.apache.guacamole.protocol.GuacamoleProtocolVersion;
+import org.apache.guacamole.protocol.GuacamoleStatus;
 
 /**
  * One TCP connection to guacd, in three parts: {@link GuacdHandshake} connects and performs the handshake
- * (blocking), then {@link InstructionStream} reads what guacd sends and {@link WriteQueue} writes what Keyhole
- * sends, neither holding a thread.
+ * (blocking), then the connection joins one of the {@link RelayLoops}, where {@link InstructionStream} reads what
+ * guacd sends and {@link WriteQueue} writes what Keyhole sends, neither holding a thread.
  *
  * <p>A connection ends once, for the first of its causes ({@link FirstEnding}): guacd closing it, a read or a write
  * failing, guacd stopping to read or falling silent, Keyhole closing it. Its reader is told that cause, whichever
  * part found it.
  *
- * <p>Threads: {@link #open} blocks (see {@link GuacdHandshake}); reads complete on the channel group's threads;
+ * <p>Threads: {@link #open} blocks (see {@link GuacdHandshake}); reads run on the connection's relay loop;
  * {@link #write} and {@link #close} may be called from any thread.
  */
 final class GuacdConnection implements AutoCloseable {
@@ -31,26 +31,26 @@ final class GuacdConnection implements AutoCloseable {
 
     private static final GuacamoleInstruction DISCONNECT = new GuacamoleInstruction("disconnect");
 
-    private final AsynchronousSocketChannel channel;
+    private final SocketChannel channel;
     private final String connectionId;
     private final GuacamoleProtocolVersion protocolVersion;
     private final FirstEnding ending = new FirstEnding(this::closeChannel);
     private final InstructionStream stream;
     private final WriteQueue writes;
 
-    private GuacdConnection(GuacdHandshake handshake, Duration stallLimit) {
+    private GuacdConnection(GuacdHandshake handshake, RelayLoops.LoopChannel looped, Duration stallLimit) {
         this.channel = handshake.channel();
         this.connectionId = handshake.connectionId();
         this.protocolVersion = handshake.protocolVersion();
-        this.stream = new InstructionStream(channel, handshake.readAhead(), ending);
-        this.writes = new WriteQueue(channel, stallLimit, ending);
+        this.stream = new InstructionStream(looped, handshake.readAhead(), ending);
+        this.writes = new WriteQueue(looped, stallLimit, ending);
     }
 
     /**
      * Connects to guacd and performs the handshake. Blocks for at most about {@code timeout} per step; call it on
-     * a thread that may block, never on a channel-group thread.
+     * a thread that may block, never on a relay loop.
      *
-     * @param group       the channel group the connection's reads and writes complete on
+     * @param loops       the relay loops, one of which the connection joins after the handshake
      * @param guacd       where guacd listens
      * @param select      the protocol ({@code rdp}) for a new connection, or a connection id ({@code $…}) to join
      * @param parameters  the connection's parameters, answered to guacd's {@code args}
@@ -60,11 +60,23 @@ final class GuacdConnection implements AutoCloseable {
      * @return the connection, between {@code ready} and the first instruction after it
      * @throws TunnelException with a message fit for the user if guacd is unreachable or refuses
      */
-    static GuacdConnection open(AsynchronousChannelGroup group, GuacdConfig guacd, String select,
+    static GuacdConnection open(RelayLoops loops, GuacdConfig guacd, String select,
             GuacamoleConfiguration parameters, GuacamoleClientInformation information, Duration timeout)
             throws TunnelException {
-        return new GuacdConnection(GuacdHandshake.perform(group, guacd, select, parameters, information, timeout),
-                timeout);
+        GuacdHandshake handshake = GuacdHandshake.perform(guacd, select, parameters, information, timeout);
+        RelayLoops.LoopChannel looped;
+        try {
+            looped = loops.adopt(handshake.channel());
+        } catch (IOException e) {
+            try {
+                handshake.channel().close();
+            } catch (IOException ignored) {
+                // It failed already.
+            }
+            throw new TunnelException(GuacamoleStatus.SERVER_ERROR,
+                    "Keyhole cannot relay the connection to guacd: " + e);
+        }
+        return new GuacdConnection(handshake, looped, timeout);
     }
 
     /** @return the id guacd gave this connection in {@code ready} ({@code $…}); never sent to a browser */
@@ -157,5 +169,6 @@ final class GuacdConnection implements AutoCloseable {
         } catch (IOException e) {
             // Nothing more can be done with a connection that fails to close.
         }
+        stream.closed();
     }
 }

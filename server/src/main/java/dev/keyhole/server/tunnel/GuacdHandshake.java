@@ -4,16 +4,13 @@ import dev.keyhole.server.config.GuacdConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.GuacamoleServerException;
 import org.apache.guacamole.GuacamoleUpstreamTimeoutException;
@@ -37,11 +34,11 @@ import org.apache.guacamole.protocol.GuacamoleStatus;
  * ahead is lost.
  *
  * <p>Threads: it blocks the calling thread for at most about {@code timeout} per step. Call it on a thread that may
- * block, never on one of the channel group's (they complete its reads).
+ * block, never on a relay loop's.
  */
 final class GuacdHandshake {
 
-    private final AsynchronousSocketChannel channel;
+    private final SocketChannel channel;
     private final Duration timeout;
     /** Bytes read and not yet taken by the handshake are {@code buffer[0, filled)}. */
     private byte[] buffer = new byte[InstructionStream.INITIAL_BUFFER];
@@ -49,7 +46,7 @@ final class GuacdHandshake {
     private String connectionId;
     private GuacamoleProtocolVersion protocolVersion;
 
-    private GuacdHandshake(AsynchronousSocketChannel channel, Duration timeout) {
+    private GuacdHandshake(SocketChannel channel, Duration timeout) {
         this.channel = channel;
         this.timeout = timeout;
     }
@@ -57,7 +54,6 @@ final class GuacdHandshake {
     /**
      * Connects to guacd and performs the handshake.
      *
-     * @param group       the channel group the connection's reads and writes complete on
      * @param guacd       where guacd listens
      * @param select      the protocol ({@code rdp}) for a new connection, or a connection id ({@code $…}) to join
      * @param parameters  the connection's parameters, answered to guacd's {@code args}
@@ -66,12 +62,11 @@ final class GuacdHandshake {
      * @return the handshake, done: its channel is between {@code ready} and what follows it
      * @throws TunnelException with a message fit for the user if guacd is unreachable or refuses
      */
-    static GuacdHandshake perform(AsynchronousChannelGroup group, GuacdConfig guacd, String select,
-            GuacamoleConfiguration parameters, GuacamoleClientInformation information, Duration timeout)
-            throws TunnelException {
-        AsynchronousSocketChannel channel;
+    static GuacdHandshake perform(GuacdConfig guacd, String select, GuacamoleConfiguration parameters,
+            GuacamoleClientInformation information, Duration timeout) throws TunnelException {
+        SocketChannel channel;
         try {
-            channel = AsynchronousSocketChannel.open(group);
+            channel = SocketChannel.open();
             // Small writes (the handshake's instructions, a key press) go out at once, not after guacd's delayed
             // acknowledgement of the previous one.
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -80,17 +75,17 @@ final class GuacdHandshake {
         }
         GuacdHandshake handshake = new GuacdHandshake(channel, timeout);
         try {
-            channel.connect(new InetSocketAddress(guacd.host(), guacd.port()))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            channel.socket().connect(new InetSocketAddress(guacd.host(), guacd.port()), (int) timeout.toMillis());
+            // The handshake's reads wait at most this long (the channel's socket adaptor honours it).
+            channel.socket().setSoTimeout((int) timeout.toMillis());
+        } catch (IOException e) {
             handshake.closeChannel();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole is shutting down");
+            }
             throw new TunnelException(GuacamoleStatus.UPSTREAM_NOT_FOUND, "guacd is not reachable at "
-                    + guacd.address() + (cause instanceof ConnectException ? "" : " (" + cause + ")"));
-        } catch (InterruptedException e) {
-            handshake.closeChannel();
-            Thread.currentThread().interrupt();
-            throw new TunnelException(GuacamoleStatus.SERVER_ERROR, "Keyhole is shutting down");
+                    + guacd.address() + (e instanceof ConnectException ? "" : " (" + e + ")"));
         }
         GuacamoleConfiguration configuration = new GuacamoleConfiguration(parameters);
         if (select.startsWith("$")) {
@@ -111,8 +106,8 @@ final class GuacdHandshake {
         return handshake;
     }
 
-    /** @return the connected channel; its owner closes it */
-    AsynchronousSocketChannel channel() {
+    /** @return the connected channel, still blocking; its owner closes it */
+    SocketChannel channel() {
         return channel;
     }
 
@@ -166,16 +161,12 @@ final class GuacdHandshake {
             }
             int count;
             try {
-                count = channel.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled))
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
+                count = channel.socket().getInputStream().read(buffer, filled, buffer.length - filled);
+            } catch (SocketTimeoutException e) {
                 throw new GuacamoleUpstreamTimeoutException("guacd did not answer within " + timeout.toSeconds()
                         + " s");
-            } catch (ExecutionException e) {
-                throw new GuacamoleServerException("reading from guacd failed: " + e.getCause(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GuacamoleServerException("Keyhole is shutting down", e);
+            } catch (IOException e) {
+                throw new GuacamoleServerException("reading from guacd failed: " + e, e);
             }
             if (count < 0) {
                 return null;
@@ -188,20 +179,15 @@ final class GuacdHandshake {
         return InstructionDecoder.decode(text);
     }
 
+    /** Writes blocking: the handshake's few hundred bytes fit in the socket's buffer, whatever guacd does. */
     private void write(byte[] bytes) throws GuacamoleException {
         ByteBuffer data = ByteBuffer.wrap(bytes);
         try {
             while (data.hasRemaining()) {
-                channel.write(data).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                channel.write(data);
             }
-        } catch (TimeoutException e) {
-            throw new GuacamoleUpstreamTimeoutException("guacd did not take the handshake within "
-                    + timeout.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            throw new GuacamoleServerException("writing to guacd failed: " + e.getCause(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GuacamoleServerException("Keyhole is shutting down", e);
+        } catch (IOException e) {
+            throw new GuacamoleServerException("writing to guacd failed: " + e, e);
         }
     }
 

@@ -1,30 +1,30 @@
 package dev.keyhole.server.tunnel;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
-import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What guacd sends after the handshake, handed to a {@link Reader} as batches of complete instructions: read
- * asynchronously into one buffer, cut where the last complete instruction ends ({@link InstructionBoundaries}) and
- * never decoded. The next read starts only when the reader has run {@code resume}: that is the back-pressure, which
- * paces guacd to whoever reads.
+ * on the connection's {@link RelayLoops relay loop} into one buffer, cut where the last complete instruction ends
+ * ({@link InstructionBoundaries}) and never decoded. Nothing more is read until the reader has run {@code resume}:
+ * that is the back-pressure, which paces guacd to whoever reads.
  *
  * <p>The buffer adapts: it starts at {@link #INITIAL_BUFFER}, doubles up to {@link #STREAMING_BUFFER} while reads
  * fill it and goes back when guacd sends little again, so an idle viewer costs little memory and a streaming one
- * few, large reads. One instruction may grow it up to {@link #MAX_BUFFER}.
+ * few, large reads. One instruction may grow it up to {@link #MAX_BUFFER}. Each turn of the loop reads once, and
+ * what it read decides the connection's lane ({@link RelayLoops}).
  *
- * <p>Threads: reads complete on the channel group's threads, which call the reader; {@code resume} may be run on
- * any thread (a browser's send completion), and the next read starts from there. The buffer is the reader's
- * between a delivery and its {@code resume}, and the stream's otherwise, so it needs no lock.
+ * <p>Threads: reads and deliveries run on the loop's thread; {@code resume} and {@link #start} may be run on any
+ * thread (a browser's send completion) and go on on the loop's. The buffer is the reader's between a delivery and
+ * its {@code resume}, and the stream's otherwise.
  */
-final class InstructionStream implements CompletionHandler<Integer, Void> {
+final class InstructionStream implements RelayLoops.Handler {
 
-    /** Receives what guacd sends, as complete instructions. Called on a channel-group thread. */
+    /** Receives what guacd sends, as complete instructions. Called on the connection's relay loop. */
     interface Reader {
 
         /**
@@ -61,7 +61,7 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
      */
     static final Duration SILENCE_LIMIT = Duration.ofSeconds(15);
 
-    private final AsynchronousSocketChannel channel;
+    private final RelayLoops.LoopChannel channel;
     private final FirstEnding ending;
     private final InstructionBoundaries boundaries = new InstructionBoundaries();
     /** Where the instructions read end, for a reader that looks into them; never filled for the others. */
@@ -70,7 +70,14 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
     private final Runnable resume = this::resume;
     private Reader reader;
     private boolean recordEnds;
-    private Duration silenceLimit;
+    private long silenceLimitNanos;
+    /** Whether the reader holds a batch (until it resumes). */
+    private boolean delivering;
+    /** Whether the reader was told the stream ended. */
+    private boolean told;
+    /** Whether the stream waits for guacd to send more, and since when ({@link System#nanoTime}). */
+    private boolean waiting;
+    private long waitingSince;
 
     /** Bytes received and not yet delivered are {@code buffer[0, filled)}; {@code buffer[0, scanned)} was scanned. */
     private byte[] buffer;
@@ -80,12 +87,12 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
     private int deliverable;
 
     /**
-     * @param channel   the connection, after the handshake
+     * @param channel   the connection, after the handshake, on its relay loop
      * @param readAhead what the handshake read behind its last instruction, from index 0 of its array; the stream
      *                  takes the array over and delivers those bytes first
      * @param ending    the connection's ending, which the stream ends it with and reports
      */
-    InstructionStream(AsynchronousSocketChannel channel, ByteBuffer readAhead, FirstEnding ending) {
+    InstructionStream(RelayLoops.LoopChannel channel, ByteBuffer readAhead, FirstEnding ending) {
         this.channel = channel;
         this.ending = ending;
         this.buffer = readAhead.array();
@@ -103,8 +110,9 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
     void start(Reader reader, boolean withEnds, Duration silenceLimit) {
         this.reader = reader;
         this.recordEnds = withEnds;
-        this.silenceLimit = silenceLimit;
-        scanAndDeliver();
+        this.silenceLimitNanos = silenceLimit.toNanos();
+        channel.onReadable(this);
+        channel.onLoop(this::scanAndDeliver);
     }
 
     /** Finds where the instructions received so far end, then delivers or reads on. */
@@ -122,16 +130,22 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
         deliver();
     }
 
-    /** Delivers whatever complete instructions the buffer holds, or reads more. */
+    /** Delivers whatever complete instructions the buffer holds, or waits for more. On the loop. */
     private void deliver() {
         GuacdEnding ended = ending.get();
         if (ended != null) {
             // Ended meanwhile (a write failed, Keyhole closed it): what is left in the buffer is not delivered.
-            reader.ended(ended);
+            tell(ended);
             return;
         }
         if (deliverable > 0) {
+            stopWaiting();
+            delivering = true;
             reader.instructions(ByteBuffer.wrap(buffer, 0, deliverable), ends, resume);
+            if (delivering) {
+                // The reader goes on elsewhere (a browser still taking the frame): read nothing until it resumes.
+                channel.want(SelectionKey.OP_READ, false);
+            }
             return;
         }
         if (filled == buffer.length) {
@@ -141,44 +155,93 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
             }
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
-        try {
-            channel.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled), silenceLimit.toMillis(),
-                    TimeUnit.MILLISECONDS, null, this);
-        } catch (RuntimeException e) {
-            // The channel group is shutting down, or a read is pending: a bug.
-            end(GuacdEnding.readFailed(e));
+        if (!waiting) {
+            waiting = true;
+            waitingSince = System.nanoTime();
         }
+        channel.want(SelectionKey.OP_READ, true);
+    }
+
+    private void stopWaiting() {
+        waiting = false;
     }
 
     /** The reader is done with {@code buffer[0, deliverable)}: what follows moves to the front, and on. */
     private void resume() {
+        channel.onLoop(this::resumed);
+    }
+
+    private void resumed() {
         int length = deliverable;
         System.arraycopy(buffer, length, buffer, 0, filled - length);
         filled -= length;
         scanned -= length;
         deliverable = 0;
+        delivering = false;
         // Every end found was at or before `length`: the scan delivers up to the last one.
         ends.clear();
         scanAndDeliver();
     }
 
-    /** A read completed. */
+    /** guacd's socket has bytes (or its end): one read, the loop's turn for this stream. */
     @Override
-    public void completed(Integer count, Void none) {
+    public void readable() {
+        if (delivering || told || reader == null) {
+            return;
+        }
+        int room = buffer.length - filled;
+        int count;
+        try {
+            count = channel.socket().read(ByteBuffer.wrap(buffer, filled, room));
+        } catch (ClosedChannelException e) {
+            end(GuacdEnding.CLOSED_BY_KEYHOLE);
+            return;
+        } catch (IOException e) {
+            end(GuacdEnding.readFailed(e));
+            return;
+        }
         if (count < 0) {
             end(GuacdEnding.GUACD_CLOSED);
             return;
         }
+        if (count == 0) {
+            return;
+        }
+        channel.read(count, count == room);
+        waitingSince = System.nanoTime();
         filled += count;
         fitBuffer(count);
         scanAndDeliver();
     }
 
-    /** A read failed: guacd was silent too long, the connection broke, or it was closed (then by an earlier cause). */
     @Override
-    public void failed(Throwable cause, Void none) {
-        end(cause instanceof InterruptedByTimeoutException ? GuacdEnding.silent(silenceLimit)
-                : GuacdEnding.readFailed(cause));
+    public void writable() {
+        // The writes' part (WriteQueue).
+    }
+
+    /** guacd sent nothing for the silence limit while the stream waited for it: guacd is stuck. */
+    @Override
+    public void sweep(long now) {
+        if (waiting && !told && now - waitingSince > silenceLimitNanos) {
+            end(GuacdEnding.silent(Duration.ofNanos(silenceLimitNanos)));
+        }
+    }
+
+    @Override
+    public void stopping() {
+        end(GuacdEnding.CLOSED_BY_KEYHOLE);
+    }
+
+    /**
+     * The connection ended, by whatever part found it first: the reader is told, unless it holds a batch (then it
+     * is told when it resumes).
+     */
+    void closed() {
+        channel.onLoop(() -> {
+            if (!delivering && reader != null) {
+                tell(ending.get());
+            }
+        });
     }
 
     /**
@@ -193,8 +256,22 @@ final class InstructionStream implements CompletionHandler<Integer, Void> {
         }
     }
 
-    /** Ends the connection for {@code cause}, unless something ended it first, and tells the reader which. */
+    /**
+     * Ends the connection for {@code cause}, unless something ended it first, and tells the reader which (when it
+     * holds no batch: then when it resumes).
+     */
     private void end(GuacdEnding cause) {
-        reader.ended(ending.end(cause));
+        GuacdEnding first = ending.end(cause);
+        if (!delivering && reader != null) {
+            tell(first);
+        }
+    }
+
+    private void tell(GuacdEnding ended) {
+        if (!told) {
+            told = true;
+            waiting = false;
+            reader.ended(ended);
+        }
     }
 }

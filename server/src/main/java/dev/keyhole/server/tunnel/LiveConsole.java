@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * connection to the console. When it ends, every viewer still joined is told, so that no browser stays on a
  * connection guacd has given up (guacd does not always close a user who joined while the connection was failing).
  *
- * <p>Threads: guacd's instructions and the connection's end arrive on the channel group's threads; the keep-alive,
+ * <p>Threads: guacd's instructions and the connection's end arrive on the relay loops' threads; the keep-alive,
  * the linger and an end guacd asked for run on the timer; {@link #join}, {@link #leave} and {@link #end} may be
  * called from any thread.
  */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Instructions that arrive before guacd is connected wait (checked) and are sent as soon as it is.
  *
  * <p>Threads: the browser's messages and its leaving arrive on Jetty's threads, and what they hold for guacd is
- * written on them; guacd's instructions arrive on the channel group's threads and go on to the browser from there;
+ * written on them; guacd's instructions arrive on the relay loops' threads and go on to the browser from there;
  * {@link #attach} runs on the work executor and the pace sweep on the timer. The tunnel's state is under its lock.
  */
 public final class Tunnel implements LiveConsole.Viewer, Presence.Member {

@@ -7,7 +7,6 @@ import dev.keyhole.server.targets.KeyboardState;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import dev.keyhole.server.targets.TargetDirectory;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.time.Instant;
 import dev.keyhole.server.access.Caller;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * the {@link Tunnel}.
  *
  * <p>Threads, all given by the composition root: looking a target up and connecting to guacd (whose handshake
- * blocks, a bounded time per step) run on {@code work}; everything after the handshake completes on the channel
- * group {@code relay}, shared by all tunnels; keep-alives, lingering consoles and the viewer-pace sweep run on
+ * blocks, a bounded time per step) run on {@code work}; everything after the handshake runs on the relay loops
+ * {@code relay}, shared by all tunnels; keep-alives, lingering consoles and the viewer-pace sweep run on
  * {@code timers}. An idle tunnel holds no thread.
  */
 public final class TunnelService implements SessionHolder, AutoCloseable {
@@ -57,7 +56,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
     private final Duration timeout;
     private final Executor work;
     private final ScheduledExecutorService timers;
-    private final AsynchronousChannelGroup relay;
+    private final RelayLoops relay;
     private final AuditTrail audit;
     private final ScheduledFuture<?> paceSweep;
     private final LiveConsoles consoles;
@@ -81,12 +80,12 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
      * @param linger    how long a console's connection stays open after its last viewer left
      * @param work      where connecting to guacd runs (it blocks, at most {@code timeout} per step)
      * @param timers    where keep-alives, lingering consoles and the viewer-pace sweep run (short tasks)
-     * @param relay     the channel group every guacd connection belongs to
+     * @param relay     the relay loops every guacd connection joins
      * @param audit     where consoles opened, typed into and closed are recorded
      */
     public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
             Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
-            AsynchronousChannelGroup relay, AuditTrail audit) {
+            RelayLoops relay, AuditTrail audit) {
         this(targets, keyboards, guacd, limits, timeout, linger, work, timers, relay, audit, target -> false);
     }
 
@@ -97,7 +96,7 @@ public final class TunnelService implements SessionHolder, AutoCloseable {
      */
     public TunnelService(TargetDirectory targets, KeyboardStages keyboards, GuacdConfig guacd, LimitsConfig limits,
             Duration timeout, Duration linger, Executor work, ScheduledExecutorService timers,
-            AsynchronousChannelGroup relay, AuditTrail audit, Predicate<Target> pictured) {
+            RelayLoops relay, AuditTrail audit, Predicate<Target> pictured) {
         this.pictured = pictured;
         this.audit = audit;
         this.open = new OpenTunnels(limits);

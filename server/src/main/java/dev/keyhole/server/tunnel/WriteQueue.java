@@ -1,35 +1,31 @@
 package dev.keyhole.server.tunnel;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.CompletionHandler;
-import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What Keyhole sends guacd on one connection: one write at a time, in order; whatever is queued while a write is
  * under way goes out together in the next, up to {@link #MAX_QUEUED} bytes.
  *
- * <p>A write is tried at once, on the thread that queues it, so that a key press never waits for a relay thread:
- * the channel group runs on Keyhole's work executor, not a fixed pool, and the channel then lets any thread try.
- * Only a write the socket has no room for waits, without a thread, until guacd reads, and the rest follow on the
- * channel group's threads.
+ * <p>A write is tried at once, on the thread that queues it, so that a key press never waits for a relay thread.
+ * Only what the socket has no room for waits, without a thread, until the connection's relay loop sees guacd
+ * read again; the loop writes the rest.
  *
  * <p>Every failure ends the connection with its cause: a write guacd takes nothing of for the stall limit
  * ("guacd stopped reading for 10 s"), a write that fails, more queued than the bound.
  */
-final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
+final class WriteQueue implements RelayLoops.Handler {
 
     /** Most bytes waiting for guacd; more means the sender is far faster than guacd, or guacd is stuck. */
     static final int MAX_QUEUED = 1024 * 1024;
     /** The queue's array keeps no more than this after a burst. */
     private static final int MAX_RETAINED = 64 * 1024;
 
-    private final AsynchronousSocketChannel channel;
+    private final RelayLoops.LoopChannel channel;
     private final Duration stallLimit;
     private final FirstEnding ending;
 
@@ -44,19 +40,23 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
     private int queuedBytes;
     private ByteBuffer inFlight;
     private boolean writing;
+    /** Whether the write under way waits for room in the socket, and since when guacd last took any of it. */
+    private boolean waitingForRoom;
+    private long lastProgress;
     private boolean closed;
     /** Run once nothing is queued or under way (null: nothing to run). */
     private Runnable whenDrained;
 
     /**
-     * @param channel    the connection, after the handshake
+     * @param channel    the connection, after the handshake, on its relay loop
      * @param stallLimit how long a write may wait for guacd to take any of it
      * @param ending     the connection's ending, which a failed write ends it with
      */
-    WriteQueue(AsynchronousSocketChannel channel, Duration stallLimit, FirstEnding ending) {
+    WriteQueue(RelayLoops.LoopChannel channel, Duration stallLimit, FirstEnding ending) {
         this.channel = channel;
         this.stallLimit = stallLimit;
         this.ending = ending;
+        channel.onWritable(this);
     }
 
     /**
@@ -161,39 +161,88 @@ final class WriteQueue implements CompletionHandler<Integer, ByteBuffer> {
         send(next);
     }
 
+    /** Writes as much of {@code bytes} as the socket takes now; the loop writes the rest when there is room. */
     private void send(ByteBuffer bytes) {
-        try {
-            channel.write(bytes, stallLimit.toMillis(), TimeUnit.MILLISECONDS, bytes, this);
-        } catch (RuntimeException e) {
-            // The channel group is shutting down, or a write is pending: a bug.
-            failed(e, bytes);
+        while (true) {
+            try {
+                channel.socket().write(bytes);
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+            if (!bytes.hasRemaining()) {
+                writeNext();
+                return;
+            }
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                // No room: the loop goes on when guacd has read some.
+                waitingForRoom = true;
+                lastProgress = System.nanoTime();
+            }
+            channel.want(SelectionKey.OP_WRITE, true);
+            return;
         }
     }
 
-    /** Part or all of a write is done: the rest of it, or the next one. */
+    /** The socket has room again: the rest of the write under way, and what was queued meanwhile. On the loop. */
     @Override
-    public void completed(Integer count, ByteBuffer bytes) {
-        if (bytes.hasRemaining()) {
-            send(bytes);
-        } else {
-            writeNext();
+    public void writable() {
+        ByteBuffer rest;
+        synchronized (lock) {
+            if (!waitingForRoom) {
+                return;
+            }
+            waitingForRoom = false;
+            rest = inFlight;
+        }
+        channel.want(SelectionKey.OP_WRITE, false);
+        if (rest != null) {
+            send(rest);
         }
     }
 
-    /** A write failed: the connection ends with why, unless it had ended already (then that is why). */
     @Override
-    public void failed(Throwable cause, ByteBuffer bytes) {
+    public void readable() {
+        // The stream's part (InstructionStream).
+    }
+
+    /** A write that guacd has taken none of for the stall limit ends the connection: guacd stopped reading. */
+    @Override
+    public void sweep(long now) {
+        boolean stalled;
+        synchronized (lock) {
+            stalled = waitingForRoom && !closed && now - lastProgress > stallLimit.toNanos();
+        }
+        if (stalled) {
+            failed(null);
+        }
+    }
+
+    @Override
+    public void stopping() {
+        failed(new ClosedChannelException());
+    }
+
+    /**
+     * A write failed (null: it stalled): the connection ends with why, unless it had ended already (then that is
+     * why).
+     */
+    private void failed(IOException cause) {
         close();
         Runnable drained;
         synchronized (lock) {
             inFlight = null;
             writing = false;
+            waitingForRoom = false;
             drained = whenDrained;
             whenDrained = null;
         }
-        if (cause instanceof InterruptedByTimeoutException) {
+        if (cause == null) {
             ending.end(GuacdEnding.stoppedReading(stallLimit));
-        } else if (cause instanceof AsynchronousCloseException || cause instanceof ClosedChannelException) {
+        } else if (cause instanceof ClosedChannelException) {
             ending.end(GuacdEnding.CLOSED_BY_KEYHOLE);
         } else {
             ending.end(GuacdEnding.writeFailed(cause));

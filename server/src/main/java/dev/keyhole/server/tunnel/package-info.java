@@ -13,10 +13,11 @@
  *       {@link dev.keyhole.server.tunnel.WriteQueue} (what Keyhole sends). It ends once, for the first of its
  *       causes ({@link dev.keyhole.server.tunnel.GuacdEnding}), and that cause is what the browser's close reason
  *       and the log say.</li>
- *   <li>guacd → browser: the instruction stream reads bytes asynchronously (no thread per session),
- *       {@link dev.keyhole.server.tunnel.InstructionBoundaries} finds where complete instructions end, and those
- *       bytes go out as one WebSocket text frame, never decoded. The next read starts when the frame has been
- *       sent, which is the back-pressure.</li>
+ *   <li>guacd → browser: the instruction stream reads bytes on a {@link dev.keyhole.server.tunnel.RelayLoops
+ *       relay loop} (no thread per session; a quiet lane for connections that carry little, such as a key's
+ *       echo, and streaming lanes for pictures), {@link dev.keyhole.server.tunnel.InstructionBoundaries} finds
+ *       where complete instructions end, and those bytes go out as one WebSocket text frame, never decoded. The
+ *       next read starts when the frame has been sent, which is the back-pressure.</li>
  *   <li>browser → guacd: {@link dev.keyhole.server.tunnel.InstructionFilter} parses every instruction and lets
  *       through only the opcodes a console session needs; anything else closes that one tunnel with a Guacamole
  *       status and a reason.</li>

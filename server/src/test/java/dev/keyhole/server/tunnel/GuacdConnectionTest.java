@@ -3,13 +3,14 @@ package dev.keyhole.server.tunnel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.GuacdConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
@@ -45,8 +44,8 @@ class GuacdConnectionTest {
         threads.close();
     }
 
-    private GuacdConnection open(AsynchronousChannelGroup group, FakeGuacd guacd) throws TunnelException {
-        return GuacdConnection.open(group, new GuacdConfig("127.0.0.1", guacd.port()), "rdp",
+    private GuacdConnection open(RelayLoops loops, FakeGuacd guacd) throws TunnelException {
+        return GuacdConnection.open(loops, new GuacdConfig("127.0.0.1", guacd.port()), "rdp",
                 new GuacamoleConfiguration(), new GuacamoleClientInformation(), TIMEOUT);
     }
 
@@ -56,28 +55,24 @@ class GuacdConnectionTest {
 
     @Test
     void aWriteIsMadeAtOnceOnTheThreadThatQueuesIt() throws Exception {
-        // A channel group whose threads run nothing while the gate is shut: a key press must reach guacd all the
-        // same, written by the thread that sends it, not by a relay thread.
+        // A relay loop that runs nothing while the gate is shut: a key press must reach guacd all the same,
+        // written by the thread that sends it, not by the loop.
         CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch shut = new CountDownLatch(1);
-        ThreadPoolExecutor gated = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>()) {
-            @Override
-            protected void beforeExecute(Thread thread, Runnable task) {
-                try {
-                    if (shut.getCount() == 0) {
-                        gate.await();
-                    }
-                } catch (InterruptedException e) {
-                    thread.interrupt();
-                }
-            }
-        };
-        AsynchronousChannelGroup group = AsynchronousChannelGroup.withThreadPool(gated);
+        CountDownLatch held = new CountDownLatch(1);
+        RelayLoops loops = RelayLoops.start("gated", 1);
         try (FakeGuacd guacd = new FakeGuacd(0)) {
             var accepted = guacd.accept("");
-            GuacdConnection connection = open(group, guacd);
+            GuacdConnection connection = open(loops, guacd);
             try (FakeGuacd.Peer peer = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                shut.countDown();
+                loops.adopt(SocketChannel.open()).onLoop(() -> {
+                    held.countDown();
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertTrue(held.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the loop is held");
                 connection.write(ByteBuffer.wrap("3.key,5.65307,1.1;".getBytes(StandardCharsets.US_ASCII)));
                 assertEquals(List.of("key", "65307", "1"), readOnAnotherThread(peer));
             } finally {
@@ -85,8 +80,8 @@ class GuacdConnectionTest {
                 connection.close();
             }
         } finally {
-            group.shutdownNow();
-            group.awaitTermination(5, TimeUnit.SECONDS);
+            loops.close();
+            loops.awaitTermination(TIMEOUT);
         }
     }
 

@@ -37,7 +37,7 @@ class GuacdHandshakeTest {
     }
 
     private GuacdHandshake perform(int port, Duration timeout) throws TunnelException {
-        return GuacdHandshake.perform(threads.relay(), new GuacdConfig("127.0.0.1", port), "rdp",
+        return GuacdHandshake.perform(new GuacdConfig("127.0.0.1", port), "rdp",
                 new GuacamoleConfiguration(), new GuacamoleClientInformation(), timeout);
     }
 

@@ -23,6 +23,8 @@ class InstructionStreamTest {
     private KeyholeServer.Threads threads;
     private LoopbackPair pair;
     private FirstEnding ending;
+    /** The stream under test: told when the connection closes, as its connection tells it. */
+    private InstructionStream stream;
 
     @BeforeEach
     void connect() throws Exception {
@@ -30,10 +32,11 @@ class InstructionStreamTest {
         pair = LoopbackPair.open(threads.relay(), 0, 0);
         ending = new FirstEnding(() -> {
             try {
-                pair.channel.close();
+                pair.channel.socket().close();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+            stream.closed();
         });
     }
 
@@ -47,7 +50,8 @@ class InstructionStreamTest {
         byte[] bytes = readAhead.getBytes(StandardCharsets.UTF_8);
         byte[] buffer = new byte[InstructionStream.INITIAL_BUFFER];
         System.arraycopy(bytes, 0, buffer, 0, bytes.length);
-        return new InstructionStream(pair.channel, ByteBuffer.wrap(buffer, 0, bytes.length), ending);
+        stream = new InstructionStream(pair.channel, ByteBuffer.wrap(buffer, 0, bytes.length), ending);
+        return stream;
     }
 
     @Test
@@ -97,7 +101,7 @@ class InstructionStreamTest {
         assertEquals(GuacdEnding.GUACD_CLOSED, ended);
         assertEquals("guacd closed the connection", ended.reason());
         assertEquals(ended, ending.get(), "the connection ended for the same cause");
-        assertFalse(pair.channel.isOpen(), "and is closed");
+        assertFalse(pair.channel.socket().isOpen(), "and is closed");
     }
 
     @Test

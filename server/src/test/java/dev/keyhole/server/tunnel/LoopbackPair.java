@@ -6,23 +6,21 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A connected loopback pair with no handshake: Keyhole's channel, in a channel group, and guacd's end as a
+ * A connected loopback pair with no handshake: Keyhole's channel, on a relay loop, and guacd's end as a
  * {@link FakeGuacd.Peer}, for the parts of a connection that come after the handshake.
  */
 final class LoopbackPair implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    final AsynchronousSocketChannel channel;
+    final RelayLoops.LoopChannel channel;
     final FakeGuacd.Peer peer;
 
-    private LoopbackPair(AsynchronousSocketChannel channel, FakeGuacd.Peer peer) {
+    private LoopbackPair(RelayLoops.LoopChannel channel, FakeGuacd.Peer peer) {
         this.channel = channel;
         this.peer = peer;
     }
@@ -31,22 +29,22 @@ final class LoopbackPair implements AutoCloseable {
      * @param sendBuffer    the channel's send buffer in bytes (0: the system's, which grows as it likes)
      * @param receiveBuffer guacd's receive buffer in bytes (0: the system's)
      */
-    static LoopbackPair open(AsynchronousChannelGroup group, int sendBuffer, int receiveBuffer) throws Exception {
+    static LoopbackPair open(RelayLoops loops, int sendBuffer, int receiveBuffer) throws Exception {
         try (ServerSocket server = new ServerSocket()) {
             if (receiveBuffer > 0) {
                 server.setReceiveBufferSize(receiveBuffer);
             }
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            AsynchronousSocketChannel channel = AsynchronousSocketChannel.open(group);
+            SocketChannel channel = SocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (sendBuffer > 0) {
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
             }
-            channel.connect(server.getLocalSocketAddress()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            channel.socket().connect(server.getLocalSocketAddress(), (int) TIMEOUT.toMillis());
             Socket socket = server.accept();
             // A read that waits this long means the connection lost bytes: a failure, not a hang.
             socket.setSoTimeout((int) TIMEOUT.multipliedBy(3).toMillis());
-            return new LoopbackPair(channel, new FakeGuacd.Peer(socket));
+            return new LoopbackPair(loops.adopt(channel), new FakeGuacd.Peer(socket));
         }
     }
 
@@ -57,7 +55,7 @@ final class LoopbackPair implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        channel.socket().close();
         peer.close();
     }
 }

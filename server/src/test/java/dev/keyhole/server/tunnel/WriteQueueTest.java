@@ -40,7 +40,7 @@ class WriteQueueTest {
         pair = LoopbackPair.open(threads.relay(), SOCKET_BUFFER, SOCKET_BUFFER);
         ending = new FirstEnding(() -> {
             try {
-                pair.channel.close();
+                pair.channel.socket().close();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -113,7 +113,7 @@ class WriteQueueTest {
         GuacdEnding ended = await(stall.multipliedBy(20));
         assertEquals(GuacamoleStatus.UPSTREAM_TIMEOUT, ended.status());
         assertEquals("guacd stopped reading for 500 ms", ended.reason());
-        assertFalse(pair.channel.isOpen(), "the connection is closed");
+        assertFalse(pair.channel.socket().isOpen(), "the connection is closed");
         assertEquals(0, queue.queuedBytes(), "and what was queued is dropped");
     }
 
@@ -164,7 +164,7 @@ class WriteQueueTest {
             closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new AssertionError("the connection did not end within " + wait.toMillis() + " ms; its channel is "
-                    + (pair.channel.isOpen() ? "open" : "closed"), e);
+                    + (pair.channel.socket().isOpen() ? "open" : "closed"), e);
         }
         return ending.get();
     }
