@@ -93,7 +93,10 @@ final class FirstFrameBenchmark {
         int runs = options.browserRuns();
         int port = RealConsole.freePort();
         Path config = work.resolve("keyhole.yaml");
-        StringBuilder yaml = new StringBuilder("http:\n  bind: 127.0.0.1\n  port: " + port + "\n"
+        // A data directory of its own: an earlier run's users and sessions are gone first.
+        Gateways.deleteTree(work.resolve("keyhole-data"));
+        StringBuilder yaml = new StringBuilder("data-dir: " + work.resolve("keyhole-data").toAbsolutePath() + "\n"
+                + "http:\n  bind: 127.0.0.1\n  port: " + port + "\n"
                 + "guacd:\n  host: 127.0.0.1\n  port: " + console.guacdPort() + "\ntargets:\n");
         for (int i = 0; i <= runs; i++) {
             yaml.append("  - name: ").append(i < runs ? "new-" + i : "live").append('\n')
@@ -105,6 +108,8 @@ final class FirstFrameBenchmark {
                     .append("    watch: never\n");
         }
         Files.writeString(config, yaml);
+        // The console page needs a session: the benchmark's user, signed in by a one-time link as a colleague is.
+        String token = KeyholeSignIn.linkToken(config);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.keyhole.server.Main", "--config", config.toString());
         try (Child keyhole = Child.start("keyhole", command, null, work.resolve("keyhole.log"), null,
@@ -114,6 +119,7 @@ final class FirstFrameBenchmark {
             try (Chromium chromium = Chromium.launch(work.resolve("chromium-profile"), nothingToAdd -> { })) {
                 ChromeDriver browser = chromium.driver();
                 browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_DRAWING));
+                signIn(browser, "http://127.0.0.1:" + port + "/sign-in.html#link=" + token);
                 List<double[]> fresh = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
                     fresh.add(firstFrameMs(browser, base + "new-" + i));
@@ -132,6 +138,14 @@ final class FirstFrameBenchmark {
                         column(fresh, 0), column(joins, 0), null);
             }
         }
+    }
+
+    /** Opens a one-time sign-in link and waits until the sign-in page has redeemed it and gone on. */
+    private static void signIn(ChromeDriver browser, String link) {
+        browser.get(link);
+        new WebDriverWait(browser, WAIT)
+                .withMessage(() -> "the sign-in link did not sign the browser in within " + WAIT.toSeconds() + " s")
+                .until(driver -> !browser.getCurrentUrl().contains("/sign-in.html"));
     }
 
     /**

@@ -198,7 +198,7 @@ final class Gateways {
         return key.toString();
     }
 
-    private static void deleteTree(Path directory) {
+    static void deleteTree(Path directory) {
         try (var paths = Files.walk(directory)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -40,6 +40,16 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
     /** Most bytes of input kept while guacd is still being connected. */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
+    /**
+     * Ends what guacd sends a viewer before its first {@code sync}. guacd gives a joining user the whole screen at
+     * once but no {@code sync} after it: that comes with the console's next change (a cursor's blink, up to a
+     * second later), and a browser draws nothing until a {@code sync}. With this one it draws the picture as soon as
+     * it has it. Timestamp 0 is one guacd never sends, and one the browser does not answer (guacamole-common-js
+     * answers a timestamp that differs from its last, which starts at 0); an answer that comes all the same is not
+     * passed on to guacd, which would take it for a viewer seconds behind.
+     */
+    private static final byte[] PICTURE_SYNC = "4.sync,1.0;".getBytes(StandardCharsets.US_ASCII);
+
     private final TunnelRequest request;
     private final BrowserChannel browser;
     private final InstructionFilter filter = new InstructionFilter();
@@ -148,7 +158,12 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
                     typedNow |= opcode.equals("key");
                 }
                 if (opcode.equals("sync")) {
-                    pace.syncAnswered(timestamp(forward.instruction().getArgs().get(0)));
+                    long answered = timestamp(forward.instruction().getArgs().get(0));
+                    if (answered == 0) {
+                        // The answer to Keyhole's own PICTURE_SYNC: guacd never sent it.
+                        continue;
+                    }
+                    pace.syncAnswered(answered);
                 }
                 if (opcode.equals("disconnect")) {
                     // The browser leaves: guacd hears the goodbye as the tunnel ends, nothing more is relayed.
@@ -348,6 +363,9 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
      */
     private final class Relay implements InstructionStream.Reader {
 
+        /** Whether guacd has sent this viewer a {@code sync} yet; only on the relay's thread. */
+        private boolean guacdSynced;
+
         @Override
         public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
             long now = System.nanoTime();
@@ -356,6 +374,7 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
             for (int i = 0; i < ends.count(); i++) {
                 int end = instructions.arrayOffset() + ends.get(i);
                 if (InstructionBoundaries.startsWith(bytes, start, end, InstructionBoundaries.SYNC)) {
+                    guacdSynced = true;
                     long timestamp = ViewerPace.syncTimestamp(bytes, start, end);
                     if (timestamp >= 0) {
                         pace.syncSent(timestamp, now);
@@ -371,7 +390,13 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
                 start = end;
             }
             pace.frameHandedOver(now);
-            browser.send(instructions, new BrowserChannel.SendCallback() {
+            ByteBuffer frame = instructions;
+            if (!guacdSynced) {
+                // The picture so far, drawn now rather than at the console's next change (PICTURE_SYNC).
+                frame = ByteBuffer.allocate(instructions.remaining() + PICTURE_SYNC.length)
+                        .put(instructions.duplicate()).put(PICTURE_SYNC).flip();
+            }
+            browser.send(frame, new BrowserChannel.SendCallback() {
                 @Override
                 public void sent() {
                     pace.frameWritten();

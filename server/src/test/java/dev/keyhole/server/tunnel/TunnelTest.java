@@ -10,8 +10,11 @@ import dev.keyhole.server.targets.ConsoleSpec;
 import dev.keyhole.server.targets.Protocol;
 import dev.keyhole.server.targets.Target;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
@@ -21,10 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A viewer's tunnel ends with what really happened to its guacd connection: the browser's close reason (as the
- * WebSocket edge sends it, "CODE message") names the first cause, whichever part of the connection found it.
+ * A viewer's tunnel between a browser and its guacd connection, joined to a live console: the picture guacd gives
+ * a joining viewer is drawn at once, and the tunnel ends with what really happened to its guacd connection (the
+ * browser's close reason, as the WebSocket edge sends it, "CODE message", names the first cause, whichever part of
+ * the connection found it).
  */
-class TunnelEndingsTest {
+class TunnelTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How long the viewer's guacd may take none of a write here. */
@@ -36,7 +41,7 @@ class TunnelEndingsTest {
     private FakeGuacd.Peer ownerPeer;
     private GuacdConnection connection;
     private FakeGuacd.Peer viewerPeer;
-    private final ClosingBrowser browser = new ClosingBrowser();
+    private final RecordingBrowser browser = new RecordingBrowser();
     private Tunnel tunnel;
 
     @BeforeEach
@@ -66,6 +71,24 @@ class TunnelEndingsTest {
         ownerPeer.close();
         guacd.close();
         threads.close();
+    }
+
+    @Test
+    void thePictureGuacdGivesAJoiningViewerIsEndedWithASyncTheBrowserDrawsAtOnce() throws Exception {
+        // guacd's join: the screen, and no sync until the console changes.
+        viewerPeer.write("4.size,1.0,4.1024,3.768;3.img,1.1,2.14,1.0,9.image/png,1.0,1.0;4.blob,1.1,4.AAAA;"
+                + "3.end,1.1;");
+        assertEquals("4.size,1.0,4.1024,3.768;3.img,1.1,2.14,1.0,9.image/png,1.0,1.0;4.blob,1.1,4.AAAA;3.end,1.1;"
+                + "4.sync,1.0;", browser.awaitFrameWith("3.end,1.1;", WAIT), "the picture, then a sync");
+
+        // The browser's answer to it (should it send one) is not guacd's to see; its answers to guacd's are.
+        tunnel.receive("4.sync,1.0;");
+        viewerPeer.write("4.sync,13.1700000000000;");
+        assertEquals("4.sync,13.1700000000000;", browser.awaitFrameWith("1700000000000", WAIT),
+                "from guacd's first sync on, frames go as guacd sent them");
+        tunnel.receive("4.sync,13.1700000000000;");
+        assertEquals(java.util.List.of("sync", "1700000000000"), viewerPeer.readInstruction(),
+                "guacd hears the answer to its own sync only");
     }
 
     @Test
@@ -107,14 +130,29 @@ class TunnelEndingsTest {
         return new Target("test", "Test", ConsoleSpec.builder(Protocol.RDP, "127.0.0.1", 3389).build());
     }
 
-    /** A browser that takes every frame at once and keeps the reason its tunnel was closed with. */
-    private static final class ClosingBrowser implements BrowserChannel {
+    /** A browser that takes every frame at once and keeps them, and the reason its tunnel was closed with. */
+    private static final class RecordingBrowser implements BrowserChannel {
 
         final CompletableFuture<String> closed = new CompletableFuture<>();
+        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
         @Override
         public void send(ByteBuffer utf8, SendCallback callback) {
+            frames.add(StandardCharsets.UTF_8.decode(utf8).toString());
             callback.sent();
+        }
+
+        /** @return the next frame that holds {@code text}, waiting at most {@code wait} for it */
+        String awaitFrameWith(String text, Duration wait) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            String frame;
+            do {
+                frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } while (frame != null && !frame.contains(text));
+            if (frame == null) {
+                throw new AssertionError("no frame with " + text + " within " + wait.toSeconds() + " s");
+            }
+            return frame;
         }
 
         @Override
