@@ -21,20 +21,26 @@ final class InstructionDecoder {
     /**
      * @param text one complete instruction, ended by {@code ;}, already checked by {@link InstructionBoundaries}
      * @return the instruction
-     * @throws GuacamoleServerException if it has no elements or an element has no length
+     * @throws GuacamoleServerException if it has no elements, or an element has no length or one its text does not
+     *         have. The scanner counts a character at each byte that is not a UTF-8 continuation byte, so bytes that
+     *         are not UTF-8 pass it and decode to another number of characters (each such byte is one U+FFFD).
      */
     static GuacamoleInstruction decode(String text) throws GuacamoleServerException {
         List<String> elements = new ArrayList<>();
         int i = 0;
-        while (i < text.length()) {
-            int dot = text.indexOf('.', i);
-            if (dot < 0) {
-                throw new GuacamoleServerException("guacd sent a malformed instruction");
+        try {
+            while (i < text.length()) {
+                int dot = text.indexOf('.', i);
+                if (dot < 0) {
+                    throw new GuacamoleServerException("guacd sent a malformed instruction");
+                }
+                int length = Integer.parseInt(text, i, dot, 10);
+                int end = text.offsetByCodePoints(dot + 1, length);
+                elements.add(text.substring(dot + 1, end));
+                i = end + 1;
             }
-            int length = Integer.parseInt(text, i, dot, 10);
-            int end = text.offsetByCodePoints(dot + 1, length);
-            elements.add(text.substring(dot + 1, end));
-            i = end + 1;
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            throw new GuacamoleServerException("guacd sent a malformed instruction");
         }
         if (elements.isEmpty()) {
             throw new GuacamoleServerException("guacd sent an empty instruction");

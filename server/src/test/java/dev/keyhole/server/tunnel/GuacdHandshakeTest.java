@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.server.KeyholeServer;
 import dev.keyhole.server.config.GuacdConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
@@ -67,6 +72,34 @@ class GuacdHandshakeTest {
         TunnelException e = assertThrows(TunnelException.class, () -> perform(port, TIMEOUT));
         assertEquals(GuacamoleStatus.UPSTREAM_NOT_FOUND, e.status());
         assertEquals("guacd is not reachable at 127.0.0.1:" + port, e.getMessage());
+    }
+
+    @Test
+    void anInstructionThatIsNotUtf8IsRefusedAsMalformed() throws Exception {
+        // Lengths count characters, which the scanner counts by their first bytes; a stray continuation byte (0x80)
+        // is no character to it, but one to Java's UTF-8 decoder, so that the decoded text's lengths do not match.
+        byte[] args = "4.args,13.VERSION_1_1_0,2.?ab,1.x;".getBytes(StandardCharsets.US_ASCII);
+        args[26] = (byte) 0x80;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> guacd = CompletableFuture.runAsync(() -> {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    while (in.read() != ';') {
+                        // the select instruction
+                    }
+                    socket.getOutputStream().write(args);
+                    // Holds the connection until Keyhole closes it.
+                    in.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            TunnelException e = assertThrows(TunnelException.class, () -> perform(server.getLocalPort(), TIMEOUT));
+            assertEquals(GuacamoleStatus.SERVER_ERROR, e.status());
+            assertTrue(e.getMessage().endsWith("refused the connection: guacd sent a malformed instruction"),
+                    e.getMessage());
+            guacd.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     @Test
