@@ -107,10 +107,22 @@ final class RawTunnel implements WebSocket.Listener, AutoCloseable {
         return opened[0];
     }
 
-    /** Sends one binary message. */
+    /**
+     * Sends one binary message. Keyhole answers one by closing the tunnel, and its close may arrive before the
+     * client has reported the message sent (the client's output is closed then): a send that fails because the
+     * tunnel closed is no failure; whoever called this looks at why it closed.
+     */
     void sendBinary(byte[] bytes) throws Exception {
         synchronized (sendLock) {
-            socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+            try {
+                socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                try {
+                    closed.get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException stillOpen) {
+                    throw e;
+                }
+            }
         }
     }
 
