@@ -23,7 +23,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * same figures as JSON ({@code OUT/bench.json}).
  *
  * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]
- * [--paths NAME,…] [--bytes N] [--single] [--browser-runs N] [--keys N] [--warmup-bytes N] [--warmup-keys N]}:
+ * [--paths NAME,…] [--recordings NAME,…] [--bytes N] [--single] [--browser-runs N] [--keys N] [--warmup-bytes N] [--warmup-keys N]}:
  * {@code --single} measures one session only (for profiling); {@code --keys} the keys timed after it.
  */
 public final class Benchmark {
@@ -43,6 +43,7 @@ public final class Benchmark {
         boolean peers = true;
         boolean browser = true;
         List<String> only = List.of();
+        List<String> recordings = List.of();
         long bytes = 0;
         boolean singleOnly = false;
         boolean watching = false;
@@ -59,6 +60,7 @@ public final class Benchmark {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--cache" -> cache = Path.of(args[++i]);
                 case "--paths" -> only = List.of(args[++i].split(","));
+                case "--recordings" -> recordings = List.of(args[++i].split(","));
                 case "--bytes" -> bytes = Long.parseLong(args[++i]);
                 case "--single" -> singleOnly = true;
                 case "--watching" -> watching = true;
@@ -69,6 +71,7 @@ public final class Benchmark {
                 default -> {
                     System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
                             + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
+                            + " [--recordings " + String.join(",", Recordings.names()) + "]"
                             + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N] [--keys N]"
                             + " [--warmup-bytes N] [--warmup-keys N] [--watching]");
                     System.exit(2);
@@ -84,14 +87,15 @@ public final class Benchmark {
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
         if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0 || keys >= 0 || warmupBytes >= 0
-                || warmupKeys >= 0) {
+                || warmupKeys >= 0 || !recordings.isEmpty()) {
             options = new Options(bytes > 0 ? bytes : options.singleBytes(), keys >= 0 ? keys : options.keys(),
                     singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
                     singleOnly ? 0 : options.idleSessions(),
                     warmupBytes >= 0 ? warmupBytes : options.warmupBytes(),
                     warmupKeys >= 0 ? warmupKeys : options.warmupKeys(),
                     options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
-                    options.rounds(), out, options.work(), repo, cache);
+                    options.rounds(), out, options.work(), repo, cache,
+                    recordings.isEmpty() ? options.recordings() : recordings);
         }
         Results.Report report = run(options, only);
         System.out.print(Table.render(report));
@@ -107,9 +111,10 @@ public final class Benchmark {
     /** Runs the benchmark on the named paths only (none named: all). */
     static Results.Report run(Options options, List<String> only) throws Exception {
         Files.createDirectories(options.work());
-        Recording recording = Recording.cachedOrCaptured(options.cache(), options.repo(), options.work());
-        Log.say("recording: %,d bytes, %,d instructions, %d frames", recording.bytes().length,
-                recording.instructions(), recording.frames().size());
+        List<Recording> recordings = Recordings.load(options.recordings(), options.cache(), options.repo(),
+                options.work());
+        recordings.forEach(recording -> Log.say("recording %s", describe(recording.stats())));
+        Recording recording = recordings.get(0);
         ExecutorService blocking = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "client-connect");
             thread.setDaemon(true);
@@ -167,7 +172,7 @@ public final class Benchmark {
             blocking.shutdownNow();
         }
         Results.Report report = new Results.Report(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                machine(), settings(options, recording), paths, Table.ratios(paths), firstFrame,
+                machine(), settings(options, recordings), paths, Table.ratios(paths), firstFrame,
                 Table.targets(paths, firstFrame));
         Files.createDirectories(options.out());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -175,7 +180,19 @@ public final class Benchmark {
         return report;
     }
 
-    private static Map<String, Object> settings(Options options, Recording recording) {
+    /** @return a recording's size and make-up in a line of the log */
+    static String describe(Recording.Stats stats) {
+        StringBuilder opcodes = new StringBuilder();
+        stats.opcodeShares().entrySet().stream().limit(3).forEach(entry -> opcodes.append(String.format(
+                java.util.Locale.ROOT, ", %s %.1f%%", entry.getKey(), entry.getValue() * 100)));
+        return String.format(java.util.Locale.ROOT, "%s: %,d bytes, %,d instructions (%,d syncs); instruction bytes: "
+                + "median %,d, max %,d, %.0f%% of the bytes in instructions of %,d bytes or more; bytes by opcode%s",
+                stats.name(), stats.bytes(), stats.instructions(), stats.syncs(), stats.medianInstructionBytes(),
+                stats.maxInstructionBytes(), stats.largeInstructionShare() * 100, Recording.LARGE_INSTRUCTION_BYTES,
+                opcodes.toString().replaceFirst("^, ", ": "));
+    }
+
+    private static Map<String, Object> settings(Options options, List<Recording> recordings) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("singleSessionBytes", options.singleBytes());
         settings.put("keys", options.keys());
@@ -184,8 +201,7 @@ public final class Benchmark {
         settings.put("idleSessions", options.idleSessions());
         settings.put("warmupBytes", options.warmupBytes());
         settings.put("warmupKeys", options.warmupKeys());
-        settings.put("recordingBytes", recording.bytes().length);
-        settings.put("recordingInstructions", recording.instructions());
+        settings.put("recordings", recordings.stream().map(Recording::stats).toList());
         settings.put("browserRuns", options.browserRuns());
         settings.put("singleSessionRounds", options.rounds());
         return settings;

@@ -98,6 +98,19 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** @return whether the ready line has come */
+    boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String name() {
+        return name;
+    }
+
     /** @return when the process was started ({@link System#nanoTime}) */
     long startedNanos() {
         return startedNanos;

@@ -91,7 +91,7 @@ final class FirstFrameBenchmark {
     private static Results.FirstFrame throughKeyhole(Options options, RealConsole console, Path work,
             List<Double> floor, List<Double> joinFloor) throws Exception {
         int runs = options.browserRuns();
-        int port = RealConsole.freePort();
+        int port = Ports.free();
         Path config = work.resolve("keyhole.yaml");
         // A data directory of its own: an earlier run's users and sessions are gone first.
         Gateways.deleteTree(work.resolve("keyhole-data"));

@@ -53,7 +53,7 @@ final class Gateways {
      */
     static Gateway.Starter keyhole(StandIn standIn, WebSocketCoreClient client, Path work) {
         return Gateway.Starter.of("keyhole", sessionBytes -> {
-            int port = RealConsole.freePort();
+            int port = Ports.free();
             Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
             Files.createDirectories(work);
             // A data directory of its own for each start: an earlier run's (its users, its sessions) is gone first.
@@ -102,7 +102,7 @@ final class Gateways {
     /** (c) Apache Guacamole's own tunnel on embedded Tomcat 9 ({@link GuacamolePeer}), in a JVM of its own. */
     static Gateway.Starter guacamole(StandIn standIn, WebSocketCoreClient client, Path work) {
         return Gateway.Starter.of("guacamole", sessionBytes -> {
-            int port = RealConsole.freePort();
+            int port = Ports.free();
             return jvm("guacamole", GuacamolePeer.class.getName(),
                     List.of(String.valueOf(port), String.valueOf(standIn.port())), work,
                     line -> line.startsWith(GuacamolePeer.READY),
@@ -140,7 +140,7 @@ final class Gateways {
                 server.webSocketServer.on('listening', () => console.log('READY'));
                 """);
         return Gateway.Starter.of("guacamole-lite", sessionBytes -> {
-            int port = RealConsole.freePort();
+            int port = Ports.free();
             String key = randomKey();
             List<String> command = List.of("env", "LITE_PORT=" + port, "GUACD_PORT=" + standIn.port(),
                     "LITE_KEY=" + key, "node", script.toString());

@@ -19,11 +19,12 @@ import java.util.List;
  * @param out             where the JSON goes
  * @param work            logs and generated files
  * @param repo            the repository (for the locked console script)
- * @param cache           where the recording is kept between runs
+ * @param cache           where the recordings are kept between runs
+ * @param recordings      the names of the recordings every scenario runs on ({@link Recordings})
  */
 record Options(long singleBytes, int keys, List<Integer> concurrency, long concurrentBytes, int idleSessions,
         long warmupBytes, int warmupKeys, boolean peers, int browserRuns, int rounds, Path out, Path work, Path repo,
-        Path cache) {
+        Path cache, List<String> recordings) {
 
     private static final long MB = 1_000_000;
 
@@ -34,12 +35,12 @@ record Options(long singleBytes, int keys, List<Integer> concurrency, long concu
      */
     static Options full(Path out, Path repo, Path cache) {
         return new Options(200 * MB, 5000, List.of(20, 200), 200 * MB, 200, 100 * MB, 6000, true, 10, 3, out,
-                out.resolve("work"), repo, cache);
+                out.resolve("work"), repo, cache, Recordings.names());
     }
 
     /** Tiny sizes, the fast paths only: that each path completes and produces figures. */
     static Options smoke(Path out, Path repo, Path cache) {
         return new Options(2 * MB, 20, List.of(3), 3 * MB, 5, MB, 10, false, 0, 1, out, out.resolve("work"), repo,
-                cache);
+                cache, List.of("prompt", "boot-log"));
     }
 }

@@ -1,7 +1,6 @@
 package dev.keyhole.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,15 +12,13 @@ final class RealConsole implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(60);
 
-    private final Child guacd;
+    private final RealGuacd guacd;
     private final Child console;
-    private final int guacdPort;
     private final int rdpPort;
 
-    private RealConsole(Child guacd, Child console, int guacdPort, int rdpPort) {
+    private RealConsole(RealGuacd guacd, Child console, int rdpPort) {
         this.guacd = guacd;
         this.console = console;
-        this.guacdPort = guacdPort;
         this.rdpPort = rdpPort;
     }
 
@@ -31,19 +28,15 @@ final class RealConsole implements AutoCloseable {
      * @param passphrase the console's passphrase (given on its standard input only)
      */
     static RealConsole start(Path repo, Path work, String passphrase) throws IOException, InterruptedException {
-        int guacdPort = freePort();
-        Child guacd = Child.start("guacd", List.of("guacd", "-f", "-b", "127.0.0.1", "-l",
-                String.valueOf(guacdPort), "-L", "info"), null, work.resolve("guacd.log"), null,
-                line -> line.contains("Listening on host"));
+        RealGuacd guacd = RealGuacd.start(work);
         Child console = null;
         try {
-            guacd.awaitReady(START);
-            int rdpPort = freePort();
+            int rdpPort = Ports.free();
             console = Child.start("locked-console", List.of(repo.resolve("demo/locked-console.sh").toString(),
                     "--dir", work.resolve("console").toString(), "--rdp-port", String.valueOf(rdpPort)), null,
                     work.resolve("console.log"), passphrase, line -> line.startsWith("READY "));
             console.awaitReady(START);
-            return new RealConsole(guacd, console, guacdPort, rdpPort);
+            return new RealConsole(guacd, console, rdpPort);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (console != null) {
                 console.close();
@@ -54,7 +47,7 @@ final class RealConsole implements AutoCloseable {
     }
 
     int guacdPort() {
-        return guacdPort;
+        return guacd.port();
     }
 
     int rdpPort() {
@@ -63,6 +56,11 @@ final class RealConsole implements AutoCloseable {
 
     /** @return the RDP parameters Keyhole's demo target uses, for a client of guacd */
     Map<String, String> rdpParameters() {
+        return rdpParameters(rdpPort);
+    }
+
+    /** @return the RDP parameters of Keyhole's demo target, for a client of guacd, with an RDP server's port */
+    static Map<String, String> rdpParameters(int rdpPort) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("hostname", "127.0.0.1");
         parameters.put("port", String.valueOf(rdpPort));
@@ -74,12 +72,6 @@ final class RealConsole implements AutoCloseable {
         parameters.put("dpi", "96");
         parameters.put("disable-audio", "true");
         return parameters;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

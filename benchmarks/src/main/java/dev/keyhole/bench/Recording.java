@@ -1,40 +1,64 @@
 package dev.keyhole.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A recording of what real guacd sent to a real client of the locked console over RDP: the instructions after
- * {@code ready} ({@code img}/{@code blob}/{@code end}/{@code sync}, cursor updates…), without guacd's
- * {@code nop} keep-alives. The benchmark's stand-in replays it, in a loop, as the stream of every session.
- *
- * <p>It is captured once per machine ({@link #cachedOrCaptured}) and kept outside the repository.
+ * A recording of what real guacd sent to a real client of a console (see {@link Recordings}): the instructions
+ * after {@code ready} ({@code img}/{@code blob}/{@code end}/{@code sync}, cursor updates…), without guacd's
+ * {@code nop} keep-alives. The benchmark's stand-in replays it, in a loop, as the stream of every session that asks
+ * for it by name.
  */
 final class Recording {
 
     /** Frames of the replayed stream are cut at the last instruction end before this many bytes. */
     static final int FRAME_BYTES = 64 * 1024;
+    /** An instruction of at least this many bytes is a large one (guacd's image data comes in 8 KB blobs). */
+    static final int LARGE_INSTRUCTION_BYTES = 4096;
 
-    private static final String FILE_NAME = "rdp-session-1024x768-v1.guac";
-    private static final Duration CAPTURE = Duration.ofSeconds(12);
-
+    private final String name;
     private final byte[] body;
     private final List<ByteBuffer> frames;
+    private final Stats stats;
 
-    private Recording(byte[] body) {
+    /**
+     * What a recording is made of.
+     *
+     * @param bytes                  its size
+     * @param instructions           how many instructions it holds
+     * @param syncs                  how many of them are {@code sync}s (the ends of guacd's frames)
+     * @param medianInstructionBytes the median instruction's size
+     * @param maxInstructionBytes    the largest instruction's size
+     * @param largeInstructionShare  the share of its bytes in instructions of {@value #LARGE_INSTRUCTION_BYTES}
+     *                               bytes or more
+     * @param opcodeShares           the share of its bytes in each opcode's instructions, largest first
+     */
+    record Stats(String name, long bytes, long instructions, long syncs, int medianInstructionBytes,
+            int maxInstructionBytes, double largeInstructionShare, Map<String, Double> opcodeShares) {
+    }
+
+    Recording(String name, byte[] body) {
+        this.name = name;
         this.body = body;
         this.frames = cut(body);
+        this.stats = stats(name, body);
+    }
+
+    /** @return its name (in the stand-in's hostnames and the table) */
+    String name() {
+        return name;
+    }
+
+    /** @return what it is made of */
+    Stats stats() {
+        return stats;
     }
 
     /** @return the recorded bytes (instructions only, whole ones) */
@@ -49,15 +73,8 @@ final class Recording {
 
     /** @return how many instructions the recording holds */
     long instructions() {
-        long count = 0;
-        for (byte b : body) {
-            if (b == ';') {
-                count++;
-            }
-        }
-        return count;
+        return stats.instructions();
     }
-
     /** Something done between two frames of a replay. */
     interface BetweenFrames {
         void run() throws IOException;
@@ -124,85 +141,42 @@ final class Recording {
         }
     }
 
-    /**
-     * Loads the machine's recording, capturing it first if there is none: real guacd connected over RDP to the
-     * locked console ({@code demo/locked-console.sh}), for about 12 seconds, with a few key presses.
-     *
-     * @param cache where the recording is kept (e.g. {@code /var/cache/keyhole/bench})
-     * @param repo  the repository (for the console script)
-     * @param work  a directory for the capture's logs and the console's files
-     */
-    static Recording cachedOrCaptured(Path cache, Path repo, Path work) throws IOException, InterruptedException {
-        Path file = cache.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            Files.createDirectories(cache);
-            byte[] captured = capture(repo, work);
-            Path partial = Files.createTempFile(cache, FILE_NAME, ".partial");
-            Files.write(partial, captured);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Log.say("captured a recording of a real RDP session through guacd: %s (%,d bytes)", file,
-                    captured.length);
-        }
-        return new Recording(Files.readAllBytes(file));
-    }
-
-    /** @return a recording loaded from {@code file} */
-    static Recording load(Path file) throws IOException {
-        return new Recording(Files.readAllBytes(file));
-    }
-
-    private static byte[] capture(Path repo, Path work) throws IOException, InterruptedException {
-        Files.createDirectories(work);
-        try (RealConsole console = RealConsole.start(repo, work.resolve("capture"), randomPassphrase())) {
-            GuacdHandshake.Connected guacd = GuacdHandshake.connect("127.0.0.1", console.guacdPort(), "rdp",
-                    console.rdpParameters(), 1024, 768, List.of("image/png", "image/jpeg", "image/webp"));
-            try (var socket = guacd.socket()) {
-                socket.setSoTimeout(200);
-                OutputStream out = socket.getOutputStream();
-                ByteArrayOutputStream recorded = new ByteArrayOutputStream();
-                long started = System.nanoTime();
-                long nextKey = started + Duration.ofSeconds(3).toNanos();
-                while (System.nanoTime() - started < CAPTURE.toNanos()) {
-                    if (System.nanoTime() > nextKey) {
-                        // Return on the prompt: a wrong (empty) passphrase, so the console redraws its text.
-                        out.write(Instructions.encode("key", "65293", "1"));
-                        out.write(Instructions.encode("key", "65293", "0"));
-                        nextKey += Duration.ofSeconds(3).toNanos();
-                    }
-                    Instructions.Instruction instruction;
-                    try {
-                        instruction = guacd.reader().read();
-                    } catch (SocketTimeoutException e) {
-                        continue;
-                    }
-                    switch (instruction.opcode()) {
-                        case "sync" -> {
-                            out.write(instruction.raw());
-                            recorded.write(instruction.raw());
-                        }
-                        case "nop" -> { }
-                        case "error", "disconnect" -> throw new IOException("guacd ended the capture: "
-                                + instruction.elements());
-                        default -> recorded.write(instruction.raw());
-                    }
-                }
-                out.write(Instructions.encode("disconnect"));
-                if (recorded.size() < 10_000) {
-                    throw new IOException("the capture holds only " + recorded.size() + " bytes: no picture came");
-                }
-                return recorded.toByteArray();
+    private static Stats stats(String name, byte[] body) {
+        List<Integer> sizes = new ArrayList<>();
+        Map<String, Long> opcodeBytes = new HashMap<>();
+        long large = 0;
+        long syncs = 0;
+        int start = 0;
+        while (start < body.length) {
+            int end = nextInstructionEnd(body, start);
+            int size = end - start;
+            sizes.add(size);
+            if (size >= LARGE_INSTRUCTION_BYTES) {
+                large += size;
             }
+            String opcode = opcode(body, start);
+            if (opcode.equals("sync")) {
+                syncs++;
+            }
+            opcodeBytes.merge(opcode, (long) size, Long::sum);
+            start = end;
         }
+        sizes.sort(null);
+        Map<String, Double> shares = new LinkedHashMap<>();
+        opcodeBytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> shares.put(entry.getKey(), entry.getValue() / (double) body.length));
+        return new Stats(name, body.length, sizes.size(), syncs, sizes.isEmpty() ? 0 : sizes.get(sizes.size() / 2),
+                sizes.isEmpty() ? 0 : sizes.get(sizes.size() - 1), body.length == 0 ? 0 : large / (double) body.length,
+                shares);
     }
 
-    private static String randomPassphrase() {
-        SecureRandom random = new SecureRandom();
-        String alphabet = "abcdefghijkmnopqrstuvwxyz23456789";
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    /** @return the opcode of the instruction starting at {@code start} (ASCII, as every opcode is) */
+    private static String opcode(byte[] bytes, int start) {
+        int dot = start;
+        while (bytes[dot] != '.') {
+            dot++;
         }
-        return out.toString();
+        int length = Integer.parseInt(new String(bytes, start, dot - start, StandardCharsets.US_ASCII));
+        return new String(bytes, dot + 1, length, StandardCharsets.US_ASCII);
     }
-
 }

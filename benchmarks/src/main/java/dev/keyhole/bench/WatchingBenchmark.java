@@ -51,7 +51,7 @@ final class WatchingBenchmark {
     /** Starts Keyhole with the console as its one target, lets a minute pass, and returns the CPU it used. */
     private static double keyholeCpuPerMinute(RealConsole console, Path work, String watch, long hz)
             throws IOException, InterruptedException {
-        int port = RealConsole.freePort();
+        int port = Ports.free();
         Path dataDir = work.resolve("watching/keyhole-" + watch);
         Path config = work.resolve("watching/keyhole-" + watch + ".yaml");
         Files.writeString(config, "data-dir: " + dataDir.toAbsolutePath() + "\nhttp:\n  bind: 127.0.0.1\n  port: "
