@@ -18,7 +18,9 @@ import java.util.Map;
  */
 final class Recording {
 
-    /** Frames of the replayed stream are cut at the last instruction end before this many bytes. */
+    /** guacd's output buffer, {@code GUAC_SOCKET_OUTPUT_BUFFER_SIZE}: what it writes at most at once. */
+    static final int GUACD_WRITE_BYTES = 8192;
+    /** The WebSocket ceiling's messages are cut at the last instruction end before this many bytes. */
     static final int FRAME_BYTES = 64 * 1024;
     /** An instruction of at least this many bytes is a large one (guacd's image data comes in 8 KB blobs). */
     static final int LARGE_INSTRUCTION_BYTES = 4096;
@@ -27,6 +29,10 @@ final class Recording {
     private final byte[] body;
     private final List<ByteBuffer> frames;
     private final Stats stats;
+    /** Where each of guacd's writes of one pass ends ({@link #replay}). */
+    private final int[] writeEnds;
+    /** Whether each write is a flush (the end of a frame or of the pass) rather than a full buffer. */
+    private final boolean[] flushes;
 
     /**
      * What a recording is made of.
@@ -49,6 +55,14 @@ final class Recording {
         this.body = body;
         this.frames = cut(body);
         this.stats = stats(name, body);
+        List<Integer> ends = new ArrayList<>();
+        List<Boolean> flushed = new ArrayList<>();
+        cutAsGuacdWrites(body, ends, flushed);
+        this.writeEnds = ends.stream().mapToInt(Integer::intValue).toArray();
+        this.flushes = new boolean[flushed.size()];
+        for (int i = 0; i < flushes.length; i++) {
+            flushes[i] = flushed.get(i);
+        }
     }
 
     /** @return its name (in the stand-in's hostnames and the table) */
@@ -66,7 +80,10 @@ final class Recording {
         return body;
     }
 
-    /** @return one pass of the recording as frames cut at instruction ends (views of one array: never write into them) */
+    /**
+     * @return one pass of the recording as the WebSocket ceiling's messages, cut at instruction ends (views of one
+     *         array: never write into them)
+     */
     List<ByteBuffer> frames() {
         return frames;
     }
@@ -75,30 +92,75 @@ final class Recording {
     long instructions() {
         return stats.instructions();
     }
-    /** Something done between two frames of a replay. */
-    interface BetweenFrames {
-        void run() throws IOException;
+    /** Something done at each flush of a replay. */
+    interface AtFlush {
+        /** @param sent the bytes written so far */
+        void run(long sent) throws IOException;
     }
 
     /**
-     * Writes at least {@code bytes} bytes of the recording (whole frames, looping) to {@code out}.
+     * Writes at least {@code bytes} bytes of the recording (looping) to {@code out} the way guacd writes to its
+     * user's socket (guacamole-server 1.3–1.5): a connection's process buffers what it sends in a
+     * {@value #GUACD_WRITE_BYTES}-byte buffer ({@code GUAC_SOCKET_OUTPUT_BUFFER_SIZE}, {@code socket-fd.c}),
+     * writes the buffer whenever it is full, wherever that cuts an instruction, and flushes it at the end of
+     * each frame, after the frame's {@code sync} ({@code guac_client_end_frame} then {@code guac_socket_flush},
+     * in the RDP and VNC clients' loops); guacd's own process passes each such write on to the user's socket in
+     * a write of its own (reads and writes of 8 KB, {@code connection.c}). So: one {@code write} per full buffer,
+     * one per flush. The replay ends at a flush (after a {@code sync}, or at the end of a pass), so what
+     * follows it begins with a whole instruction.
      *
-     * @param between run after each frame
+     * @param atFlush run after each flush
      * @return the bytes written
      */
-    long replay(OutputStream out, long bytes, BetweenFrames between) throws IOException {
+    long replay(OutputStream out, long bytes, AtFlush atFlush) throws IOException {
         long sent = 0;
-        while (sent < bytes) {
-            for (ByteBuffer frame : frames) {
-                out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-                sent += frame.remaining();
-                between.run();
-                if (sent >= bytes) {
-                    break;
+        while (true) {
+            int start = 0;
+            for (int i = 0; i < writeEnds.length; i++) {
+                out.write(body, start, writeEnds[i] - start);
+                sent += writeEnds[i] - start;
+                start = writeEnds[i];
+                if (flushes[i]) {
+                    atFlush.run(sent);
+                    if (sent >= bytes) {
+                        return sent;
+                    }
                 }
             }
         }
-        return sent;
+    }
+
+    /** @return how many writes one pass of the replay takes */
+    int writesPerPass() {
+        return writeEnds.length;
+    }
+
+    /**
+     * Cuts the recording as guacd's output buffer does (see {@link #replay}): from each flush (after a
+     * {@code sync}, and at the start) into writes of {@value #GUACD_WRITE_BYTES} bytes, the last one of a frame
+     * shorter.
+     *
+     * @param ends    where each write ends
+     * @param flushed whether each write is a flush
+     */
+    private static void cutAsGuacdWrites(byte[] body, List<Integer> ends, List<Boolean> flushed) {
+        int written = 0;
+        int start = 0;
+        while (start < body.length) {
+            int end = nextInstructionEnd(body, start);
+            boolean flush = end == body.length || opcode(body, start).equals("sync");
+            while (end - written > GUACD_WRITE_BYTES) {
+                written += GUACD_WRITE_BYTES;
+                ends.add(written);
+                flushed.add(false);
+            }
+            if (flush) {
+                ends.add(end);
+                flushed.add(true);
+                written = end;
+            }
+            start = end;
+        }
     }
 
     private static List<ByteBuffer> cut(byte[] body) {

@@ -1,6 +1,5 @@
 package dev.keyhole.bench;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>How many bytes a connection gets is its {@code hostname} parameter: {@code stream-BYTES} (anything else:
  * none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
- * of a connection the same picture. One thread per connection: it writes the stream and, between frames, reads
- * what the client sent (the answers to the stream's {@code sync}s, keys).
+ * of a connection the same picture. The stream is written as guacd writes it ({@link Recording#replay}: writes of
+ * guacd's 8 KB output buffer, cut anywhere, and a flush at each frame's end). One thread per connection: it writes
+ * the stream and, at each flush, reads what the client sent (the answers to the stream's {@code sync}s, keys).
  */
 final class StandIn implements AutoCloseable {
 
@@ -37,6 +37,8 @@ final class StandIn implements AutoCloseable {
     /** guacd's keep-alive interval: a gateway may take a longer silence for a stuck guacd. */
     private static final int KEEP_ALIVE_MILLIS = 5_000;
     private static final byte[] KEEP_ALIVE = Instructions.encode("nop");
+    /** How much of the stream is written between two reads of the client's input. */
+    private static final long READ_INPUT_EVERY = 64 * 1024;
 
     private final Recording recording;
     private final ServerSocket server;
@@ -82,7 +84,7 @@ final class StandIn implements AutoCloseable {
         while (!closed) {
             try {
                 Socket socket = server.accept();
-                socket.setTcpNoDelay(true);
+                // No TCP_NODELAY: guacd leaves Nagle's algorithm on for its users' sockets.
                 open.add(socket);
                 Thread serving = new Thread(() -> serve(socket), "stand-in-" + socket.getPort());
                 serving.setDaemon(true);
@@ -98,10 +100,10 @@ final class StandIn implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             Instructions.Reader reader = new Instructions.Reader(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), Recording.FRAME_BYTES);
+            // Unbuffered: each of the replay's writes is one write to the socket, as guacd's are.
+            OutputStream out = socket.getOutputStream();
             expect(reader.read(), "select");
             out.write(Instructions.encode("args", "VERSION_1_1_0", "hostname", "port"));
-            out.flush();
             Instructions.Instruction instruction;
             do {
                 instruction = reader.read();
@@ -110,17 +112,22 @@ final class StandIn implements AutoCloseable {
             long bytes = hostname.startsWith(HOSTNAME_PREFIX)
                     ? Long.parseLong(hostname.substring(HOSTNAME_PREFIX.length())) : 0;
             out.write(Instructions.encode("ready", "$" + UUID.randomUUID()));
-            out.flush();
             connections.incrementAndGet();
 
             ClientInput input = new ClientInput(reader, out);
             streaming(+1);
             try {
-                // The client's input is read between frames, on this thread: the answers to the stream's syncs
-                // are read as fast as the stream is taken, whatever else keeps this machine's cores busy.
-                recording.replay(out, bytes, input::readAvailable);
+                // The client's input is read at a flush (a frame's end), on this thread, every 64 KB of the
+                // stream: the answers to its syncs are read as fast as the stream is taken, whatever else keeps
+                // the cores busy, and without a system call for each of a small recording's frames.
+                long[] lastRead = {0};
+                recording.replay(out, bytes, sent -> {
+                    if (sent - lastRead[0] >= READ_INPUT_EVERY) {
+                        lastRead[0] = sent;
+                        input.readAvailable();
+                    }
+                });
                 out.write(END_OF_STREAM);
-                out.flush();
             } finally {
                 streaming(-1);
             }
@@ -197,7 +204,6 @@ final class StandIn implements AutoCloseable {
                     }
                 } catch (java.net.SocketTimeoutException quiet) {
                     out.write(KEEP_ALIVE);
-                    out.flush();
                 }
             }
         }
@@ -239,7 +245,6 @@ final class StandIn implements AutoCloseable {
         boolean pressed = Arrays.equals(bytes, to - 5, to, PRESSED, 0, PRESSED.length);
         if (pressed) {
             out.write(Instructions.encode("sync", keysym));
-            out.flush();
         }
     }
 
