@@ -22,9 +22,11 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * {@code ./keyhole bench}: runs every path through every scenario in one run, prints the table and writes the
  * same figures as JSON ({@code OUT/bench.json}).
  *
- * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] [--repo DIR] [--cache DIR]
- * [--paths NAME,…] [--recordings NAME,…] [--bytes N] [--single] [--browser-runs N] [--keys N] [--warmup-bytes N] [--warmup-keys N]}:
- * {@code --single} measures one session only (for profiling); {@code --keys} the keys timed after it.
+ * <p>Usage: {@code Benchmark [--smoke] [--no-peers] [--no-browser] [--no-node] [--out DIR] [--repo DIR]
+ * [--cache DIR] [--paths NAME,…] [--recordings NAME,…] [--bytes N] [--single] [--rounds N] [--browser-runs N]
+ * [--keys N] [--warmup-bytes N] [--warmup-keys N]}: {@code --single} measures one session only (for profiling);
+ * {@code --bytes}, {@code --keys} and the warm-up's sizes are the Java client's; {@code --no-node} leaves out the
+ * browser-like client.
  */
 public final class Benchmark {
 
@@ -42,6 +44,8 @@ public final class Benchmark {
         boolean smoke = false;
         boolean peers = true;
         boolean browser = true;
+        boolean node = true;
+        int rounds = -1;
         List<String> only = List.of();
         List<String> recordings = List.of();
         long bytes = 0;
@@ -56,6 +60,8 @@ public final class Benchmark {
                 case "--smoke" -> smoke = true;
                 case "--no-peers" -> peers = false;
                 case "--no-browser" -> browser = false;
+                case "--no-node" -> node = false;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--cache" -> cache = Path.of(args[++i]);
@@ -69,10 +75,10 @@ public final class Benchmark {
                 case "--warmup-bytes" -> warmupBytes = Long.parseLong(args[++i]);
                 case "--warmup-keys" -> warmupKeys = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--out DIR] "
+                    System.err.println("usage: Benchmark [--smoke] [--no-peers] [--no-browser] [--no-node] [--out DIR] "
                             + "[--repo DIR] [--cache DIR] [--paths direct,ws-ceiling,keyhole,guacamole,guacamole-lite]"
                             + " [--recordings " + String.join(",", Recordings.names()) + "]"
-                            + " [--bytes SINGLE_SESSION_BYTES] [--single] [--browser-runs N] [--keys N]"
+                            + " [--bytes SINGLE_SESSION_BYTES] [--single] [--rounds N] [--browser-runs N] [--keys N]"
                             + " [--warmup-bytes N] [--warmup-keys N] [--watching]");
                     System.exit(2);
                 }
@@ -86,17 +92,15 @@ public final class Benchmark {
             System.exit(0);
         }
         Options options = smoke ? Options.smoke(out, repo, cache) : Options.full(out, repo, cache);
-        if (!peers || !browser || bytes > 0 || singleOnly || browserRuns >= 0 || keys >= 0 || warmupBytes >= 0
-                || warmupKeys >= 0 || !recordings.isEmpty()) {
-            options = new Options(bytes > 0 ? bytes : options.singleBytes(), keys >= 0 ? keys : options.keys(),
-                    singleOnly ? List.of() : options.concurrency(), options.concurrentBytes(),
-                    singleOnly ? 0 : options.idleSessions(),
-                    warmupBytes >= 0 ? warmupBytes : options.warmupBytes(),
-                    warmupKeys >= 0 ? warmupKeys : options.warmupKeys(),
-                    options.peers() && peers, !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
-                    options.rounds(), out, options.work(), repo, cache,
-                    recordings.isEmpty() ? options.recordings() : recordings);
-        }
+        Options.ClientSizes java = options.java();
+        java = new Options.ClientSizes(bytes > 0 ? bytes : java.singleBytes(), keys >= 0 ? keys : java.keys(),
+                java.concurrentBytes(), warmupBytes >= 0 ? warmupBytes : java.warmupBytes(),
+                warmupKeys >= 0 ? warmupKeys : java.warmupKeys());
+        options = new Options(java, node ? options.node() : null, singleOnly ? List.of() : options.concurrency(),
+                singleOnly ? 0 : options.idleSessions(), options.peers() && peers,
+                !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
+                rounds > 0 ? rounds : options.rounds(), out, options.work(), repo, cache,
+                recordings.isEmpty() ? options.recordings() : recordings);
         Results.Report report = run(options, only);
         System.out.print(Table.render(report));
         Log.say("figures written to %s", options.out().resolve("bench.json"));
@@ -114,7 +118,20 @@ public final class Benchmark {
         List<Recording> recordings = Recordings.load(options.recordings(), options.cache(), options.repo(),
                 options.work());
         recordings.forEach(recording -> Log.say("recording %s", describe(recording.stats())));
-        Recording recording = recordings.get(0);
+        boolean lite = options.peers() && (only.isEmpty() || only.contains("guacamole-lite"));
+        NodePackages node = null;
+        String noNode = null;
+        if (lite || options.node() != null) {
+            try {
+                node = NodePackages.install(options.work());
+                noNode = node == null ? "npm or node is not installed" : null;
+            } catch (IOException e) {
+                noNode = e.getMessage();
+            }
+            if (noNode != null) {
+                Log.say("no guacamole-lite and no browser-like client: %s", noNode);
+            }
+        }
         ExecutorService blocking = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "client-connect");
             thread.setDaemon(true);
@@ -129,29 +146,27 @@ public final class Benchmark {
         WebSocketCoreClient client = new WebSocketCoreClient(http, null);
         List<Results.PathResult> paths = new ArrayList<>();
         Results.FirstFrame firstFrame = null;
-        try (StandIn standIn = StandIn.start(recording); WebSocketCeiling ceiling = WebSocketCeiling.start(recording)) {
+        BrowserClient browser = options.node() != null && node != null
+                ? BrowserClient.start(node, options.work()) : null;
+        try (StandIn standIn = StandIn.start(recordings); WebSocketCeiling ceiling = WebSocketCeiling.start(recordings)) {
             client.start();
-            Scenarios scenarios = new Scenarios(options, standIn);
+            Scenarios scenarios = new Scenarios(options, standIn, browser);
             List<Gateway.Starter> starters = new ArrayList<>(List.of(
                     Gateways.direct(standIn, blocking),
                     Gateways.ceiling(ceiling, client),
                     Gateways.keyhole(standIn, client, options.work())));
             if (options.peers()) {
                 starters.add(Gateways.guacamole(standIn, client, options.work()));
-                if (only.isEmpty() || only.contains("guacamole-lite")) {
-                    Gateway.Starter lite = Gateways.guacamoleLite(standIn, client, options.work());
-                    if (lite == null) {
-                        Log.say("guacamole-lite: skipped: npm (or node) is not installed");
-                        paths.add(Results.PathResult.skipped("guacamole-lite", "npm or node is not installed"));
-                    } else {
-                        starters.add(lite);
-                    }
+                if (lite && node == null) {
+                    paths.add(Results.PathResult.skipped("guacamole-lite", noNode));
+                } else if (lite) {
+                    starters.add(Gateways.guacamoleLite(standIn, client, options.work(), node));
                 }
             }
             starters.removeIf(starter -> !only.isEmpty() && !only.contains(starter.name()));
             // One session on each path in turn, a few rounds: the machine's load changes over a run, and the
             // ratios should compare paths under the same conditions.
-            Map<String, List<Results.Single>> rounds = new LinkedHashMap<>();
+            Map<String, List<List<Results.SingleRound>>> rounds = new LinkedHashMap<>();
             Map<String, List<Double>> starts = new LinkedHashMap<>();
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Gateway.Starter starter : starters) {
@@ -170,6 +185,9 @@ public final class Benchmark {
         } finally {
             client.stop();
             blocking.shutdownNow();
+            if (browser != null) {
+                browser.close();
+            }
         }
         Results.Report report = new Results.Report(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 machine(), settings(options, recordings), paths, Table.ratios(paths), firstFrame,
@@ -194,13 +212,10 @@ public final class Benchmark {
 
     private static Map<String, Object> settings(Options options, List<Recording> recordings) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("singleSessionBytes", options.singleBytes());
-        settings.put("keys", options.keys());
+        settings.put("javaClient", options.java());
+        settings.put("nodeClient", options.node());
         settings.put("concurrency", options.concurrency());
-        settings.put("concurrentBytesTotal", options.concurrentBytes());
         settings.put("idleSessions", options.idleSessions());
-        settings.put("warmupBytes", options.warmupBytes());
-        settings.put("warmupKeys", options.warmupKeys());
         settings.put("recordings", recordings.stream().map(Recording::stats).toList());
         settings.put("browserRuns", options.browserRuns());
         settings.put("singleSessionRounds", options.rounds());

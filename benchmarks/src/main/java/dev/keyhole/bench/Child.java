@@ -98,6 +98,11 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** @return nanoseconds from starting the process to its ready line (once {@link #awaitReady} returned) */
+    long readyNanos() {
+        return ready.join().nanos() - startedNanos;
+    }
+
     /** @return whether the ready line has come */
     boolean isReady() {
         return ready.isDone() && !ready.isCompletedExceptionally();

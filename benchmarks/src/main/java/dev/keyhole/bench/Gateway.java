@@ -1,13 +1,16 @@
 package dev.keyhole.bench;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /**
  * One of the paths under test, started for one scenario: it knows how to open the benchmark client's session
- * number {@code i} (each session to its own target where the gateway has targets).
+ * number {@code i} (each session to its own target where the gateway has targets), and, for a WebSocket path,
+ * the URL and cookie another client (the browser-like one) opens it with.
  */
 interface Gateway extends AutoCloseable {
 
@@ -20,9 +23,9 @@ interface Gateway extends AutoCloseable {
         /**
          * Starts the path.
          *
-         * @param sessionBytes how many bytes session {@code i} streams; the list's size is the number of sessions
+         * @param streams what session {@code i} streams; the list's size is the number of sessions
          */
-        Gateway start(List<Long> sessionBytes) throws Exception;
+        Gateway start(List<StandIn.Stream> streams) throws Exception;
 
         /** A path named {@code name} that {@code start} starts. */
         static Starter of(String name, Start start) {
@@ -33,8 +36,8 @@ interface Gateway extends AutoCloseable {
                 }
 
                 @Override
-                public Gateway start(List<Long> sessionBytes) throws Exception {
-                    return start.start(sessionBytes);
+                public Gateway start(List<StandIn.Stream> streams) throws Exception {
+                    return start.start(streams);
                 }
             };
         }
@@ -43,7 +46,7 @@ interface Gateway extends AutoCloseable {
     /** What starts a path (see {@link Starter#start}). */
     @FunctionalInterface
     interface Start {
-        Gateway start(List<Long> sessionBytes) throws Exception;
+        Gateway start(List<StandIn.Stream> streams) throws Exception;
     }
 
     /** A path with nothing of its own to stop, whose sessions {@code open} opens. */
@@ -60,8 +63,18 @@ interface Gateway extends AutoCloseable {
         };
     }
 
-    /** Opens session {@code i} (its size was given at start). */
+    /** Opens session {@code i} (its stream was given at start). */
     CompletableFuture<? extends Session> open(int i);
+
+    /** @return the WebSocket URL of session {@code i}, or empty if the path is no WebSocket */
+    default Optional<URI> webSocket(int i) {
+        return Optional.empty();
+    }
+
+    /** @return the {@code Cookie} header a WebSocket's handshake carries (null: none) */
+    default String cookie() {
+        return null;
+    }
 
     /** @return the process id of the gateway's JVM, if it runs in one of its own */
     default OptionalLong jvmPid() {

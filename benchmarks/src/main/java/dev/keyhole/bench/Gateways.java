@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import javax.crypto.Cipher;
@@ -31,10 +30,10 @@ final class Gateways {
 
     /** (a) Straight to the stand-in over TCP: the physical limit of the socket. */
     static Gateway.Starter direct(StandIn standIn, ExecutorService blocking) {
-        return Gateway.Starter.of("direct", sessionBytes -> Gateway.opening(i -> CompletableFuture.supplyAsync(() -> {
+        return Gateway.Starter.of("direct", streams -> Gateway.opening(i -> CompletableFuture.supplyAsync(() -> {
             try {
                 return TcpSession.open("127.0.0.1", standIn.port(),
-                        Map.of("hostname", StandIn.hostnameFor(sessionBytes.get(i)), "port", "3389"));
+                        Map.of("hostname", streams.get(i).hostname(), "port", "3389"));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -43,8 +42,8 @@ final class Gateways {
 
     /** (a′) A WebSocket server producing the stream itself, with no relay behind it. */
     static Gateway.Starter ceiling(WebSocketCeiling ceiling, WebSocketCoreClient client) {
-        return Gateway.Starter.of("ws-ceiling", sessionBytes -> Gateway.opening(
-                i -> WebSocketSession.open(client, ceiling.uri(sessionBytes.get(i)))));
+        return Gateway.Starter.of("ws-ceiling", streams -> new WebSocketGateway(client,
+                i -> ceiling.uri(streams.get(i)), null, () -> { }, -1, -1));
     }
 
     /**
@@ -52,45 +51,44 @@ final class Gateways {
      * per session, every target on the stand-in.
      */
     static Gateway.Starter keyhole(StandIn standIn, WebSocketCoreClient client, Path work) {
-        return Gateway.Starter.of("keyhole", sessionBytes -> {
+        return Gateway.Starter.of("keyhole", streams -> {
             int port = Ports.free();
-            Path config = work.resolve("keyhole-" + sessionBytes.size() + ".yaml");
+            Path config = work.resolve("keyhole-" + streams.size() + ".yaml");
             Files.createDirectories(work);
             // A data directory of its own for each start: an earlier run's (its users, its sessions) is gone first.
-            Path dataDir = work.resolve("keyhole-data-" + sessionBytes.size());
+            Path dataDir = work.resolve("keyhole-data-" + streams.size());
             deleteTree(dataDir);
-            Files.writeString(config, keyholeConfig(port, standIn.port(), sessionBytes, dataDir));
+            Files.writeString(config, keyholeConfig(port, standIn.port(), streams, dataDir));
             // The tunnel needs a session: a user of the benchmark's, signed in by a one-time link as a browser is.
             String token = KeyholeSignIn.linkToken(config);
-            java.util.concurrent.atomic.AtomicReference<String> cookie = new java.util.concurrent.atomic.AtomicReference<>();
-            Gateway keyhole = jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()),
-                    work, line -> line.contains("Keyhole listening on"),
-                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i), client, cookie);
+            Child server = jvm("keyhole", "dev.keyhole.server.Main", List.of("--config", config.toString()), work,
+                    line -> line.contains("Keyhole listening on"));
             try {
-                cookie.set(KeyholeSignIn.redeem(URI.create("http://127.0.0.1:" + port + "/"), token));
-                return keyhole;
+                String cookie = KeyholeSignIn.redeem(URI.create("http://127.0.0.1:" + port + "/"), token);
+                return new WebSocketGateway(client, i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?target=s" + i),
+                        cookie, server::close, server.pid(), server.readyNanos());
             } catch (IOException | RuntimeException e) {
-                keyhole.close();
+                server.close();
                 throw e;
             }
         });
     }
 
-    static String keyholeConfig(int httpPort, int guacdPort, List<Long> sessionBytes, Path dataDir) {
+    static String keyholeConfig(int httpPort, int guacdPort, List<StandIn.Stream> streams, Path dataDir) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("data-dir: ").append(dataDir.toAbsolutePath()).append('\n');
         yaml.append("http:\n  bind: 127.0.0.1\n  port: ").append(httpPort).append('\n');
         yaml.append("guacd:\n  host: 127.0.0.1\n  port: ").append(guacdPort).append('\n');
         // Every session comes from this one address, and the benchmark's client counts bytes without answering
         // the stream's syncs: the limits are raised so that they measure the relay, not refuse it.
-        int tunnels = Math.max(100, 2 * sessionBytes.size() + 16);
+        int tunnels = Math.max(100, 2 * streams.size() + 16);
         yaml.append("limits:\n  tunnels: ").append(tunnels).append("\n  tunnels-per-address: ").append(tunnels)
                 .append("\n  tunnels-per-target: ").append(tunnels).append("\n  viewer-lag: 600\n");
         yaml.append("targets:\n");
-        for (int i = 0; i < sessionBytes.size(); i++) {
+        for (int i = 0; i < streams.size(); i++) {
             yaml.append("  - name: s").append(i).append('\n')
                     .append("    protocol: rdp\n")
-                    .append("    host: ").append(StandIn.hostnameFor(sessionBytes.get(i))).append('\n')
+                    .append("    host: ").append(streams.get(i).hostname()).append('\n')
                     .append("    port: 3389\n    security: any\n    ignore-cert: true\n")
                     // The stand-in's recordings are no consoles to read: the relay alone is measured.
                     .append("    watch: never\n")
@@ -101,35 +99,20 @@ final class Gateways {
 
     /** (c) Apache Guacamole's own tunnel on embedded Tomcat 9 ({@link GuacamolePeer}), in a JVM of its own. */
     static Gateway.Starter guacamole(StandIn standIn, WebSocketCoreClient client, Path work) {
-        return Gateway.Starter.of("guacamole", sessionBytes -> {
+        return Gateway.Starter.of("guacamole", streams -> {
             int port = Ports.free();
-            return jvm("guacamole", GuacamolePeer.class.getName(),
+            Child peer = jvm("guacamole", GuacamolePeer.class.getName(),
                     List.of(String.valueOf(port), String.valueOf(standIn.port())), work,
-                    line -> line.startsWith(GuacamolePeer.READY),
-                    i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?hostname="
-                            + StandIn.hostnameFor(sessionBytes.get(i))), client, null);
+                    line -> line.startsWith(GuacamolePeer.READY));
+            return new WebSocketGateway(client, i -> URI.create("ws://127.0.0.1:" + port + "/tunnel?hostname="
+                    + streams.get(i).hostname()), null, peer::close, peer.pid(), peer.readyNanos());
         });
     }
 
-    /**
-     * (d) guacamole-lite 1.2.0, installed with npm into a temporary directory, on Node.js.
-     *
-     * @return {@code null} if npm or node is missing (the caller says so and skips it)
-     */
-    static Gateway.Starter guacamoleLite(StandIn standIn, WebSocketCoreClient client, Path work) throws Exception {
-        if (!onPath("npm") || !onPath("node")) {
-            return null;
-        }
-        Path directory = Files.createTempDirectory("keyhole-bench-guacamole-lite");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
-        Log.say("installing guacamole-lite 1.2.0 with npm into %s", directory);
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent",
-                "--prefix", directory.toString(), "guacamole-lite@1.2.0")
-                .redirectErrorStream(true).redirectOutput(work.resolve("npm.log").toFile()).start();
-        if (npm.waitFor() != 0) {
-            throw new IOException("npm install guacamole-lite@1.2.0 failed; see " + work.resolve("npm.log"));
-        }
-        Path script = directory.resolve("server.js");
+    /** (d) guacamole-lite 1.2.0 on Node.js, from the run's {@link NodePackages}. */
+    static Gateway.Starter guacamoleLite(StandIn standIn, WebSocketCoreClient client, Path work, NodePackages node)
+            throws IOException {
+        Path script = node.directory().resolve("server.js");
         Files.writeString(script, """
                 const GuacamoleLite = require('guacamole-lite');
                 const server = new GuacamoleLite(
@@ -139,32 +122,22 @@ final class Gateways {
                       log: { level: 'ERRORS' }, maxInactivityTime: 0 });
                 server.webSocketServer.on('listening', () => console.log('READY'));
                 """);
-        return Gateway.Starter.of("guacamole-lite", sessionBytes -> {
+        return Gateway.Starter.of("guacamole-lite", streams -> {
             int port = Ports.free();
             String key = randomKey();
             List<String> command = List.of("env", "LITE_PORT=" + port, "GUACD_PORT=" + standIn.port(),
                     "LITE_KEY=" + key, "node", script.toString());
-            Child node = Child.start("guacamole-lite", command, directory,
-                    work.resolve("guacamole-lite-" + sessionBytes.size() + ".log"), null, "READY"::equals);
-            long ready = node.awaitReady(START).nanos() - node.startedNanos();
-            return new Gateway() {
-                @Override
-                public CompletableFuture<? extends Session> open(int i) {
-                    String token = liteToken(key, StandIn.hostnameFor(sessionBytes.get(i)));
-                    return WebSocketSession.open(client, URI.create("ws://127.0.0.1:" + port + "/?token="
-                            + URLEncoder.encode(token, StandardCharsets.UTF_8)));
-                }
-
-                @Override
-                public long startToReadyNanos() {
-                    return ready;
-                }
-
-                @Override
-                public void close() {
-                    node.close();
-                }
-            };
+            Child lite = Child.start("guacamole-lite", command, node.directory(),
+                    work.resolve("guacamole-lite-" + streams.size() + ".log"), null, "READY"::equals);
+            try {
+                lite.awaitReady(START);
+            } catch (IOException | RuntimeException e) {
+                lite.close();
+                throw e;
+            }
+            return new WebSocketGateway(client, i -> URI.create("ws://127.0.0.1:" + port + "/?token="
+                    + URLEncoder.encode(liteToken(key, streams.get(i).hostname()), StandardCharsets.UTF_8)), null,
+                    lite::close, -1, lite.readyNanos());
         });
     }
 
@@ -206,20 +179,9 @@ final class Gateways {
         }
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String directory : path.split(":")) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A gateway in a JVM of its own, started with this JVM's class path. */
-    private static Gateway jvm(String name, String mainClass, List<String> args, Path work,
-            java.util.function.Predicate<String> readyLine, java.util.function.IntFunction<URI> uri,
-            WebSocketCoreClient client, java.util.concurrent.atomic.AtomicReference<String> cookie) throws Exception {
+    /** Starts a gateway in a JVM of its own, with this JVM's class path, and waits until it is ready. */
+    private static Child jvm(String name, String mainClass, List<String> args, Path work,
+            java.util.function.Predicate<String> readyLine) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // For profiling, e.g. -Dkeyhole.bench.jvmOptions=-XX:StartFlightRecording=filename=/tmp/NAME-%s.jfr
@@ -235,33 +197,12 @@ final class Gateways {
         command.addAll(args);
         Child child = Child.start(name, command, null, work.resolve(name + "-" + System.nanoTime() + ".log"), null,
                 readyLine);
-        long ready;
         try {
-            ready = child.awaitReady(START).nanos() - child.startedNanos();
+            child.awaitReady(START);
         } catch (IOException | RuntimeException e) {
             child.close();
             throw e;
         }
-        return new Gateway() {
-            @Override
-            public CompletableFuture<? extends Session> open(int i) {
-                return WebSocketSession.open(client, uri.apply(i), cookie == null ? null : cookie.get());
-            }
-
-            @Override
-            public OptionalLong jvmPid() {
-                return OptionalLong.of(child.pid());
-            }
-
-            @Override
-            public long startToReadyNanos() {
-                return ready;
-            }
-
-            @Override
-            public void close() {
-                child.close();
-            }
-        };
+        return child;
     }
 }

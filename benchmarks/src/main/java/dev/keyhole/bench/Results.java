@@ -24,12 +24,44 @@ final class Results {
         }
     }
 
-    /** One session alone. */
-    record Single(long bytes, double timeToFirstByteMs, double mbPerSecond, Keys keys) {
+    /**
+     * One session alone.
+     *
+     * @param messagesPerMb the WebSocket messages of the stream per MB (null: no WebSocket)
+     */
+    record Single(long bytes, double timeToFirstByteMs, double mbPerSecond, Keys keys, Double messagesPerMb) {
     }
 
-    /** Many sessions streaming at once, and the key round trips of one more session meanwhile. */
-    record Concurrent(int sessions, long bytes, double aggregateMbPerSecond, Keys keysWhileStreaming) {
+    /**
+     * Many sessions streaming at once, and the key round trips of one more session meanwhile.
+     *
+     * @param messagesPerMb the WebSocket messages of all the streams per MB (null: no WebSocket)
+     */
+    record Concurrent(int sessions, long bytes, double aggregateMbPerSecond, Keys keysWhileStreaming,
+            Double messagesPerMb) {
+    }
+
+    /** One round of the one-session scenario on one recording: each client's session (node: null if not run). */
+    record SingleRound(String recording, Single java, Single node) {
+    }
+
+    /** One concurrency on one recording: each client's sessions (node: null if not run). */
+    record ConcurrentPair(String recording, Concurrent java, Concurrent node) {
+    }
+
+    /**
+     * One client's figures on one recording: {@code single} is the round (of {@code singleRounds}, run in turns
+     * with the other paths) with the median throughput.
+     */
+    record ClientFigures(Single single, List<Single> singleRounds, List<Concurrent> concurrent) {
+
+        Concurrent concurrent(int sessions) {
+            return concurrent.stream().filter(c -> c.sessions() == sessions).findFirst().orElse(null);
+        }
+    }
+
+    /** One recording on one path: the figures of the Java client and of the browser-like one (null: not run). */
+    record RecordingFigures(String recording, ClientFigures java, ClientFigures node) {
     }
 
     /** Idle sessions: what they cost the gateway's JVM, after a full GC. */
@@ -38,18 +70,20 @@ final class Results {
     }
 
     /**
-     * Everything measured on one path; {@code skipped} says why a path was not measured. {@code single} is the
-     * round (of {@code singleRounds}, run in turns with the other paths) with the median throughput.
+     * Everything measured on one path, recording by recording; {@code skipped} says why a path was not measured.
+     *
+     * @param nodeExtensions the WebSocket extensions the browser-like client's handshake agreed on ("" none,
+     *                       null: that client did not run here)
      */
-    record PathResult(String path, Single single, List<Single> singleRounds, List<Concurrent> concurrent, Idle idle,
-            Double startToReadyMs, String skipped) {
+    record PathResult(String path, List<RecordingFigures> recordings, Idle idle, Double startToReadyMs,
+            String nodeExtensions, String skipped) {
 
         static PathResult skipped(String path, String why) {
-            return new PathResult(path, null, List.of(), List.of(), null, null, why);
+            return new PathResult(path, List.of(), null, null, null, why);
         }
 
-        Concurrent concurrent(int sessions) {
-            return concurrent.stream().filter(c -> c.sessions() == sessions).findFirst().orElse(null);
+        RecordingFigures recording(String name) {
+            return recordings.stream().filter(r -> r.recording().equals(name)).findFirst().orElse(null);
         }
     }
 
@@ -69,9 +103,16 @@ final class Results {
         }
     }
 
+    /**
+     * Keyhole's figure over another path's, the worst over the recordings (the lowest for throughput, the highest
+     * for key round trips), and on which recording.
+     */
+    record Ratio(String measure, String client, String other, double value, String recording) {
+    }
+
     /** The whole run. */
     record Report(String when, Map<String, String> machine, Map<String, Object> settings, List<PathResult> paths,
-            Map<String, Double> ratios, FirstFrame firstFrame, List<String> targets) {
+            List<Ratio> ratios, FirstFrame firstFrame, List<String> targets) {
     }
 
     static double ms(long nanos) {

@@ -23,6 +23,7 @@ abstract class Session implements AutoCloseable {
     private long firstByteNanos;
     private long streamEndNanos;
     private long bytes;
+    private long messages;
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
     private final CompletableFuture<Session> streamEnded = new CompletableFuture<>();
@@ -39,6 +40,13 @@ abstract class Session implements AutoCloseable {
 
     /** Sends bytes (whole instructions) to the other end. */
     protected abstract void send(byte[] instruction);
+
+    /** Called by a message-based transport (WebSocket) as a message of the stream begins, before its bytes. */
+    protected final void messageBegins() {
+        if (!streamEnded.isDone()) {
+            messages++;
+        }
+    }
 
     /** Called by the transport with each piece of what arrived, in order, from a single thread at a time. */
     protected final void received(ByteBuffer data) {
@@ -155,6 +163,16 @@ abstract class Session implements AutoCloseable {
     /** @return bytes of the stream received, including the end marker */
     final long streamBytes() {
         return bytes;
+    }
+
+    /** @return the stream's WebSocket messages per MB, or null if the transport has no messages */
+    final Double messagesPerMb() {
+        return messages == 0 ? null : messages / (bytes / 1e6);
+    }
+
+    /** @return the stream's WebSocket messages (0: the transport has none) */
+    final long messages() {
+        return messages;
     }
 
     final long firstByteNanos() {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code sync} whose timestamp is the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it had nothing
  * to say for 5 s (after the stream only: during it the client takes a {@code nop} for the stream's end).
  *
- * <p>How many bytes a connection gets is its {@code hostname} parameter: {@code stream-BYTES} (anything else:
- * none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
+ * <p>Which recording a connection gets, and how many bytes of it, is its {@code hostname} parameter
+ * ({@link Stream}: {@code stream-NAME-BYTES}; anything else: none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
  * of a connection the same picture. The stream is written as guacd writes it ({@link Recording#replay}: writes of
  * guacd's 8 KB output buffer, cut anywhere, and a flush at each frame's end). One thread per connection: it writes
  * the stream and, at each flush, reads what the client sent (the answers to the stream's {@code sync}s, keys).
@@ -34,13 +35,36 @@ final class StandIn implements AutoCloseable {
     static final byte[] END_OF_STREAM = Instructions.encode("nop");
 
     private static final String HOSTNAME_PREFIX = "stream-";
+
+    /**
+     * What a session asks the stand-in for: {@code bytes} bytes of the recording named {@code recording}, as the
+     * connection's {@code hostname} parameter says ({@code stream-NAME-BYTES}), so that every gateway passes it
+     * through its ordinary configuration.
+     */
+    record Stream(String recording, long bytes) {
+
+        /** @return the {@code hostname} parameter that asks for this stream */
+        String hostname() {
+            return HOSTNAME_PREFIX + recording + "-" + bytes;
+        }
+
+        /** @return the stream a {@code hostname} parameter asks for, or null if it asks for none */
+        static Stream of(String hostname) {
+            int dash = hostname.lastIndexOf('-');
+            if (!hostname.startsWith(HOSTNAME_PREFIX) || dash < HOSTNAME_PREFIX.length()) {
+                return null;
+            }
+            return new Stream(hostname.substring(HOSTNAME_PREFIX.length(), dash),
+                    Long.parseLong(hostname.substring(dash + 1)));
+        }
+    }
     /** guacd's keep-alive interval: a gateway may take a longer silence for a stuck guacd. */
     private static final int KEEP_ALIVE_MILLIS = 5_000;
     private static final byte[] KEEP_ALIVE = Instructions.encode("nop");
     /** How much of the stream is written between two reads of the client's input. */
     private static final long READ_INPUT_EVERY = 64 * 1024;
 
-    private final Recording recording;
+    private final Map<String, Recording> recordings;
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong connections = new AtomicLong();
@@ -48,27 +72,24 @@ final class StandIn implements AutoCloseable {
     private int streaming;
     private volatile boolean closed;
 
-    private StandIn(Recording recording, ServerSocket server) {
-        this.recording = recording;
+    private StandIn(Map<String, Recording> recordings, ServerSocket server) {
+        this.recordings = recordings;
         this.server = server;
     }
 
-    /** Starts listening on a free port of 127.0.0.1. */
-    static StandIn start(Recording recording) throws IOException {
+    /** Starts listening on a free port of 127.0.0.1, to replay any of {@code recordings}. */
+    static StandIn start(List<Recording> recordings) throws IOException {
         ServerSocket server = new ServerSocket();
         // Room for a burst of the clients' sync answers while this machine's two cores are busy elsewhere.
         server.setReceiveBufferSize(4 * 1024 * 1024);
         server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        StandIn standIn = new StandIn(recording, server);
+        Map<String, Recording> byName = new java.util.HashMap<>();
+        recordings.forEach(recording -> byName.put(recording.name(), recording));
+        StandIn standIn = new StandIn(Map.copyOf(byName), server);
         Thread acceptor = new Thread(standIn::accept, "stand-in-accept");
         acceptor.setDaemon(true);
         acceptor.start();
         return standIn;
-    }
-
-    /** @return the {@code hostname} parameter that asks for {@code bytes} bytes of stream */
-    static String hostnameFor(long bytes) {
-        return HOSTNAME_PREFIX + bytes;
     }
 
     int port() {
@@ -108,9 +129,12 @@ final class StandIn implements AutoCloseable {
             do {
                 instruction = reader.read();
             } while (!instruction.opcode().equals("connect"));
-            String hostname = instruction.args() > 1 ? instruction.arg(1) : "";
-            long bytes = hostname.startsWith(HOSTNAME_PREFIX)
-                    ? Long.parseLong(hostname.substring(HOSTNAME_PREFIX.length())) : 0;
+            Stream stream = Stream.of(instruction.args() > 1 ? instruction.arg(1) : "");
+            Recording recording = stream == null ? null : recordings.get(stream.recording());
+            if (stream != null && recording == null) {
+                throw new IOException("the stand-in has no recording named " + stream.recording());
+            }
+            long bytes = stream == null ? 0 : stream.bytes();
             out.write(Instructions.encode("ready", "$" + UUID.randomUUID()));
             connections.incrementAndGet();
 
@@ -121,12 +145,14 @@ final class StandIn implements AutoCloseable {
                 // stream: the answers to its syncs are read as fast as the stream is taken, whatever else keeps
                 // the cores busy, and without a system call for each of a small recording's frames.
                 long[] lastRead = {0};
-                recording.replay(out, bytes, sent -> {
-                    if (sent - lastRead[0] >= READ_INPUT_EVERY) {
-                        lastRead[0] = sent;
-                        input.readAvailable();
-                    }
-                });
+                if (bytes > 0) {
+                    recording.replay(out, bytes, sent -> {
+                        if (sent - lastRead[0] >= READ_INPUT_EVERY) {
+                            lastRead[0] = sent;
+                            input.readAvailable();
+                        }
+                    });
+                }
                 out.write(END_OF_STREAM);
             } finally {
                 streaming(-1);

@@ -2,6 +2,7 @@ package dev.keyhole.bench;
 
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -26,8 +27,8 @@ import org.eclipse.jetty.websocket.core.OpCode;
 /**
  * The WebSocket ceiling: a Jetty 12 WebSocket server (the same stack as Keyhole's) that produces the stand-in's
  * stream itself, from memory, with no relay behind it: what the client can take over WebSocket on this machine.
- * {@code ws://…/stream?bytes=N}; the same frames (cut at instruction ends), end marker and key echo as the
- * stand-in.
+ * {@code ws://…/stream?recording=NAME&bytes=N}: the recording in messages of up to 64 KB cut at instruction ends
+ * ({@link Recording#frames}), then the stand-in's end marker, and the stand-in's key echo.
  */
 final class WebSocketCeiling implements AutoCloseable {
 
@@ -39,7 +40,7 @@ final class WebSocketCeiling implements AutoCloseable {
         this.jetty = jetty;
     }
 
-    static WebSocketCeiling start(Recording recording) throws Exception {
+    static WebSocketCeiling start(List<Recording> recordings) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -52,7 +53,14 @@ final class WebSocketCeiling implements AutoCloseable {
                         .configurator(new ServerEndpointConfig.Configurator() {
                             @Override
                             public <T> T getEndpointInstance(Class<T> type) {
-                                return type.cast(new StreamEndpoint(recording));
+                                return type.cast(new StreamEndpoint(recordings));
+                            }
+
+                            /** No per-message compression, as Keyhole's tunnel negotiates none. */
+                            @Override
+                            public List<Extension> getNegotiatedExtensions(List<Extension> installed,
+                                    List<Extension> requested) {
+                                return List.of();
                             }
                         }).build()));
         server.setHandler(context);
@@ -60,10 +68,10 @@ final class WebSocketCeiling implements AutoCloseable {
         return new WebSocketCeiling(server);
     }
 
-    /** @return the URI of a session that streams {@code bytes} bytes */
-    URI uri(long bytes) {
+    /** @return the URI of a session that streams {@code stream} */
+    URI uri(StandIn.Stream stream) {
         return URI.create("ws://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort()
-                + "/stream?bytes=" + bytes);
+                + "/stream?recording=" + stream.recording() + "&bytes=" + stream.bytes());
     }
 
     @Override
@@ -74,19 +82,22 @@ final class WebSocketCeiling implements AutoCloseable {
     /** One session: the stream, sent frame after frame as each completes, then the key echo. */
     public static final class StreamEndpoint extends Endpoint {
 
-        private final Recording recording;
+        private final List<Recording> recordings;
+        private Recording recording;
         private CoreSession core;
         private long left;
         private Iterator<ByteBuffer> frames;
 
-        StreamEndpoint(Recording recording) {
-            this.recording = recording;
+        StreamEndpoint(List<Recording> recordings) {
+            this.recordings = recordings;
         }
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             session.setMaxIdleTimeout(0);
             core = ((JakartaWebSocketSession) session).getCoreSession();
+            String name = session.getRequestParameterMap().get("recording").get(0);
+            recording = recordings.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
             left = Long.parseLong(session.getRequestParameterMap().get("bytes").get(0));
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::receive);
             sendText(Instructions.encode("", UUID.randomUUID().toString()), Callback.NOOP);

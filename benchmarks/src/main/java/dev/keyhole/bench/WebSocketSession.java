@@ -14,7 +14,8 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 /**
  * A session through a WebSocket gateway (subprotocol {@code guacamole}), on Jetty's core WebSocket client: frames
- * arrive as bytes and are counted as they are, never decoded. The gateway's own first instruction (the tunnel id,
+ * arrive as bytes and are counted as they are, never decoded; so are the stream's messages. It offers no
+ * extension (no per-message compression). The gateway's own first instruction (the tunnel id,
  * {@code 0.,…;}) is not part of the stream.
  */
 final class WebSocketSession extends Session implements FrameHandler {
@@ -71,6 +72,7 @@ final class WebSocketSession extends Session implements FrameHandler {
             ByteBuffer payload = frame.getPayload();
             inInternalMessage = startsWithInternalOpcode(payload);
             if (!inInternalMessage) {
+                messageBegins();
                 received(payload);
             }
         } else if (opCode == OpCode.CONTINUATION && !inInternalMessage) {
