@@ -96,9 +96,22 @@ final class BrowserClient implements AutoCloseable {
         return new Streamed(sessions, longs(answer.get("keysNs")), answer.get("extensions").asText());
     }
 
-    /** Presses {@code count} keys on the first session of the last {@link #stream}, one after the other. */
-    List<Long> press(int count) throws IOException, InterruptedException {
-        return longs(call(Map.of("press", count), count + " key echoes").get("keysNs"));
+    /**
+     * Key round trips after a stream.
+     *
+     * @param firstKeyNs the first key's, which waits for the gateway to pass on the stream's {@code sync} answers
+     * @param keysNs     those of the keys after it
+     */
+    record Keys(long firstKeyNs, List<Long> keysNs) {
+    }
+
+    /**
+     * Presses a key and then {@code count} keys on the first session of the last {@link #stream}, one after the
+     * other.
+     */
+    Keys press(int count) throws IOException, InterruptedException {
+        JsonNode answer = call(Map.of("press", count), count + " key echoes");
+        return new Keys(answer.get("firstKeyNs").asLong(), longs(answer.get("keysNs")));
     }
 
     /** Closes the sessions of the last {@link #stream}. */

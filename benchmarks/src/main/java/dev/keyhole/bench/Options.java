@@ -45,8 +45,8 @@ record Options(ClientSizes java, ClientSizes node, List<Integer> concurrency, in
      * less.
      */
     static Options full(Path out, Path repo, Path cache) {
-        return new Options(new ClientSizes(100 * MB, 5000, 100 * MB, 100 * MB, 6000),
-                new ClientSizes(40 * MB, 1000, 40 * MB, 10 * MB, 500), List.of(20, 200), 200, true, 10, 3, out,
+        return new Options(new ClientSizes(100 * MB, 5000, 200 * MB, 100 * MB, 6000),
+                new ClientSizes(40 * MB, 300, 40 * MB, 10 * MB, 100), List.of(20, 200), 200, true, 10, 3, out,
                 out.resolve("work"), repo, cache, Recordings.names());
     }
 

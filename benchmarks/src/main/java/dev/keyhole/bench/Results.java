@@ -28,8 +28,12 @@ final class Results {
      * One session alone.
      *
      * @param messagesPerMb the WebSocket messages of the stream per MB (null: no WebSocket)
+     * @param firstKeyMs    the browser-like client's first key after the stream, before {@code keys}: its echo
+     *                      waits for the gateway to pass on the client's answers to the stream's {@code sync}s
+     *                      (null: the Java client, which answers none)
      */
-    record Single(long bytes, double timeToFirstByteMs, double mbPerSecond, Keys keys, Double messagesPerMb) {
+    record Single(long bytes, double timeToFirstByteMs, double mbPerSecond, Keys keys, Double messagesPerMb,
+            Double firstKeyMs) {
     }
 
     /**

@@ -52,16 +52,21 @@ final class Scenarios {
         }
     }
 
-    /** The warm-up sessions of one start: the Java client's, one per recording, and the browser-like client's. */
+    /**
+     * The warm-up sessions of one start: the Java client's, one per recording, and the browser-like client's (-1:
+     * none).
+     */
     private record WarmUp(List<Integer> java, int node) {
     }
 
-    private WarmUp planWarmUp(Plan plan) {
+    /** @param browserToo whether the browser-like client warms up too (not where only the Java client runs) */
+    private WarmUp planWarmUp(Plan plan, boolean browserToo) {
         List<Integer> java = new ArrayList<>();
         for (String recording : options.recordings()) {
             java.add(plan.add(recording, options.java().warmupBytes() / options.recordings().size()));
         }
-        int node = browser == null ? -1 : plan.add(options.recordings().get(0), options.node().warmupBytes());
+        int node = browser == null || !browserToo ? -1
+                : plan.add(options.recordings().get(0), options.node().warmupBytes());
         return new WarmUp(java, node);
     }
 
@@ -74,7 +79,7 @@ final class Scenarios {
     List<Results.SingleRound> single(Gateway.Starter starter, List<Double> starts) throws Exception {
         String name = starter.name();
         Plan plan = new Plan();
-        WarmUp warmUp = planWarmUp(plan);
+        WarmUp warmUp = planWarmUp(plan, true);
         Map<String, int[]> sessions = new LinkedHashMap<>();
         for (String recording : options.recordings()) {
             sessions.put(recording, new int[] {plan.add(recording, options.java().singleBytes()),
@@ -108,18 +113,19 @@ final class Scenarios {
         Results.Keys keys = Results.Keys.of(await(session.pressKeys(options.java().keys()), "key echoes"));
         session.close();
         return new Results.Single(session.streamBytes(), Results.ms(session.timeToFirstByteNanos()),
-                session.streamBytes() / seconds / 1e6, keys, session.messagesPerMb());
+                session.streamBytes() / seconds / 1e6, keys, session.messagesPerMb(), null);
     }
 
     private Results.Single browserSingle(Gateway gateway, int number) throws Exception {
         BrowserClient.Streamed streamed = browser.stream(List.of(url(gateway, number)), null, gateway.cookie());
         standIn.awaitAllStreamed();
-        List<Long> keys = browser.press(options.node().keys());
+        BrowserClient.Keys keys = browser.press(options.node().keys());
         browser.closeSessions();
         BrowserClient.SessionFigures session = streamed.sessions().get(0);
         return new Results.Single(session.bytes(), Results.ms(session.ttfbNs()),
-                session.bytes() / ((session.endNs() - session.firstByteNs()) / 1e9) / 1e6, Results.Keys.of(keys),
-                session.messages() / (session.bytes() / 1e6));
+                session.bytes() / ((session.endNs() - session.firstByteNs()) / 1e9) / 1e6,
+                Results.Keys.of(keys.keysNs()), session.messages() / (session.bytes() / 1e6),
+                Results.ms(keys.firstKeyNs()));
     }
 
     /**
@@ -182,7 +188,7 @@ final class Scenarios {
             throws Exception {
         String name = starter.name();
         Plan plan = new Plan();
-        WarmUp warmUp = planWarmUp(plan);
+        WarmUp warmUp = planWarmUp(plan, true);
         long javaEach = options.java().concurrentBytes() / sessions;
         long nodeEach = browser == null ? 0 : options.node().concurrentBytes() / sessions;
         Map<String, List<Integer>> javaSessions = new LinkedHashMap<>();
@@ -273,7 +279,7 @@ final class Scenarios {
     private Results.Idle idle(Gateway.Starter starter, List<Double> starts) throws Exception {
         int sessions = options.idleSessions();
         Plan plan = new Plan();
-        WarmUp warmUp = planWarmUp(plan);
+        WarmUp warmUp = planWarmUp(plan, false);
         List<Integer> idle = plan.add(options.recordings().get(0), 0, sessions);
         try (Gateway gateway = starter.start(plan.streams)) {
             record(starts, gateway);
@@ -314,7 +320,7 @@ final class Scenarios {
             }
             session.close();
         }
-        if (runsBrowser(gateway)) {
+        if (warmUp.node() >= 0 && runsBrowser(gateway)) {
             BrowserClient.Streamed streamed = browser.stream(List.of(url(gateway, warmUp.node())), null,
                     gateway.cookie());
             extensions.put(path, streamed.extensions());

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code size}/{@code audio}/{@code video}/{@code image}/{@code connect} → {@code ready}), then replays the
  * {@link Recording} until the number of bytes the connection asked for was sent, then sends {@code 3.nop;} (the
  * end of the stream: the recording holds no {@code nop}), and from then on answers every key press with a
- * {@code sync} whose timestamp is the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it had nothing
- * to say for 5 s (after the stream only: during it the client takes a {@code nop} for the stream's end).
+ * {@code sync} whose timestamp is the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it wrote nothing
+ * for 5 s (after the stream only: during it the client takes a {@code nop} for the stream's end).
  *
  * <p>Which recording a connection gets, and how many bytes of it, is its {@code hostname} parameter
  * ({@link Stream}: {@code stream-NAME-BYTES}; anything else: none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
@@ -157,7 +157,7 @@ final class StandIn implements AutoCloseable {
             } finally {
                 streaming(-1);
             }
-            socket.setSoTimeout(KEEP_ALIVE_MILLIS);
+            socket.setSoTimeout(KEEP_ALIVE_MILLIS / 5);
             input.readUntilClosed();
         } catch (IOException e) {
             // The client went away: nothing to serve any more.
@@ -199,6 +199,8 @@ final class StandIn implements AutoCloseable {
         private final OutputStream out;
         private final byte[] buffer = new byte[64 * 1024];
         private int filled;
+        /** When this last wrote, once the stream was sent ({@link System#nanoTime}). */
+        private long lastWriteNanos;
 
         ClientInput(Instructions.Reader reader, OutputStream out) {
             this.in = reader.stream();
@@ -219,17 +221,23 @@ final class StandIn implements AutoCloseable {
         }
 
         /**
-         * Reads and handles everything until the client closes the connection, and sends a keep-alive whenever
-         * the socket's read timeout passes without any.
+         * Reads and handles everything until the client closes the connection, and, as guacd does, sends a
+         * keep-alive whenever it wrote nothing for 5 s (whatever the client sends
+         * meanwhile: a gateway takes a guacd that says nothing for long for a stuck one).
          */
         void readUntilClosed() throws IOException {
+            lastWriteNanos = System.nanoTime();
             while (true) {
                 try {
                     if (!readSome(buffer.length - filled)) {
                         return;
                     }
                 } catch (java.net.SocketTimeoutException quiet) {
+                    // Nothing came: time to look at the keep-alive.
+                }
+                if (System.nanoTime() - lastWriteNanos > KEEP_ALIVE_MILLIS * 1_000_000L) {
                     out.write(KEEP_ALIVE);
+                    lastWriteNanos = System.nanoTime();
                 }
             }
         }
@@ -246,8 +254,8 @@ final class StandIn implements AutoCloseable {
             int start = 0;
             int end;
             while ((end = instructionEnd(buffer, start, filled)) > 0) {
-                if (startsWith(buffer, start, KEY)) {
-                    answerKey(buffer, start + KEY.length, end, out);
+                if (startsWith(buffer, start, KEY) && answerKey(buffer, start + KEY.length, end, out)) {
+                    lastWriteNanos = System.nanoTime();
                 }
                 start = end;
             }
@@ -260,8 +268,12 @@ final class StandIn implements AutoCloseable {
     private static final byte[] KEY = Session.ascii("3.key,");
     private static final byte[] PRESSED = Session.ascii(",1.1;");
 
-    /** Answers {@code 3.key,} + {@code L.KEYSYM,1.1;} (a press) found in {@code bytes[from, to)}. */
-    private static void answerKey(byte[] bytes, int from, int to, OutputStream out) throws IOException {
+    /**
+     * Answers {@code 3.key,} + {@code L.KEYSYM,1.1;} (a press) found in {@code bytes[from, to)}.
+     *
+     * @return whether it was a press, and answered
+     */
+    private static boolean answerKey(byte[] bytes, int from, int to, OutputStream out) throws IOException {
         int dot = from;
         while (bytes[dot] != '.') {
             dot++;
@@ -272,6 +284,7 @@ final class StandIn implements AutoCloseable {
         if (pressed) {
             out.write(Instructions.encode("sync", keysym));
         }
+        return pressed;
     }
 
     /** @return the index after the {@code ;} of the instruction at {@code from}, or -1 if it is not complete */

@@ -20,9 +20,10 @@ final class Table {
         out.append(String.format(Locale.ROOT, "%nRelay benchmark, %s; %s, %s cores, %s%n", report.when(),
                 report.machine().get("cpu"), report.machine().get("cores"), report.machine().get("memory")));
         out.append("clients: java counts bytes (no decoding, no extension); node is browser-like (decodes, parses, "
-                + "answers syncs, offers permessage-deflate)\n");
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-15s %-6s %8s %9s %9s %22s",
-                "path", "client", "TTFB ms", "1× MB/s", "1× msg/MB", "key p50/p99/max ms"));
+                + "answers syncs, offers permessage-deflate);\n1st key: node's first key after its stream, untimed "
+                + "among the keys: its echo waits for the gateway to pass on node's sync answers\n");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-15s %-6s %8s %9s %9s %22s %10s",
+                "path", "client", "TTFB ms", "1× MB/s", "1× msg/MB", "key p50/p99/max ms", "1st key ms"));
         for (int n : concurrency) {
             header.append(String.format(Locale.ROOT, " %9s %10s %11s", n + "× MB/s", n + "× msg/MB", n + "× key p99"));
         }
@@ -124,8 +125,9 @@ final class Table {
     private static void row(StringBuilder out, String path, String client, Results.ClientFigures figures,
             List<Integer> concurrency) {
         Results.Single s = figures.single();
-        out.append(String.format(Locale.ROOT, "%-15s %-6s %8.1f %9.1f %9s %22s", path, client, s.timeToFirstByteMs(),
-                s.mbPerSecond(), messages(s.messagesPerMb()), keys(s.keys())));
+        out.append(String.format(Locale.ROOT, "%-15s %-6s %8.1f %9.1f %9s %22s %10s", path, client,
+                s.timeToFirstByteMs(), s.mbPerSecond(), messages(s.messagesPerMb()), keys(s.keys()),
+                s.firstKeyMs() == null ? "-" : String.format(Locale.ROOT, "%.1f", s.firstKeyMs())));
         for (int n : concurrency) {
             Results.Concurrent c = figures.concurrent(n);
             out.append(c == null ? String.format(Locale.ROOT, " %9s %10s %11s", "-", "-", "-")

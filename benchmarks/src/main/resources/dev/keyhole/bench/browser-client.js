@@ -14,7 +14,8 @@
 //       at once and, until all their streams ended, presses keys on the key session one after the other.
 //       -> {"sessions": [{"bytes", "messages", "ttfbNs", "firstByteNs", "endNs"}], "keysNs": [...],
 //           "extensions": the WebSocket extensions the first session's handshake agreed on}
-//   {"press": N}   presses N keys on the first stream session, one after the other -> {"keysNs": [...]}
+//   {"press": N}   presses a key, then N keys timed, on the first stream session, one after the other
+//       -> {"firstKeyNs": the first one's round trip, "keysNs": [...]}
 //   {"close": true} closes the sessions -> {"closed": N}
 // A stream ends with the first "nop" (the stand-in's end marker). Bytes and messages are counted for the
 // stream's messages, not the gateways' own ("0.,…": the tunnel's id, pings).
@@ -208,11 +209,14 @@ async function stream(command) {
 }
 
 async function press(count) {
+    // The first key's echo comes once the gateway passed on all the stream's sync answers (the replay's frames
+    // come far faster than a console's): it is reported on its own, and the keys after it are timed.
+    const firstKeyNs = Number(await open[0].press());
     const keysNs = [];
     for (let i = 0; i < count; i++) {
         keysNs.push(Number(await open[0].press()));
     }
-    return {keysNs};
+    return {firstKeyNs, keysNs};
 }
 
 async function run(command) {
