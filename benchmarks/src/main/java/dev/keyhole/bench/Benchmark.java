@@ -95,7 +95,7 @@ public final class Benchmark {
         Options.ClientSizes java = options.java();
         java = new Options.ClientSizes(bytes > 0 ? bytes : java.singleBytes(), keys >= 0 ? keys : java.keys(),
                 java.concurrentBytes(), warmupBytes >= 0 ? warmupBytes : java.warmupBytes(),
-                warmupKeys >= 0 ? warmupKeys : java.warmupKeys());
+                warmupKeys >= 0 ? warmupKeys : java.warmupKeys(), java.maxFrames());
         options = new Options(java, node ? options.node() : null, singleOnly ? List.of() : options.concurrency(),
                 singleOnly ? 0 : options.idleSessions(), options.peers() && peers,
                 !browser ? 0 : browserRuns >= 0 ? browserRuns : options.browserRuns(),
@@ -150,7 +150,7 @@ public final class Benchmark {
                 ? BrowserClient.start(node, options.work()) : null;
         try (StandIn standIn = StandIn.start(recordings); WebSocketCeiling ceiling = WebSocketCeiling.start(recordings)) {
             client.start();
-            Scenarios scenarios = new Scenarios(options, standIn, browser);
+            Scenarios scenarios = new Scenarios(options, recordings, standIn, browser);
             List<Gateway.Starter> starters = new ArrayList<>(List.of(
                     Gateways.direct(standIn, blocking),
                     Gateways.ceiling(ceiling, client),

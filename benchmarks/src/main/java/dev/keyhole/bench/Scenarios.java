@@ -3,6 +3,8 @@ package dev.keyhole.bench;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +24,24 @@ final class Scenarios {
     private final Options options;
     private final StandIn standIn;
     private final BrowserClient browser;
+    private final Map<String, Recording.Stats> recordings = new HashMap<>();
     /** The extensions the browser-like client's handshakes agreed on, by path. */
-    private final Map<String, String> extensions = new java.util.HashMap<>();
+    private final Map<String, String> extensions = new HashMap<>();
 
-    /** @param browser the browser-like client (null: only the Java client runs) */
-    Scenarios(Options options, StandIn standIn, BrowserClient browser) {
+    /**
+     * @param recordings the recordings of {@link Options#recordings}
+     * @param browser    the browser-like client (null: only the Java client runs)
+     */
+    Scenarios(Options options, List<Recording> recordings, StandIn standIn, BrowserClient browser) {
         this.options = options;
         this.standIn = standIn;
         this.browser = browser;
+        recordings.forEach(recording -> this.recordings.put(recording.name(), recording.stats()));
+    }
+
+    /** @return the bytes of {@code recording} a session of the browser-like client streams */
+    private long nodeBytes(String recording, long bytes) {
+        return options.node().capped(recordings.get(recording), bytes);
     }
 
     /** The streams of one start of a path, session by session. */
@@ -65,8 +77,11 @@ final class Scenarios {
         for (String recording : options.recordings()) {
             java.add(plan.add(recording, options.java().warmupBytes() / options.recordings().size()));
         }
+        // The browser-like client warms up on the recording with the largest frames: fewest syncs to answer.
+        String largestFrames = options.recordings().stream().max(Comparator.comparingDouble(
+                name -> recordings.get(name).bytes() / (double) Math.max(1, recordings.get(name).syncs()))).orElseThrow();
         int node = browser == null || !browserToo ? -1
-                : plan.add(options.recordings().get(0), options.node().warmupBytes());
+                : plan.add(largestFrames, nodeBytes(largestFrames, options.node().warmupBytes()));
         return new WarmUp(java, node);
     }
 
@@ -83,7 +98,7 @@ final class Scenarios {
         Map<String, int[]> sessions = new LinkedHashMap<>();
         for (String recording : options.recordings()) {
             sessions.put(recording, new int[] {plan.add(recording, options.java().singleBytes()),
-                    browser == null ? -1 : plan.add(recording, options.node().singleBytes())});
+                    browser == null ? -1 : plan.add(recording, nodeBytes(recording, options.node().singleBytes()))});
         }
         List<Results.SingleRound> rounds = new ArrayList<>();
         try (Gateway gateway = starter.start(plan.streams)) {
@@ -190,7 +205,7 @@ final class Scenarios {
         Plan plan = new Plan();
         WarmUp warmUp = planWarmUp(plan, true);
         long javaEach = options.java().concurrentBytes() / sessions;
-        long nodeEach = browser == null ? 0 : options.node().concurrentBytes() / sessions;
+
         Map<String, List<Integer>> javaSessions = new LinkedHashMap<>();
         Map<String, List<Integer>> nodeSessions = new LinkedHashMap<>();
         for (String recording : options.recordings()) {
@@ -200,7 +215,8 @@ final class Scenarios {
             javaSessions.put(recording, java);
             if (browser != null) {
                 List<Integer> node = new ArrayList<>(List.of(plan.add(recording, 0)));
-                node.addAll(plan.add(recording, nodeEach, sessions));
+                node.addAll(plan.add(recording, nodeBytes(recording, options.node().concurrentBytes()) / sessions,
+                        sessions));
                 nodeSessions.put(recording, node);
             }
         }
