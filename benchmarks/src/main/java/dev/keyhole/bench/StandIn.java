@@ -18,16 +18,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A guacd stand-in that isolates the relay: it speaks guacd's real handshake ({@code select} → {@code args} →
  * {@code size}/{@code audio}/{@code video}/{@code image}/{@code connect} → {@code ready}), then replays the
- * {@link Recording} until the number of bytes the connection asked for was sent, then sends {@code 3.nop;} (the
- * end of the stream: the recording holds no {@code nop}), and from then on answers every key press with a
- * {@code sync} whose timestamp is the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it wrote nothing
- * for 5 s (after the stream only: during it the client takes a {@code nop} for the stream's end).
+ * {@link Recording} until the number of bytes the connection asked for was sent (none: a lone {@code sync}, a
+ * frame's end, as a connection's first frame has one), then sends {@code 3.nop;} (the end of the stream: the
+ * recordings hold no {@code nop}), and from then on answers every key press with a {@code sync} whose timestamp is
+ * the key's keysym. Like guacd, it sends a keep-alive {@code nop} when it wrote nothing for 5 s (after the stream
+ * only: during it the client takes a {@code nop} for the stream's end).
  *
  * <p>Which recording a connection gets, and how many bytes of it, is its {@code hostname} parameter
- * ({@link Stream}: {@code stream-NAME-BYTES}; anything else: none). A connection that joins ({@code select $id}) is served exactly like a new one, as guacd sends every user
- * of a connection the same picture. The stream is written as guacd writes it ({@link Recording#replay}: writes of
- * guacd's 8 KB output buffer, cut anywhere, and a flush at each frame's end). One thread per connection: it writes
- * the stream and, at each flush, reads what the client sent (the answers to the stream's {@code sync}s, keys).
+ * ({@link Stream}: {@code stream-NAME-BYTES}; anything else: none). A connection that joins ({@code select $id}) is
+ * served exactly like a new one, as guacd sends every user of a connection the same picture. The stream is written
+ * as guacd writes it ({@link Recording#replay}: writes of guacd's 8 KB output buffer, cut anywhere, and a flush at
+ * each frame's end). One thread per connection: it writes the stream and, at each flush, reads what the client sent
+ * (the answers to the stream's {@code sync}s, keys).
  */
 final class StandIn implements AutoCloseable {
 
@@ -61,6 +63,8 @@ final class StandIn implements AutoCloseable {
     /** guacd's keep-alive interval: a gateway may take a longer silence for a stuck guacd. */
     private static final int KEEP_ALIVE_MILLIS = 5_000;
     private static final byte[] KEEP_ALIVE = Instructions.encode("nop");
+    /** The stream of a session that asks for none: one frame's end, as every guacd connection's first frame has. */
+    private static final byte[] EMPTY_FRAME = Instructions.encode("sync", "1");
     /** How much of the stream is written between two reads of the client's input. */
     private static final long READ_INPUT_EVERY = 64 * 1024;
 
@@ -152,6 +156,8 @@ final class StandIn implements AutoCloseable {
                             input.readAvailable();
                         }
                     });
+                } else {
+                    out.write(EMPTY_FRAME);
                 }
                 out.write(END_OF_STREAM);
             } finally {
