@@ -148,7 +148,8 @@ public final class Benchmark {
         Results.FirstFrame firstFrame = null;
         BrowserClient browser = options.node() != null && node != null
                 ? BrowserClient.start(node, options.work()) : null;
-        try (StandIn standIn = StandIn.start(recordings); WebSocketCeiling ceiling = WebSocketCeiling.start(recordings)) {
+        try (StandIn standIn = StandIn.start(recordings);
+                WebSocketCeiling ceiling = WebSocketCeiling.start(recordings)) {
             client.start();
             Scenarios scenarios = new Scenarios(options, recordings, standIn, browser);
             List<Gateway.Starter> starters = new ArrayList<>(List.of(

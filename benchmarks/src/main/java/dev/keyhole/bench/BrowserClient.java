@@ -91,7 +91,8 @@ final class BrowserClient implements AutoCloseable {
         List<SessionFigures> sessions = new ArrayList<>();
         for (JsonNode session : answer.get("sessions")) {
             sessions.add(new SessionFigures(session.get("bytes").asLong(), session.get("messages").asLong(),
-                    session.get("ttfbNs").asLong(), session.get("firstByteNs").asLong(), session.get("endNs").asLong()));
+                    session.get("ttfbNs").asLong(), session.get("firstByteNs").asLong(),
+                    session.get("endNs").asLong()));
         }
         return new Streamed(sessions, longs(answer.get("keysNs")), answer.get("extensions").asText());
     }

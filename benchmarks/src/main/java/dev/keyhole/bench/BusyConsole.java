@@ -34,7 +34,8 @@ final class BusyConsole implements AutoCloseable {
         try {
             // -displayfd: Xvfb picks a free display and writes its number (here: to its standard output).
             Child xvfb = Child.start("Xvfb", List.of("Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24",
-                    "-nolisten", "tcp", "-noreset"), null, work.resolve("xvfb.log"), null, line -> line.matches("[0-9]+"));
+                    "-nolisten", "tcp", "-noreset"), null, work.resolve("xvfb.log"), null,
+                    line -> line.matches("[0-9]+"));
             children.add(xvfb);
             String display = ":" + xvfb.awaitReady(START).text();
             children.add(Child.start("xterm", List.of("env", "DISPLAY=" + display, "LANG=C.UTF-8", "LC_ALL=C.UTF-8",

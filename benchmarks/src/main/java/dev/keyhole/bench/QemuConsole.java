@@ -34,9 +34,9 @@ final class QemuConsole implements AutoCloseable {
     static QemuConsole lockedVmBooting(Path repo, Path work) throws IOException, InterruptedException {
         Path script = Scripts.copy("booting-vm.sh", work);
         int port = Ports.free();
-        Child qemu = Child.start("booting-vm", List.of(script.toString(), repo.toString(), work.resolve("vm").toString(),
-                String.valueOf(port)), null, work.resolve("booting-vm.log"), Capture.randomPassphrase(),
-                line -> line.equals("READY 1"));
+        Child qemu = Child.start("booting-vm", List.of(script.toString(), repo.toString(),
+                work.resolve("vm").toString(), String.valueOf(port)), null, work.resolve("booting-vm.log"),
+                Capture.randomPassphrase(), line -> line.equals("READY 1"));
         return listening(qemu, port);
     }
 

@@ -71,6 +71,10 @@ final class Scenarios {
     private record WarmUp(List<Integer> java, int node) {
     }
 
+    /** The numbers of the sessions of one recording: the Java client's and the browser-like client's (-1: none). */
+    private record Pair(int java, int node) {
+    }
+
     /** @param browserToo whether the browser-like client warms up too (not where only the Java client runs) */
     private WarmUp planWarmUp(Plan plan, boolean browserToo) {
         List<Integer> java = new ArrayList<>();
@@ -78,8 +82,8 @@ final class Scenarios {
             java.add(plan.add(recording, options.java().warmupBytes() / options.recordings().size()));
         }
         // The browser-like client warms up on the recording with the largest frames: fewest syncs to answer.
-        String largestFrames = options.recordings().stream().max(Comparator.comparingDouble(
-                name -> recordings.get(name).bytes() / (double) Math.max(1, recordings.get(name).syncs()))).orElseThrow();
+        String largestFrames = options.recordings().stream().max(Comparator.comparingDouble(name ->
+                recordings.get(name).bytes() / (double) Math.max(1, recordings.get(name).syncs()))).orElseThrow();
         int node = browser == null || !browserToo ? -1
                 : plan.add(largestFrames, nodeBytes(largestFrames, options.node().warmupBytes()));
         return new WarmUp(java, node);
@@ -95,22 +99,22 @@ final class Scenarios {
         String name = starter.name();
         Plan plan = new Plan();
         WarmUp warmUp = planWarmUp(plan, true);
-        Map<String, int[]> sessions = new LinkedHashMap<>();
+        Map<String, Pair> sessions = new LinkedHashMap<>();
         for (String recording : options.recordings()) {
-            sessions.put(recording, new int[] {plan.add(recording, options.java().singleBytes()),
-                    browser == null ? -1 : plan.add(recording, nodeBytes(recording, options.node().singleBytes()))});
+            sessions.put(recording, new Pair(plan.add(recording, options.java().singleBytes()),
+                    browser == null ? -1 : plan.add(recording, nodeBytes(recording, options.node().singleBytes()))));
         }
         List<Results.SingleRound> rounds = new ArrayList<>();
         try (Gateway gateway = starter.start(plan.streams)) {
             record(starts, gateway);
             warmUp(starter.name(), gateway, warmUp);
-            for (Map.Entry<String, int[]> recording : sessions.entrySet()) {
+            for (Map.Entry<String, Pair> recording : sessions.entrySet()) {
                 Log.say("%s, %s: one session of %,d bytes and %d keys", name, recording.getKey(),
                         options.java().singleBytes(), options.java().keys());
-                Results.Single java = javaSingle(gateway, recording.getValue()[0]);
+                Results.Single java = javaSingle(gateway, recording.getValue().java());
                 Results.Single node = null;
                 if (runsBrowser(gateway)) {
-                    node = browserSingle(gateway, recording.getValue()[1]);
+                    node = browserSingle(gateway, recording.getValue().node());
                 }
                 rounds.add(new Results.SingleRound(recording.getKey(), java, node));
             }

@@ -25,7 +25,8 @@ final class Table {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-15s %-6s %8s %9s %9s %22s %10s",
                 "path", "client", "TTFB ms", "1× MB/s", "1× msg/MB", "key p50/p99/max ms", "1st key ms"));
         for (int n : concurrency) {
-            header.append(String.format(Locale.ROOT, " %9s %10s %11s", n + "× MB/s", n + "× msg/MB", n + "× key p99"));
+            header.append(String.format(Locale.ROOT, " %9s %10s %11s", n + "× MB/s", n + "× msg/MB",
+                    n + "× key p99"));
         }
         List<String> recordings = recordings(report.paths());
         for (String recording : recordings) {
