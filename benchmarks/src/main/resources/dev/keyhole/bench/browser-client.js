@@ -11,7 +11,8 @@
 // one JSON line on stdout:
 //   {"stream": [URL, ...], "keys": URL or null, "cookie": HEADER or null}
 //       opens the key session (if any) and waits for its stream (empty) to end, then opens every stream session
-//       at once and, until all their streams ended, presses keys on the key session one after the other.
+//       at once and, until all their streams ended, presses keys on the key session one after the other, one
+//       every 10 ms at most.
 //       -> {"sessions": [{"bytes", "messages", "ttfbNs", "firstByteNs", "endNs"}], "keysNs": [...],
 //           "extensions": the WebSocket extensions the first session's handshake agreed on}
 //   {"press": N}   presses a key, then N keys timed, on the first stream session, one after the other
@@ -26,6 +27,7 @@ const readline = require('readline');
 
 const PING_MILLIS = 500; // Guacamole.WebSocketTunnel's PING_FREQUENCY
 const FIRST_KEYSYM = 200000;
+const KEY_PACE_MILLIS = 10; // the key session's keys while the others stream: one every 10 ms at most
 
 /** Guacamole.Parser of guacamole-common-js 1.5, streaming: instructions may be split across messages. */
 class Parser {
@@ -202,7 +204,13 @@ async function stream(command) {
     const allEnded = Promise.all(tunnels.map(t => t.ended)).finally(() => { streaming = false; });
     const keysNs = [];
     while (keyTunnel && streaming) {
+        const pressed = Date.now();
         keysNs.push(Number(await keyTunnel.press()));
+        // A fast typist's pace: keys back to back would take this one event loop from the streams.
+        const rest = KEY_PACE_MILLIS - (Date.now() - pressed);
+        if (rest > 0) {
+            await new Promise(resolve => setTimeout(resolve, rest));
+        }
     }
     await allEnded;
     return {sessions: tunnels.map(t => t.figures()), keysNs, extensions: tunnels[0].socket.extensions};
