@@ -41,6 +41,8 @@ public final class GuacamolePeer {
         int httpPort = Integer.parseInt(args[0]);
         int guacdPort = Integer.parseInt(args[1]);
         Path base = Files.createTempDirectory("keyhole-bench-tomcat");
+        // The benchmark stops the peer with SIGTERM, which runs this.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Gateways.deleteTree(base)));
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         Connector connector = new Connector();
