@@ -154,7 +154,12 @@ public final class ShareDialog {
     /** Closes the dialog with its close button. */
     public void close() {
         click(By.id("share-close"));
-        new WebDriverWait(driver, WAIT).withMessage("waiting for the Share dialog to close").until(d -> !isOpen());
+        // The page hands the focus back to the Share button on the dialog's close event, a task after the dialog
+        // has closed: whatever the test focuses before that would lose the focus to the button (and keys typed
+        // then, Enter included, would reach the button and open the dialog again).
+        new WebDriverWait(driver, WAIT).withMessage("waiting for the Share dialog to close and give the focus back")
+                .until(d -> !isOpen() && Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                        "return document.activeElement === document.getElementById('share-button')")));
     }
 
     /** A link of the list, as shown. */
