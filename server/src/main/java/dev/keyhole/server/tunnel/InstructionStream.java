@@ -139,7 +139,7 @@ final class InstructionStream implements RelayLoops.Handler {
             return;
         }
         if (deliverable > 0) {
-            stopWaiting();
+            waiting = false;
             delivering = true;
             reader.instructions(ByteBuffer.wrap(buffer, 0, deliverable), ends, resume);
             if (delivering) {
@@ -160,10 +160,6 @@ final class InstructionStream implements RelayLoops.Handler {
             waitingSince = System.nanoTime();
         }
         channel.want(SelectionKey.OP_READ, true);
-    }
-
-    private void stopWaiting() {
-        waiting = false;
     }
 
     /** The reader is done with {@code buffer[0, deliverable)}: what follows moves to the front, and on. */
