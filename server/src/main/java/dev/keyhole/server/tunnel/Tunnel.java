@@ -335,6 +335,10 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
             this.guacd = connection;
             waiting = List.copyOf(early);
             early.clear();
+            // Under the lock: a closing that comes at once (end() takes the lock) is recorded after the opening.
+            since = Instant.now();
+            audit.record(event(AuditKind.CONSOLE_OPENED).with("mode", mayType ? "type" : "watch")
+                    .with("by", request.caller().guest() == null ? "account" : "link"));
         }
         // The tunnel's id comes first: guacamole-common-js treats the tunnel as open when it arrives.
         browser.send(utf8(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE, id.toString())),
@@ -347,9 +351,6 @@ public final class Tunnel implements LiveConsole.Viewer, Presence.Member {
                 return true;
             }
         }
-        since = Instant.now();
-        audit.record(event(AuditKind.CONSOLE_OPENED).with("mode", mayType ? "type" : "watch")
-                .with("by", request.caller().guest() == null ? "account" : "link"));
         console.presence().join(this);
         connection.startReading(new Relay(), true);
         log.info("Viewer {} joined console {} (tunnel {}, {} viewer(s))", request.caller(), request.shownTarget(),
