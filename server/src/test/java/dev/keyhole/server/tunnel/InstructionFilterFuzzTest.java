@@ -120,11 +120,7 @@ class InstructionFilterFuzzTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void mutatedSessionsAreRefusedWithTheRightStatusAndNothingForbiddenPasses() {
         FuzzCases.check(FuzzCases.SEED, MUTATED_CASES, random -> {
-            StringBuilder text = session(random, 1 + random.nextInt(6), true);
-            for (int i = random.nextInt(3); i > 0; i--) {
-                mutateText(random, text);
-            }
-            checkFilter(cut(random, text));
+            checkFilter(cut(random, mutatedSession(random)));
         });
     }
 
@@ -179,12 +175,17 @@ class InstructionFilterFuzzTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aTunnelClosesWithTheFiltersStatusAndMessage() {
         FuzzCases.check(FuzzCases.SEED, TUNNEL_CASES, random -> {
-            StringBuilder text = session(random, 1 + random.nextInt(6), true);
-            for (int i = random.nextInt(3); i > 0; i--) {
-                mutateText(random, text);
-            }
-            checkTunnel(cut(random, text));
+            checkTunnel(cut(random, mutatedSession(random)));
         });
+    }
+
+    /** A session of up to six instructions, forbidden ones among them, mutated up to twice. */
+    private static StringBuilder mutatedSession(SplittableRandom random) {
+        StringBuilder text = session(random, 1 + random.nextInt(6), true);
+        for (int i = random.nextInt(3); i > 0; i--) {
+            mutateText(random, text);
+        }
+        return text;
     }
 
     // The properties.
