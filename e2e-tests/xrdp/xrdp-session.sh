@@ -224,9 +224,25 @@ for ((i = 0; i < 50; i++)); do
 done
 [[ -n "$MOUNT_NS" ]] || die "the mount namespace did not come up"
 
-listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+# Whether a process of this instance's namespace listens on port $1 (status 0), nothing does yet (1), or another
+# program does (2): a port picked free can be taken before xrdp binds it, and xrdp-sesman then runs on without
+# listening while the other program answers in its place.
+listening() {
+    local pids pid
+    pids="$(ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)"
+    [[ -n "$pids" ]] || return 1
+    for pid in $pids; do
+        [[ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" == "$MOUNT_NS" ]] || return 2
+    done
+}
+ours() {
+    local status=0
+    listening "$1" || status=$?
+    [[ $status -ne 2 ]] || die "port $1 is taken by another program: $(ss -Htlnp "sport = :$1" 2>/dev/null)"
+    return "$status"
+}
 deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-until listening "$PORT" && listening "$SESMAN_PORT"; do
+until ours "$PORT" && ours "$SESMAN_PORT"; do
     kill -0 "$NAMESPACE_PID" 2>/dev/null ||
         die "xrdp or its session manager exited; see $DIR/xrdp.log $DIR/sesman.log $DIR/*.out"
     ((SECONDS < deadline)) || die "xrdp did not listen on $PORT and $SESMAN_PORT within ${START_TIMEOUT_SECONDS}s"

@@ -1,7 +1,7 @@
 package dev.keyhole.bench;
 
+import dev.keyhole.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +13,12 @@ final class Ports {
     private Ports() {
     }
 
-    /** @return a port free at the moment (ephemeral: above 5900, as QEMU's VNC display numbers need) */
-    static int free() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /**
+     * @return a port free on 127.0.0.1 at the moment and not handed out before in this JVM (ephemeral: above
+     *         5900, as QEMU's VNC display numbers need)
+     */
+    static int free() {
+        return FreePorts.reserve();
     }
 
     /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keyhole.e2e.fixtures.E2ePaths;
 import dev.keyhole.e2e.fixtures.EvidenceExtension;
-import dev.keyhole.e2e.fixtures.FreePorts;
+import dev.keyhole.testsupport.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

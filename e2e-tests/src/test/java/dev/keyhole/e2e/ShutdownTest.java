@@ -3,7 +3,6 @@ package dev.keyhole.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keyhole.e2e.fixtures.E2ePaths;
-import dev.keyhole.e2e.fixtures.FreePorts;
 import dev.keyhole.e2e.fixtures.Guacd;
 import dev.keyhole.e2e.fixtures.KeyholeE2E;
 import dev.keyhole.e2e.fixtures.LockedConsole;
@@ -13,6 +12,7 @@ import dev.keyhole.e2e.fixtures.RunningKeyhole;
 import dev.keyhole.e2e.fixtures.ServedKeyhole;
 import dev.keyhole.e2e.fixtures.SignedIn;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.testsupport.FreePorts;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

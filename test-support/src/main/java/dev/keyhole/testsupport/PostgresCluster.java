@@ -2,8 +2,6 @@ package dev.keyhole.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +103,7 @@ public final class PostgresCluster implements AutoCloseable {
                     "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
             IllegalStateException failure = null;
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-                int port = freePort();
+                int port = FreePorts.reserve();
                 try {
                     command(bin, asRoot, dir, "pg_ctl", "-D", dir.resolve("data").toString(), "-l",
                             log(dir).toString(), "-w", "-t", Long.toString(COMMAND_TIMEOUT.toSeconds()), "-o",
@@ -284,15 +282,6 @@ public final class PostgresCluster implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    /** A port that was free on 127.0.0.1 a moment ago. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.keyhole.e2e.vm;
 
 import dev.keyhole.e2e.fixtures.E2ePaths;
-import dev.keyhole.e2e.fixtures.FreePorts;
 import dev.keyhole.e2e.fixtures.ManagedProcess;
 import dev.keyhole.e2e.fixtures.Waits;
+import dev.keyhole.testsupport.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
