@@ -2,14 +2,20 @@ package dev.keyhole.server.virtualbox;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -30,8 +36,10 @@ final class SoapClient {
     static final String VBOX_NS = "http://www.virtualbox.org/";
     private static final String ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/";
 
+    /** The largest answer read: a listing of every VM of a host is tens of kilobytes. */
+    private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
     private final URI url;
-    private final HttpClient http;
     private final Duration timeout;
 
     /**
@@ -41,7 +49,6 @@ final class SoapClient {
     SoapClient(URI url, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     URI url() {
@@ -82,32 +89,80 @@ final class SoapClient {
         }
         body.append("</v:").append(operation).append("></e:Body></e:Envelope>");
 
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout.plus(extraWait))
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .header("SOAPAction", "\"\"")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace(url.toString(), "");
-            throw new VirtualBoxException.Unreachable("the VirtualBox web service is not reachable (" + why + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VirtualBoxException.Unreachable("interrupted while calling the VirtualBox web service", e);
-        }
-        Element bodyElement = parseBody(response.body(), response.statusCode());
+        HttpAnswer answer = post(body.toString().getBytes(StandardCharsets.UTF_8), timeout.plus(extraWait));
+        Element bodyElement = parseBody(answer.body(), answer.status());
         Element first = firstChild(bodyElement);
         if (first != null && "Fault".equals(first.getLocalName()) && ENVELOPE_NS.equals(first.getNamespaceURI())) {
             throw fault(first);
         }
         if (first == null || !(operation + "Response").equals(first.getLocalName())) {
             throw new VirtualBoxException.Unreachable("the web service answered " + operation
-                    + " with something that is not its response (HTTP " + response.statusCode() + ")", null);
+                    + " with something that is not its response (HTTP " + answer.status() + ")", null);
         }
         return first;
+    }
+
+    /**
+     * Posts one request on a connection of its own and reads the answer to the connection's end: HTTP/1.1 with
+     * {@code Connection: close}.
+     *
+     * <p>vboxwebsrv serves each connection on one of its worker threads for as long as the connection stays open,
+     * and hands a new connection to a thread it counts as idle or to one it starts then. A connection a client
+     * keeps open for its next request holds a worker meanwhile: with a few of those (the JDK's HTTP client keeps
+     * them for 20 minutes), a new connection was seen waiting 15 s in vboxwebsrv's queue, untouched, until yet
+     * another connection made it start a thread, and a VM's start timed out. Closing every connection after its
+     * answer frees the worker at once; opening one costs less than a millisecond next to the call. (The JDK's
+     * clients do not close reliably: {@code java.net.http} refuses a {@code Connection} header, and
+     * {@code HttpURLConnection} with one lost answers now and then against the JDK's own server.)
+     *
+     * @param wait how long the answer may take
+     */
+    private HttpAnswer post(byte[] body, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        String host = url.getHost();
+        int port = url.getPort() >= 0 ? url.getPort() : tls ? 443 : 80;
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) {
+            path += "?" + url.getRawQuery();
+        }
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + url.getRawAuthority() + "\r\n"
+                + "Content-Type: text/xml; charset=utf-8\r\nSOAPAction: \"\"\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n";
+        try (Socket socket = new Socket(Proxy.NO_PROXY)) {
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            Socket wire = socket;
+            if (tls) {
+                SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(socket, host, port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                wire = secure;
+            }
+            wire.setSoTimeout((int) Math.max(1, wait.toMillis()));
+            OutputStream out = wire.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return HttpAnswer.read(wire.getInputStream(), deadline, MAX_ANSWER_BYTES);
+        } catch (SocketTimeoutException e) {
+            throw new VirtualBoxException.Unreachable("the VirtualBox web service is not reachable (request timed out)",
+                    e);
+        } catch (IOException e) {
+            throw new VirtualBoxException.Unreachable("the VirtualBox web service is not reachable (" + why(e) + ")",
+                    e);
+        }
+    }
+
+    /** What went wrong, in words that never name the URL (they reach browsers). */
+    private String why(IOException e) {
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName()
+                : message.replace(url.toString(), "").replace(String.valueOf(url.getAuthority()), "");
     }
 
     private Element parseBody(byte[] bytes, int status) {
