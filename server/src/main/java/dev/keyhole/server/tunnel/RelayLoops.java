@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * its prompt, the echo of a key press, a cursor, a line of text. The others, the <em>streaming lanes</em> (one per
  * core), serve the connections that carry a picture changing fast, one read each (at most the connection's
  * buffer, 256 KiB) per turn. A connection starts on a streaming lane (its first picture is the whole screen) and
- * moves to the quiet lane after a {@link #WINDOW} in which it carried less than {@link #QUIET_BYTES}; it moves
- * back when it carries more than {@link #STREAMING_BYTES} within a window, or when two reads in a row found more
- * waiting than its buffer took (the quiet lane is not keeping up with it).
+ * moves to the quiet lane after a {@link #WINDOW} in which it carried less than {@link #QUIET_BYTES}, unless its
+ * reading was held back in that window (its browser was still taking a frame: the connection carried little
+ * because the browser is slow, not because the console is quiet); it moves back when it carries more than
+ * {@link #STREAMING_BYTES} within a window, or when two reads in a row found more waiting than its buffer took
+ * (the quiet lane is not keeping up with it).
  * The quiet lane's thread sleeps most of the time, so when guacd answers a key the system's scheduler runs it at
  * once, even while the streaming lanes keep every core busy: the answer never waits behind other consoles'
  * pictures. (The JDK's asynchronous channels served every connection on the same threads, in the order the kernel
@@ -191,6 +193,10 @@ public final class RelayLoops implements AutoCloseable {
         private long windowBytes;
         /** Reads in a row that filled the buffer: more was waiting than one read took. */
         private int fullReads;
+        /** Whether reading was held back (not wanted) at some time since {@code windowStart}. */
+        private boolean heldBack;
+        /** Sweeps of this channel so far (tests: a wait for time to pass on the loop). */
+        private volatile long sweeps;
         /** The lane the connection moves to when its handlers are done; null: it stays. */
         private Loop moving;
 
@@ -283,15 +289,28 @@ public final class RelayLoops implements AutoCloseable {
             }
         }
 
-        /** A window is over: a streaming connection that carried little goes back to the quiet lane. */
+        /**
+         * A window is over: a streaming connection that carried little, though it was free to read all along,
+         * goes back to the quiet lane.
+         */
         private void windowPassed(long now) {
             if (now - windowStart >= WINDOW.toNanos()) {
-                if (loop != loops.quiet && windowBytes < QUIET_BYTES) {
+                if (loop != loops.quiet && windowBytes < QUIET_BYTES && !heldBack) {
                     moving = loops.quiet;
                 }
                 windowStart = now;
                 windowBytes = 0;
+                heldBack = !readingWanted();
             }
+        }
+
+        private boolean readingWanted() {
+            return (wanted.get() & SelectionKey.OP_READ) != 0;
+        }
+
+        /** @return how many times the loop has swept this channel */
+        long sweeps() {
+            return sweeps;
         }
 
         /** Leaves this loop for {@code next}; on this loop's thread. */
@@ -305,6 +324,7 @@ public final class RelayLoops implements AutoCloseable {
             windowStart = System.nanoTime();
             windowBytes = 0;
             fullReads = 0;
+            heldBack = !readingWanted();
             next.execute(this::register);
         }
 
@@ -330,6 +350,9 @@ public final class RelayLoops implements AutoCloseable {
             if (key == null) {
                 // Not registered (yet): registering takes the interest wanted then.
                 return;
+            }
+            if (!readingWanted()) {
+                heldBack = true;
             }
             try {
                 key.interestOps(wanted.get());
@@ -375,6 +398,7 @@ public final class RelayLoops implements AutoCloseable {
             // A streaming connection that fell quiet reads nothing to notice it by: the sweep does.
             windowPassed(now);
             moveIfDue();
+            sweeps++;
         }
 
         private void stopping() {

@@ -65,8 +65,16 @@ class RelayLoopsTest {
         final AtomicLong bytes = new AtomicLong();
         final CompletableFuture<GuacdEnding> ended = new CompletableFuture<>();
         private InstructionStream stream;
+        /** Whether the reader keeps each batch until the test hands it back (a browser still taking a frame). */
+        private final boolean holding;
+        final BlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
 
         Connection() throws Exception {
+            this(false);
+        }
+
+        Connection(boolean holding) throws Exception {
+            this.holding = holding;
             pair = LoopbackPair.open(loops, 0, 0);
             pairs.add(pair);
             FirstEnding ending = new FirstEnding(() -> {
@@ -86,7 +94,11 @@ class RelayLoopsTest {
         public void instructions(ByteBuffer instructions, InstructionBoundaries.Ends ends, Runnable resume) {
             bytes.addAndGet(instructions.remaining());
             threads.add(Thread.currentThread().getName());
-            resume.run();
+            if (holding) {
+                held.add(resume);
+            } else {
+                resume.run();
+            }
         }
 
         @Override
@@ -167,6 +179,26 @@ class RelayLoopsTest {
         awaitLane(connection, false, "the connection, streaming now, to leave the quiet lane");
         connection.threads.clear();
         assertEquals("test-relay-1", connection.nextThread(), "and is served by a streaming lane");
+    }
+
+    @Test
+    void aStreamingConnectionWhoseBrowserIsSlowStaysOnItsLane() throws Exception {
+        Connection slow = new Connection(true);
+        slow.streamForever();
+        for (int batch = 0; batch < 3; batch++) {
+            Runnable resume = slow.held.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(resume != null, "batch " + batch + " arrived within " + WAIT.toSeconds() + " s");
+            // The browser takes its time: the loop sweeps the connection twice (500 ms, five windows) meanwhile.
+            long sweeps = slow.pair.channel.sweeps();
+            long waitUntil = System.nanoTime() + WAIT.toNanos();
+            while (slow.pair.channel.sweeps() < sweeps + 2 && System.nanoTime() < waitUntil) {
+                Thread.onSpinWait();
+            }
+            assertTrue(slow.pair.channel.sweeps() >= sweeps + 2, "the loop swept the connection twice");
+            assertTrue(!slow.pair.channel.onQuietLane(),
+                    "a connection that carried little only because its reader held it back stays streaming");
+            resume.run();
+        }
     }
 
     @Test
